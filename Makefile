@@ -1,0 +1,117 @@
+# Taupage: one static executable, its unit tests (plain and under ASan + UBSan), the integration
+# suites, fuzzers, benchmarks and the demo. Sources are found by folder: a new file under src/
+# or a new tests/**/*_test.cpp is built without touching this file.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+VERSION := 0.1.0
+
+BUILD := build
+TP := $(BUILD)/third_party
+GEN := $(BUILD)/gen
+JOBS ?= $(shell nproc)
+
+CC := gcc
+CXX := g++
+CLANGXX := clang++
+WARN := -Wall -Wextra -Werror
+INCLUDES := -Isrc -Itests -I$(GEN) -Ithird_party -I$(TP)/src/libyaml/include -I$(TP)/src/mbedtls/include
+DEFS := -DYAML_DECLARE_STATIC '-DMBEDTLS_CONFIG_FILE="mbedtls_config.h"' -DTAUPAGE_VERSION='"$(VERSION)"'
+CXXFLAGS_BASE := -std=c++20 $(WARN) $(INCLUDES) $(DEFS) -MMD -MP
+
+REL_FLAGS := -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-ident
+DBG_FLAGS := -O1 -g
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+SRCS := $(shell find src -name '*.cpp' ! -name main.cpp | sort)
+UNIT_TEST_SRCS := $(shell find tests -name '*_test.cpp' ! -path 'tests/integration/*' ! -path 'tests/fuzz/*' | sort)
+IT_SRCS := $(shell find tests/integration -name '*_it.cpp' 2>/dev/null | sort)
+SUPPORT_SRCS := $(shell find tests/support -name '*.cpp' 2>/dev/null | sort)
+FUZZ_SRCS := $(shell find tests/fuzz -name '*_fuzz.cpp' 2>/dev/null | sort)
+
+TP_LIBS := $(TP)/lib/libmbedtls.a $(TP)/lib/libyaml.a
+TP_STAMP := $(TP)/lib/.built
+VERSIONS_H := $(GEN)/taupage_versions.h
+
+obj = $(patsubst %.cpp,$(BUILD)/$(1)/%.o,$(2))
+
+REL_OBJS := $(call obj,rel,$(SRCS) src/main.cpp)
+DBG_OBJS := $(call obj,dbg,$(SRCS))
+SAN_OBJS := $(call obj,san,$(SRCS))
+
+.PHONY: all deps third-party test unit demo bench fuzz clean
+all: $(BUILD)/taupage
+
+deps:
+	@bash scripts/deps.sh
+
+third-party: $(TP_STAMP)
+$(TP_STAMP): third_party/versions.lock third_party/mbedtls_config.h scripts/third-party.sh scripts/build-third-party.sh
+	@bash scripts/third-party.sh
+	@bash scripts/build-third-party.sh
+	@touch $@
+$(TP_LIBS): $(TP_STAMP)
+
+$(VERSIONS_H): third_party/versions.lock scripts/gen-versions.sh
+	@mkdir -p $(GEN)
+	@bash scripts/gen-versions.sh $< > $@.tmp && mv $@.tmp $@
+
+# Every object waits for the third-party headers and the generated versions header.
+$(BUILD)/rel/%.o: %.cpp | $(TP_STAMP) $(VERSIONS_H)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS_BASE) $(REL_FLAGS) -c $< -o $@
+$(BUILD)/dbg/%.o: %.cpp | $(TP_STAMP) $(VERSIONS_H)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS_BASE) $(DBG_FLAGS) -c $< -o $@
+$(BUILD)/san/%.o: %.cpp | $(TP_STAMP) $(VERSIONS_H)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS_BASE) $(SAN_FLAGS) -c $< -o $@
+
+# The shipped binary: static, stripped, unused sections dropped.
+$(BUILD)/taupage: $(REL_OBJS) $(TP_LIBS)
+	$(CXX) -static -s -Wl,--gc-sections -o $@ $(REL_OBJS) $(TP_LIBS)
+
+# Unit tests: dynamic, -O1 -g; once plain, once under ASan + UBSan.
+$(BUILD)/dbg/unit_tests: $(DBG_OBJS) $(call obj,dbg,$(UNIT_TEST_SRCS) $(SUPPORT_SRCS)) $(TP_LIBS)
+	$(CXX) -o $@ $^ -lgtest_main -lgtest -lpthread
+$(BUILD)/san/unit_tests: $(SAN_OBJS) $(call obj,san,$(UNIT_TEST_SRCS) $(SUPPORT_SRCS)) $(TP_LIBS)
+	$(CXX) -fsanitize=address,undefined -o $@ $^ -lgtest_main -lgtest -lpthread
+
+# Integration tests: drive build/taupage and the real systems (Docker, netlink, QEMU, stand-ins).
+$(BUILD)/dbg/integration_tests: $(DBG_OBJS) $(call obj,dbg,$(IT_SRCS) $(SUPPORT_SRCS)) $(TP_LIBS)
+	$(CXX) -o $@ $^ -lgtest_main -lgtest -lpthread
+
+unit: $(BUILD)/dbg/unit_tests $(BUILD)/san/unit_tests
+
+test: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/taupage $(BUILD)/dbg/unit_tests $(BUILD)/san/unit_tests $(if $(IT_SRCS),$(BUILD)/dbg/integration_tests)
+	@bash scripts/run-tests.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/taupage
+	@bash scripts/demo.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/taupage
+	@bash scripts/bench.sh
+
+# Fuzzers: clang's libFuzzer over our own parsers, each for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 30
+FUZZ_FLAGS := -std=c++20 $(WARN) -Wno-unused-command-line-argument $(INCLUDES) $(DEFS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_BINS := $(patsubst tests/fuzz/%_fuzz.cpp,$(BUILD)/fuzz/%_fuzz,$(FUZZ_SRCS))
+$(BUILD)/fuzz/obj/%.o: %.cpp | $(TP_STAMP) $(VERSIONS_H)
+	@mkdir -p $(dir $@)
+	$(CLANGXX) $(FUZZ_FLAGS) -c $< -o $@
+$(BUILD)/fuzz/obj/libyaml.a: $(TP_STAMP)
+	@mkdir -p $(dir $@)
+	@bash scripts/build-third-party.sh --fuzz-libyaml $@
+$(BUILD)/fuzz/%_fuzz: $(patsubst %.cpp,$(BUILD)/fuzz/obj/%.o,$(SRCS)) $(BUILD)/fuzz/obj/tests/fuzz/%_fuzz.o $(BUILD)/fuzz/obj/libyaml.a $(TP)/lib/libmbedtls.a
+	$(CLANGXX) -fsanitize=fuzzer,address,undefined -o $@ $^
+fuzz: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) $(FUZZ_BINS)
+	@bash scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -path $(TP) -prune -o -type f -name '*.d' -print 2>/dev/null)

@@ -1,0 +1,32 @@
+#include "boot/step.h"
+
+namespace taupage {
+
+const char* stage_name(Stage stage) {
+  switch (stage) {
+    case Stage::Early: return "early";
+    case Stage::System: return "system";
+    case Stage::Late: return "late";
+  }
+  return "?";
+}
+
+std::optional<Stage> parse_stage(std::string_view text) {
+  if (text == "early") return Stage::Early;
+  if (text == "system") return Stage::System;
+  if (text == "late") return Stage::Late;
+  return std::nullopt;
+}
+
+const char* outcome_name(OutcomeKind kind) {
+  switch (kind) {
+    case OutcomeKind::Created: return "created";
+    case OutcomeKind::Kept: return "kept";
+    case OutcomeKind::Changed: return "changed";
+    case OutcomeKind::Skipped: return "skipped";
+    case OutcomeKind::Failed: return "failed";
+  }
+  return "?";
+}
+
+}  // namespace taupage

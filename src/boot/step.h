@@ -1,0 +1,53 @@
+/// A step of the boot: one thing done to the machine (close the firewall, assemble the arrays,
+/// start the container). It can describe what it would do from the Config alone, for `plan`
+/// and `--dry-run`, and run it, reporting an Outcome. Steps reach the system only through the
+/// interfaces in Context, so tests can give them doubles.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "boot/context.h"
+#include "config/config.h"
+
+namespace taupage {
+
+enum class Stage { Early, System, Late };
+const char* stage_name(Stage stage);
+std::optional<Stage> parse_stage(std::string_view text);
+
+// One line of the plan: what will be done, and the user-data line it comes from.
+struct PlanAction {
+  std::string text;
+  std::string source;  // "line 31", "lines 9-14", "default"; empty when it comes from nowhere in particular
+};
+
+enum class OutcomeKind { Created, Kept, Changed, Skipped, Failed };
+const char* outcome_name(OutcomeKind kind);
+
+struct Outcome {
+  OutcomeKind kind = OutcomeKind::Kept;
+  std::string detail;  // one line; for Failed, why, and what was left untouched
+  double seconds = 0;
+
+  static Outcome created(std::string detail) { return {OutcomeKind::Created, std::move(detail)}; }
+  static Outcome kept(std::string detail) { return {OutcomeKind::Kept, std::move(detail)}; }
+  static Outcome changed(std::string detail) { return {OutcomeKind::Changed, std::move(detail)}; }
+  static Outcome skipped(std::string reason) { return {OutcomeKind::Skipped, std::move(reason)}; }
+  static Outcome failed(std::string reason) { return {OutcomeKind::Failed, std::move(reason)}; }
+  bool is_failure() const { return kind == OutcomeKind::Failed; }
+};
+
+class Step {
+ public:
+  virtual ~Step() = default;
+  virtual std::string_view name() const = 0;
+  virtual Stage stage() const = 0;
+  // What run() would do for this config; empty when there is nothing to do (run() then skips).
+  virtual std::vector<PlanAction> describe(const Config& config) const = 0;
+  virtual Outcome run(Context& context) = 0;
+};
+
+}  // namespace taupage

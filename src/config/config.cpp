@@ -1,0 +1,32 @@
+#include "config/config.h"
+
+#include "util/strings.h"
+
+namespace taupage {
+
+const char* protocol_name(Protocol p) { return p == Protocol::Udp ? "udp" : "tcp"; }
+
+std::string Networking::text() const {
+  switch (mode) {
+    case NetworkMode::Bridge: return "bridge";
+    case NetworkMode::Host: return "host";
+    case NetworkMode::None: return "none";
+    case NetworkMode::Container: return "container:" + container;
+  }
+  return "bridge";
+}
+
+std::string Config::line_of(const std::string& key) const {
+  auto it = key_marks.find(key);
+  if (it == key_marks.end()) return "default";
+  return strfmt("line %d", it->second.line);
+}
+
+bool Config::has_encrypted_values() const {
+  for (const auto& var : environment) {
+    if (var.encrypted) return true;
+  }
+  return (logentries_account_key && logentries_account_key->encrypted) || (scalyr_account_key && scalyr_account_key->encrypted);
+}
+
+}  // namespace taupage

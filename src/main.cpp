@@ -1,0 +1,3 @@
+#include "util/log.h"
+
+int main() { return 0; }

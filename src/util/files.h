@@ -1,0 +1,24 @@
+/// Reading and writing whole files, and making folders: the few file operations every layer uses.
+/// Writes are atomic (a temporary file renamed into place), so a crash never leaves half a file.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <string_view>
+
+#include "util/result.h"
+
+namespace taupage {
+
+// Reads a whole file; refuses one larger than max_bytes.
+Result<std::string> read_file(const std::string& path, size_t max_bytes = 16 * 1024 * 1024);
+// Reads all of a file descriptor (standard input, a pipe) up to max_bytes.
+Result<std::string> read_fd(int fd, size_t max_bytes);
+Status write_file_atomic(const std::string& path, std::string_view content, mode_t mode = 0644);
+Status make_dirs(const std::string& path, mode_t mode = 0755);
+bool path_exists(const std::string& path);
+// The error text of errno, as "No such file or directory".
+std::string errno_text(int error_number);
+
+}  // namespace taupage
