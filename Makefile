@@ -59,27 +59,34 @@ $(VERSIONS_H): third_party/versions.lock scripts/gen-versions.sh
 # Every object waits for the third-party headers and the generated versions header.
 $(BUILD)/rel/%.o: %.cpp | $(TP_STAMP) $(VERSIONS_H)
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXFLAGS_BASE) $(REL_FLAGS) -c $< -o $@
+	@echo '  CXX [rel] $<'
+	@$(CXX) $(CXXFLAGS_BASE) $(REL_FLAGS) -c $< -o $@
 $(BUILD)/dbg/%.o: %.cpp | $(TP_STAMP) $(VERSIONS_H)
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXFLAGS_BASE) $(DBG_FLAGS) -c $< -o $@
+	@echo '  CXX [dbg] $<'
+	@$(CXX) $(CXXFLAGS_BASE) $(DBG_FLAGS) -c $< -o $@
 $(BUILD)/san/%.o: %.cpp | $(TP_STAMP) $(VERSIONS_H)
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXFLAGS_BASE) $(SAN_FLAGS) -c $< -o $@
+	@echo '  CXX [san] $<'
+	@$(CXX) $(CXXFLAGS_BASE) $(SAN_FLAGS) -c $< -o $@
 
 # The shipped binary: static, stripped, unused sections dropped.
 $(BUILD)/taupage: $(REL_OBJS) $(TP_LIBS)
-	$(CXX) -static -s -Wl,--gc-sections -o $@ $(REL_OBJS) $(TP_LIBS)
+	@echo '  LD $@'
+	@$(CXX) -static -s -Wl,--gc-sections -o $@ $(REL_OBJS) $(TP_LIBS)
 
 # Unit tests: dynamic, -O1 -g; once plain, once under ASan + UBSan.
 $(BUILD)/dbg/unit_tests: $(DBG_OBJS) $(call obj,dbg,$(UNIT_TEST_SRCS) $(SUPPORT_SRCS)) $(TP_LIBS)
-	$(CXX) -o $@ $^ -lgtest_main -lgtest -lpthread
+	@echo '  LD $@'
+	@$(CXX) -o $@ $^ -lgtest_main -lgtest -lpthread
 $(BUILD)/san/unit_tests: $(SAN_OBJS) $(call obj,san,$(UNIT_TEST_SRCS) $(SUPPORT_SRCS)) $(TP_LIBS)
-	$(CXX) -fsanitize=address,undefined -o $@ $^ -lgtest_main -lgtest -lpthread
+	@echo '  LD $@'
+	@$(CXX) -fsanitize=address,undefined -o $@ $^ -lgtest_main -lgtest -lpthread
 
 # Integration tests: drive build/taupage and the real systems (Docker, netlink, QEMU, stand-ins).
 $(BUILD)/dbg/integration_tests: $(DBG_OBJS) $(call obj,dbg,$(IT_SRCS) $(SUPPORT_SRCS)) $(TP_LIBS)
-	$(CXX) -o $@ $^ -lgtest_main -lgtest -lpthread
+	@echo '  LD $@'
+	@$(CXX) -o $@ $^ -lgtest_main -lgtest -lpthread
 
 unit: $(BUILD)/dbg/unit_tests $(BUILD)/san/unit_tests
 
@@ -101,17 +108,21 @@ FUZZ_FLAGS := -std=c++20 $(WARN) -Wno-unused-command-line-argument $(INCLUDES) $
 FUZZ_BINS := $(patsubst tests/fuzz/%_fuzz.cpp,$(BUILD)/fuzz/%_fuzz,$(FUZZ_SRCS))
 $(BUILD)/fuzz/obj/%.o: %.cpp | $(TP_STAMP) $(VERSIONS_H)
 	@mkdir -p $(dir $@)
-	$(CLANGXX) $(FUZZ_FLAGS) -c $< -o $@
+	@echo '  CXX [fuzz] $<'
+	@$(CLANGXX) $(FUZZ_FLAGS) -c $< -o $@
 $(BUILD)/fuzz/obj/libyaml.a: $(TP_STAMP)
 	@mkdir -p $(dir $@)
 	@bash scripts/build-third-party.sh --fuzz-libyaml $@
 $(BUILD)/fuzz/%_fuzz: $(patsubst %.cpp,$(BUILD)/fuzz/obj/%.o,$(SRCS)) $(BUILD)/fuzz/obj/tests/fuzz/%_fuzz.o $(BUILD)/fuzz/obj/libyaml.a $(TP)/lib/libmbedtls.a
-	$(CLANGXX) -fsanitize=fuzzer,address,undefined -o $@ $^
+	@echo '  LD $@'
+	@$(CLANGXX) -fsanitize=fuzzer,address,undefined -o $@ $^
 fuzz: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) $(FUZZ_BINS)
 	@bash scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
 
+# The downloaded source tarballs stay, so that a rebuild needs no network.
 clean:
-	rm -rf $(BUILD)
+	find $(BUILD) -mindepth 1 -maxdepth 1 ! -name third_party -exec rm -rf {} + 2>/dev/null || true
+	find $(TP) -mindepth 1 -maxdepth 1 ! -name dl -exec rm -rf {} + 2>/dev/null || true
 
 -include $(shell find $(BUILD) -path $(TP) -prune -o -type f -name '*.d' -print 2>/dev/null)

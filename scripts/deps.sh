@@ -2,6 +2,9 @@
 # Installs the Debian packages listed in scripts/packages/*.txt that are missing (as root,
 # non-interactive). Each feature keeps its own list there, so the lists say why a package is needed.
 set -euo pipefail
+# Several builds may run at once (worktrees, CI); apt allows one installer at a time.
+exec 9>/tmp/taupage-deps.lock
+flock 9
 cd "$(dirname "$0")/.."
 wanted=$(cat scripts/packages/*.txt | sed 's/#.*//' | tr -s ' \t' '\n' | sed '/^$/d' | sort -u)
 missing=""

@@ -1,3 +1,47 @@
-#include "util/log.h"
+// taupage: the boot agent of a hardened EC2 image. Dispatches to the sub-commands.
+#include <string>
+#include <vector>
 
-int main() { return 0; }
+#include "boot/command.h"
+
+using namespace taupage;
+
+namespace {
+
+int print_help() {
+  std::string text =
+      "taupage " TAUPAGE_VERSION ": turns a bare EC2 instance into one running, health-checked container,\n"
+      "from YAML user data that starts with #taupage-ami-config.\n\nusage: taupage COMMAND [ARGS]\n\ncommands:\n";
+  for (const auto& command : all_commands()) {
+    std::string name = command.name;
+    text += "  " + name + std::string(name.size() < 12 ? 12 - name.size() : 1, ' ') + command.summary + "\n";
+  }
+  text += "\n'taupage COMMAND --help' describes one command.\n";
+  out(text);
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    print_help();
+    return kExitUsage;
+  }
+  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") return print_help();
+  if (args[0] == "--version") args[0] = "version";
+  for (const auto& command : all_commands()) {
+    if (args[0] != command.name) continue;
+    std::vector<std::string> rest(args.begin() + 1, args.end());
+    for (const auto& arg : rest) {
+      if (arg == "--help" || arg == "-h") {
+        out(std::string("usage: ") + command.usage + "\n");
+        return kExitOk;
+      }
+    }
+    return command.run(rest);
+  }
+  err("taupage: unknown command \"" + args[0] + "\"; 'taupage --help' lists them\n");
+  return kExitUsage;
+}

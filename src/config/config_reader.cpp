@@ -83,9 +83,9 @@ class Validator {
     diagnostics_.push_back({Diagnostic::Severity::Warning, path, mark, message});
   }
   void unknown_key(const std::string& path, Mark mark, const std::string& key, const std::vector<std::string>& known) {
-    std::string message = "unknown key " + quoted(key);
+    std::string message = "unknown key " + quote(key);
     std::string suggestion = closest_match(key, known);
-    if (!suggestion.empty()) message += " (did you mean " + quoted(suggestion) + "?)";
+    if (!suggestion.empty()) message += " (did you mean " + quote(suggestion) + "?)";
     if (options_.strict) {
       error(path, mark, message);
     } else {
@@ -105,7 +105,7 @@ class Validator {
       const std::string& key = entry.first.text;
       auto [it, inserted] = seen.emplace(key, entry.first.mark);
       if (!inserted) {
-        error(path_key(path, key), entry.first.mark, strfmt("duplicate key %s (first written at line %d)", quoted(key).c_str(), it->second.line));
+        error(path_key(path, key), entry.first.mark, strfmt("duplicate key %s (first written at line %d)", quote(key).c_str(), it->second.line));
         continue;
       }
       out.emplace_back(key, &entry);
@@ -146,7 +146,7 @@ class Validator {
     std::string message = "expected true or false, got " + node.describe();
     std::string lower = to_lower(node.text);
     if (node.is_scalar() && !node.plain && (lower == "true" || lower == "false")) {
-      message += "; write it without quotes: a quoted " + quoted(node.text) + " is a string, not a boolean";
+      message += "; write it without quotes: a quoted " + quote(node.text) + " is a string, not a boolean";
     } else if (node.is_scalar() && (lower == "yes" || lower == "no" || lower == "on" || lower == "off")) {
       message += "; write true or false";
     }
@@ -192,9 +192,9 @@ class Validator {
     } else if (protocol == "udp") {
       *protocol_out = Protocol::Udp;
     } else {
-      std::string message = "unknown protocol " + quoted(protocol);
+      std::string message = "unknown protocol " + quote(protocol);
       std::string suggestion = closest_match(protocol, {"tcp", "udp"});
-      message += suggestion.empty() ? " (tcp or udp)" : " (did you mean " + quoted(suggestion) + "?)";
+      message += suggestion.empty() ? " (tcp or udp)" : " (did you mean " + quote(suggestion) + "?)";
       error(path, node.mark, message);
       return false;
     }
@@ -207,7 +207,7 @@ class Validator {
     std::string problem = base64_problem(ciphertext);
     if (problem.empty()) return true;
     std::string shown = ciphertext.size() > 24 ? ciphertext.substr(0, 24) + "..." : ciphertext;
-    error(path, node.mark, "the aws:kms: value is not valid base64 (" + problem + "); it starts " + quoted(shown) +
+    error(path, node.mark, "the aws:kms: value is not valid base64 (" + problem + "); it starts " + quote(shown) +
                                "; paste the whole ciphertext that KMS Encrypt returned");
     return false;
   }
@@ -223,7 +223,7 @@ class Validator {
   // A device path for raid members and mount partitions.
   bool device_path(const std::string& device, const YamlNode& node, const std::string& path) {
     if (is_raw_nvme(device)) {
-      error(path, node.mark, "raw NVMe names such as " + quoted(device) +
+      error(path, node.mark, "raw NVMe names such as " + quote(device) +
                                  " change between boots; name the EBS slot as attached (/dev/sdX or /dev/xvdX)");
       return false;
     }
@@ -279,7 +279,7 @@ class Validator {
       if (handler != handlers.end()) {
         handler->second(entry->second, path);
       } else if (original_only_keys().count(key)) {
-        std::string message = quoted(key) + " is an option of the original Taupage that this Taupage does not implement";
+        std::string message = quote(key) + " is an option of the original Taupage that this Taupage does not implement";
         if (options_.strict) {
           error(path, entry->first.mark, message);
         } else {
@@ -290,7 +290,7 @@ class Validator {
       }
     }
     for (const char* required : {"application_id", "application_version", "runtime", "source"}) {
-      if (!config.key_marks.count(required)) error("$", root.mark, std::string("missing required key ") + quoted(required));
+      if (!config.key_marks.count(required)) error("$", root.mark, std::string("missing required key ") + quote(required));
     }
     cross_checks(config);
   }
@@ -322,7 +322,7 @@ class Validator {
     auto value = nonempty_text(node, path);
     if (!value) return;
     if (to_lower(*value) != "docker") {
-      error(path, node.mark, "unsupported runtime " + quoted(*value) + "; Taupage runs Docker images (runtime: Docker)");
+      error(path, node.mark, "unsupported runtime " + quote(*value) + "; Taupage runs Docker images (runtime: Docker)");
       return;
     }
     config.runtime = "Docker";
@@ -376,7 +376,7 @@ class Validator {
     for (const auto& [name, entry] : entries(node, path)) {
       std::string item_path = path_key(path, name);
       if (!is_identifier(name)) {
-        error(item_path, entry->first.mark, "invalid variable name " + quoted(name) + " (letters, digits and '_', not starting with a digit)");
+        error(item_path, entry->first.mark, "invalid variable name " + quote(name) + " (letters, digits and '_', not starting with a digit)");
         continue;
       }
       if (name == "APPLICATION_ID" || name == "APPLICATION_VERSION" || name == "CREDENTIALS_DIR") {
@@ -413,15 +413,15 @@ class Validator {
       if (!name) continue;
       std::string normalized = normalize_capability(*name);
       if (normalized.empty()) {
-        std::string message = "unknown capability " + quoted(*name);
+        std::string message = "unknown capability " + quote(*name);
         std::string bare = name->rfind("CAP_", 0) == 0 ? name->substr(4) : *name;
         std::string suggestion = closest_match(bare, capability_names());
-        if (!suggestion.empty()) message += " (did you mean " + quoted(suggestion) + "?)";
+        if (!suggestion.empty()) message += " (did you mean " + quote(suggestion) + "?)";
         error(item_path, node.items[i].mark, message);
         continue;
       }
       if (std::find(out.begin(), out.end(), normalized) != out.end()) {
-        warn(item_path, node.items[i].mark, quoted(normalized) + " is listed twice");
+        warn(item_path, node.items[i].mark, quote(normalized) + " is listed twice");
         continue;
       }
       out.push_back(normalized);
@@ -459,9 +459,9 @@ class Validator {
       config.networking.mode = NetworkMode::Container;
       config.networking.container = value->substr(10);
     } else {
-      std::string message = "unknown networking " + quoted(*value) + "; one of bridge, host, none, container:NAME";
+      std::string message = "unknown networking " + quote(*value) + "; one of bridge, host, none, container:NAME";
       std::string suggestion = closest_match(*value, {"bridge", "host", "none"});
-      if (!suggestion.empty()) message += " (did you mean " + quoted(suggestion) + "?)";
+      if (!suggestion.empty()) message += " (did you mean " + quote(suggestion) + "?)";
       error(path, node.mark, message);
     }
   }
@@ -492,7 +492,7 @@ class Validator {
       std::string slot = ebs_slot(device);
       if (slot.empty() || slot == "a") {
         error(item_path, entry->first.mark, "expected an EBS device name such as /dev/sdf or /dev/xvdf (not the root device /dev/sda), got " +
-                                                quoted(device));
+                                                quote(device));
         continue;
       }
       auto [it, inserted] = slots.emplace(slot, entry->first.mark.line);
@@ -511,7 +511,7 @@ class Validator {
         size_t end = name->find('}', pos);
         std::string placeholder = end == std::string::npos ? name->substr(pos) : name->substr(pos + 2, end - pos - 2);
         if (placeholder != "local_ipv4" && placeholder != "public_ipv4") {
-          error(item_path, entry->second.mark, "unknown placeholder " + quoted("${" + placeholder + (end == std::string::npos ? "" : "}")) +
+          error(item_path, entry->second.mark, "unknown placeholder " + quote("${" + placeholder + (end == std::string::npos ? "" : "}")) +
                                                    "; known: ${local_ipv4}, ${public_ipv4}");
           placeholders_ok = false;
           break;
@@ -533,7 +533,7 @@ class Validator {
                        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
                      });
       if (!name_ok) {
-        error(item_path, entry->first.mark, "expected /dev/md/NAME (NAME: letters, digits, '-', '_', '.'; at most 32), got " + quoted(device));
+        error(item_path, entry->first.mark, "expected /dev/md/NAME (NAME: letters, digits, '-', '_', '.'; at most 32), got " + quote(device));
         continue;
       }
       if (!expect_mapping(entry->second, item_path, "a mapping with level and devices")) continue;
@@ -572,7 +572,7 @@ class Validator {
             }
             std::string identity = ebs_slot(*name).empty() ? *name : "slot:" + ebs_slot(*name);
             if (!seen.insert(identity).second) {
-              error(member_path, member.mark, quoted(*name) + " is listed twice");
+              error(member_path, member.mark, quote(*name) + " is listed twice");
               ok = false;
               continue;
             }
@@ -607,7 +607,7 @@ class Validator {
         if (part.empty() || part == "." || part == "..") target_ok = false;
       }
       if (!target_ok) {
-        error(item_path, entry->first.mark, "expected an absolute, clean path such as /data (no '.', '..', '//' or trailing '/'; not /), got " + quoted(target));
+        error(item_path, entry->first.mark, "expected an absolute, clean path such as /data (no '.', '..', '//' or trailing '/'; not /), got " + quote(target));
         continue;
       }
       if (!expect_mapping(entry->second, item_path, "a mapping with partition, filesystem, erase_on_boot and options")) continue;
@@ -635,9 +635,9 @@ class Validator {
           if (!value) {
             ok = false;
           } else if (std::find(kFilesystems.begin(), kFilesystems.end(), *value) == kFilesystems.end()) {
-            std::string message = "unsupported filesystem " + quoted(*value) + " (ext2, ext3, ext4, xfs, btrfs or tmpfs)";
+            std::string message = "unsupported filesystem " + quote(*value) + " (ext2, ext3, ext4, xfs, btrfs or tmpfs)";
             std::string suggestion = closest_match(*value, kFilesystems);
-            if (!suggestion.empty()) message += "; did you mean " + quoted(suggestion) + "?";
+            if (!suggestion.empty()) message += "; did you mean " + quote(suggestion) + "?";
             error(field_path, field->second.mark, message);
             ok = false;
           } else {
@@ -652,7 +652,7 @@ class Validator {
           for (const auto& option : split(*value, ',')) {
             std::string_view trimmed = trim(option);
             if (trimmed.empty() || has_control_or_space(trimmed)) {
-              error(field_path, field->second.mark, "expected comma-separated mount options without spaces, got " + quoted(*value));
+              error(field_path, field->second.mark, "expected comma-separated mount options without spaces, got " + quote(*value));
               ok = false;
               break;
             }
@@ -815,18 +815,18 @@ class Validator {
       const auto& [path, mark] = mount_partition_marks_[i];
       if (mount.partition == "none") continue;
       if (mount.partition.rfind("/dev/md/", 0) == 0 && !raid_by_device.count(mount.partition)) {
-        error(path, mark, quoted(mount.partition) + " is not defined in volumes.raid");
+        error(path, mark, quote(mount.partition) + " is not defined in volumes.raid");
         continue;
       }
       std::string slot = ebs_slot(mount.partition);
       std::string identity = slot.empty() ? mount.partition : "slot:" + slot;
       auto member = member_marks_.find(identity);
       if (member != member_marks_.end()) {
-        error(path, mark, quoted(mount.partition) + strfmt(" is a member of RAID %s (line %d); mount the array instead", member->second.array.c_str(), member->second.mark.line));
+        error(path, mark, quote(mount.partition) + strfmt(" is a member of RAID %s (line %d); mount the array instead", member->second.array.c_str(), member->second.mark.line));
         continue;
       }
       if (!mounted.insert(identity).second) {
-        error(path, mark, quoted(mount.partition) + " is mounted twice");
+        error(path, mark, quote(mount.partition) + " is mounted twice");
       }
     }
     std::map<std::string, std::string> member_owner;
@@ -837,7 +837,7 @@ class Validator {
         auto [it, inserted] = member_owner.emplace(identity, array.device);
         if (!inserted) {
           const auto& info = member_marks_[identity];
-          error(info.path, info.mark, quoted(m) + " is already a member of " + it->second);
+          error(info.path, info.mark, quote(m) + " is already a member of " + it->second);
         }
       }
     }
@@ -878,7 +878,7 @@ bool check_header(std::string_view user_data, Diagnostics& diagnostics) {
   if (first.rfind("Content-Type:", 0) == 0 || first.rfind("MIME-Version:", 0) == 0) return fail("this is a MIME multi-part archive" + accepted);
   bool printable = std::all_of(first.begin(), first.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x20 || c == '\t'; });
   if (!printable) return fail("the user data is binary, not text" + accepted);
-  return fail("the first line is " + quoted(first.substr(0, 60)) + accepted);
+  return fail("the first line is " + quote(first.substr(0, 60)) + accepted);
 }
 
 }  // namespace

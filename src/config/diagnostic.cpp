@@ -26,7 +26,7 @@ std::string path_key(const std::string& parent, const std::string& key) {
   for (char c : key) {
     if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) identifier = false;
   }
-  return parent + "." + (identifier ? key : quoted(key));
+  return parent + "." + (identifier ? key : quote(key));
 }
 
 std::string path_index(const std::string& parent, size_t index) { return parent + strfmt("[%zu]", index); }

@@ -21,7 +21,7 @@ std::string YamlNode::describe() const {
   }
   if (is_null()) return "null";
   std::string shown = text.size() > 40 ? text.substr(0, 40) + "..." : text;
-  return plain ? shown : quoted(shown) + " (quoted)";
+  return plain ? shown : quote(shown) + " (quoted)";
 }
 
 namespace {

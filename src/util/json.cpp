@@ -72,7 +72,7 @@ void Json::dump_to(std::string& out, int indent, int depth) const {
         out += strfmt("%.17g", number_);
       }
       break;
-    case Type::String: out += quoted(string_); break;
+    case Type::String: out += quote(string_); break;
     case Type::Array:
       out += '[';
       for (size_t i = 0; i < items_.size(); ++i) {
@@ -88,7 +88,7 @@ void Json::dump_to(std::string& out, int indent, int depth) const {
       for (size_t i = 0; i < members_.size(); ++i) {
         if (i) out += ',';
         newline(depth + 1);
-        out += quoted(members_[i].first);
+        out += quote(members_[i].first);
         out += indent < 0 ? ":" : ": ";
         members_[i].second.dump_to(out, indent, depth + 1);
       }

@@ -28,6 +28,6 @@ size_t edit_distance(std::string_view a, std::string_view b);
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
 
 // Quotes and escapes a string the way JSON does ("a\"b").
-std::string quoted(std::string_view text);
+std::string quote(std::string_view text);
 
 }  // namespace taupage

@@ -1,0 +1,53 @@
+#include "boot/command.h"
+
+#include <unistd.h>
+
+#include "util/log.h"
+
+namespace taupage {
+
+int run_check(const std::vector<std::string>& args);
+int run_plan(const std::vector<std::string>& args);
+int run_boot(const std::vector<std::string>& args);
+int run_version(const std::vector<std::string>& args);
+
+const std::vector<Command>& all_commands() {
+  static const std::vector<Command> commands = {
+      {"check", "validate user data", "taupage check [FILE|-] [--strict]\n"
+       "  Validates user data (default: standard input) and prints every error and warning with its\n"
+       "  path, line and column. --strict makes unknown keys errors.\n"
+       "  Exit: 0 valid, 1 invalid, 2 wrong usage.", run_check},
+      {"plan", "print every action boot would take", "taupage plan [FILE|-] [--json]\n"
+       "  Prints, stage by stage, what each step would do for this user data, with the line each\n"
+       "  action comes from. Secret values print masked. Touches nothing.\n"
+       "  Exit: 0 planned, 1 invalid user data, 2 wrong usage.", run_plan},
+      {"boot", "run the boot stages", "taupage boot [--config FILE] [--stage early|system|late|all] [--root DIR]\n"
+       "             [--only STEP,...] [--dry-run] [--state-dir DIR]\n"
+       "  Runs the steps of a stage (default: all three, in order) and writes the report to\n"
+       "  <state-dir>/report-<stage>.json (default state dir /run/taupage). Without --config the\n"
+       "  user data comes from the instance metadata service.\n"
+       "  Exit: 0 done, 1 invalid user data or a step failed, 2 wrong usage.", run_boot},
+      {"version", "print the version and the pinned dependencies", "taupage version [--json]\n"
+       "  Prints the version; --json adds every compiled-in dependency with its pinned version\n"
+       "  and SHA-256, and the glibc and libstdc++ linked in.", run_version},
+  };
+  return commands;
+}
+
+const Command& command_named(const std::string& name) {
+  for (const auto& command : all_commands()) {
+    if (name == command.name) return command;
+  }
+  return all_commands().front();
+}
+
+void out(const std::string& text) { write_all(1, text); }
+void err(const std::string& text) { write_all(2, text); }
+
+int usage_error(const Command& command, const std::string& message) {
+  std::string usage = command.usage;
+  err("taupage " + std::string(command.name) + ": " + message + "\nusage: " + usage.substr(0, usage.find('\n')) + "\n");
+  return kExitUsage;
+}
+
+}  // namespace taupage

@@ -1,0 +1,84 @@
+#include "boot/report.h"
+
+#include "util/files.h"
+#include "util/strings.h"
+
+namespace taupage {
+
+Json StageReport::to_json() const {
+  Json out = Json::object();
+  out.set("stage", stage_name(stage));
+  out.set("boot_id", boot_id);
+  out.set("started", started);
+  out.set("seconds", seconds);
+  out.set("ok", ok);
+  if (!ok) {
+    out.set("failed_step", failed_step);
+    out.set("reason", reason);
+  }
+  Json list = Json::array();
+  for (const auto& step : steps) {
+    Json s = Json::object();
+    s.set("step", step.name);
+    s.set("outcome", outcome_name(step.kind));
+    s.set("detail", step.detail);
+    s.set("seconds", step.seconds);
+    list.push(std::move(s));
+  }
+  out.set("steps", std::move(list));
+  return out;
+}
+
+Result<StageReport> StageReport::from_json(const Json& json) {
+  StageReport report;
+  auto stage = parse_stage(json.get_string("stage"));
+  if (!json.is_object() || !stage || !json.get("ok").is_bool()) return Error("not a Taupage stage report");
+  report.stage = *stage;
+  report.boot_id = json.get_string("boot_id");
+  report.started = json.get_string("started");
+  report.seconds = json.get("seconds").as_number();
+  report.ok = json.get("ok").as_bool();
+  report.failed_step = json.get_string("failed_step");
+  report.reason = json.get_string("reason");
+  for (const auto& s : json.get("steps").items()) {
+    StepReport step;
+    step.name = s.get_string("step");
+    std::string outcome = s.get_string("outcome");
+    for (auto kind : {OutcomeKind::Created, OutcomeKind::Kept, OutcomeKind::Changed, OutcomeKind::Skipped, OutcomeKind::Failed}) {
+      if (outcome == outcome_name(kind)) step.kind = kind;
+    }
+    step.detail = s.get_string("detail");
+    step.seconds = s.get("seconds").as_number();
+    report.steps.push_back(std::move(step));
+  }
+  return report;
+}
+
+std::string StageReport::path_in(const std::string& state_dir) const {
+  return state_dir + "/report-" + stage_name(stage) + ".json";
+}
+
+std::string read_boot_id(const std::string& path) {
+  auto content = read_file(path, 256);
+  if (!content) return "unknown";
+  return std::string(trim(*content));
+}
+
+Status save_report(const StageReport& report, const std::string& state_dir) {
+  if (auto made = make_dirs(state_dir, 0755); !made) return made;
+  return write_file_atomic(report.path_in(state_dir), report.to_json().dump(2) + "\n", 0644);
+}
+
+std::optional<StageReport> load_report(Stage stage, const std::string& state_dir, const std::string& boot_id) {
+  StageReport probe;
+  probe.stage = stage;
+  auto content = read_file(probe.path_in(state_dir), 1024 * 1024);
+  if (!content) return std::nullopt;
+  auto json = parse_json(*content);
+  if (!json) return std::nullopt;
+  auto report = StageReport::from_json(*json);
+  if (!report || report->boot_id != boot_id) return std::nullopt;
+  return *report;
+}
+
+}  // namespace taupage

@@ -1,0 +1,45 @@
+/// The report of one stage of one boot: each step's outcome and time, whether the stage
+/// succeeded, and the kernel's boot id, so that a later stage can tell this boot's reports from
+/// an earlier boot's. Printed at the end of a stage and saved as JSON in the state folder.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "boot/step.h"
+#include "util/json.h"
+#include "util/result.h"
+
+namespace taupage {
+
+struct StepReport {
+  std::string name;
+  OutcomeKind kind = OutcomeKind::Skipped;
+  std::string detail;
+  double seconds = 0;
+};
+
+struct StageReport {
+  Stage stage = Stage::Early;
+  std::string boot_id;
+  std::string started;  // ISO 8601, UTC
+  double seconds = 0;
+  bool ok = true;
+  std::string failed_step;  // when !ok
+  std::string reason;       // when !ok
+  std::vector<StepReport> steps;
+
+  Json to_json() const;
+  static Result<StageReport> from_json(const Json& json);
+  std::string path_in(const std::string& state_dir) const;  // <state_dir>/report-<stage>.json
+};
+
+// The kernel's id of this boot, from /proc/sys/kernel/random/boot_id (or `path`).
+std::string read_boot_id(const std::string& path = "/proc/sys/kernel/random/boot_id");
+
+Status save_report(const StageReport& report, const std::string& state_dir);
+// This boot's report of `stage`, if one was saved; reports of another boot count as absent.
+std::optional<StageReport> load_report(Stage stage, const std::string& state_dir, const std::string& boot_id);
+
+}  // namespace taupage

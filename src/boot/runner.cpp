@@ -1,0 +1,99 @@
+#include "boot/runner.h"
+
+#include "boot/plan.h"
+#include "util/log.h"
+#include "util/strings.h"
+
+namespace taupage {
+
+Status check_earlier_stages(Stage stage, const std::string& state_dir, const std::string& boot_id) {
+  for (Stage earlier : {Stage::Early, Stage::System}) {
+    if (static_cast<int>(earlier) >= static_cast<int>(stage)) break;
+    auto report = load_report(earlier, state_dir, boot_id);
+    if (report && !report->ok) {
+      return Error(strfmt("the %s stage failed in this boot (step %s: %s); the %s stage does not run after it", stage_name(earlier),
+                          report->failed_step.c_str(), report->reason.c_str(), stage_name(stage)));
+    }
+  }
+  return {};
+}
+
+Status check_step_names(const std::set<std::string>& only, const StepList& steps) {
+  std::vector<std::string> known;
+  for (const auto& step : steps) known.emplace_back(step->name());
+  for (const auto& name : only) {
+    bool found = false;
+    for (const auto& k : known) found = found || k == name;
+    if (!found) return Error("unknown step " + quote(name) + "; steps: " + join(known, ", "));
+  }
+  return {};
+}
+
+StageReport Runner::run_stage(Stage stage, const RunOptions& options) {
+  StageReport report;
+  report.stage = stage;
+  report.boot_id = options.boot_id;
+  report.started = iso8601_utc(context_.clock.unix_seconds());
+  int64_t stage_start = context_.clock.monotonic_ms();
+
+  auto finish = [&]() {
+    report.seconds = static_cast<double>(context_.clock.monotonic_ms() - stage_start) / 1000.0;
+    if (options.dry_run) return report;
+    if (options.save) {
+      if (auto saved = save_report(report, context_.state_dir); !saved) Log::warn("report not saved: " + saved.error().message());
+    }
+    if (report.ok) {
+      Log::info(strfmt("%s stage done in %.1fs; report in %s", stage_name(stage), report.seconds, report.path_in(context_.state_dir).c_str()));
+    } else {
+      Log::error(strfmt("%s stage FAILED at step %s: %s", stage_name(stage), report.failed_step.c_str(), report.reason.c_str()));
+      if (on_failure) on_failure(report);
+    }
+    return report;
+  };
+
+  if (auto earlier = check_earlier_stages(stage, context_.state_dir, options.boot_id); !earlier && !options.dry_run) {
+    report.ok = false;
+    report.failed_step = "(none)";
+    report.reason = earlier.error().message();
+    return finish();
+  }
+
+  bool stopped = false;
+  for (auto& step : steps_) {
+    if (step->stage() != stage) continue;
+    StepReport entry;
+    entry.name = std::string(step->name());
+    if (!options.only.empty() && !options.only.count(entry.name)) {
+      continue;  // not selected: not part of this run at all
+    }
+    if (stopped) {
+      entry.kind = OutcomeKind::Skipped;
+      entry.detail = "not run: step " + report.failed_step + " failed";
+      report.steps.push_back(entry);
+      continue;
+    }
+    if (options.dry_run) {
+      for (const auto& action : step->describe(context_.config)) {
+        Log::info(strfmt("%-7s %-10s would: %s", stage_name(stage), entry.name.c_str(), action.text.c_str()));
+      }
+      continue;
+    }
+    int64_t start = context_.clock.monotonic_ms();
+    Outcome outcome = step->run(context_);
+    entry.seconds = static_cast<double>(context_.clock.monotonic_ms() - start) / 1000.0;
+    entry.kind = outcome.kind;
+    entry.detail = outcome.detail;
+    Log::write(outcome.is_failure() ? LogLevel::Error : LogLevel::Info,
+               strfmt("%-10s %-8s %s  %.2fs", entry.name.c_str(), outcome_name(outcome.kind), outcome.detail.c_str(), entry.seconds));
+    report.steps.push_back(entry);
+    if (outcome.is_failure()) {
+      report.ok = false;
+      report.failed_step = entry.name;
+      report.reason = outcome.detail;
+      stopped = true;
+    }
+  }
+  return finish();
+}
+
+}  // namespace taupage

@@ -1,0 +1,44 @@
+/// Runs the steps of a stage in order: each step's outcome is printed as it happens and
+/// collected in the report; the first failure stops the stage. A stage does not run after an
+/// earlier stage of the same boot failed. `--only` picks steps by name; `--dry-run` prints what
+/// would be done and touches nothing.
+#pragma once
+
+#include <functional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "boot/report.h"
+#include "boot/step_registry.h"
+
+namespace taupage {
+
+struct RunOptions {
+  std::set<std::string> only;  // empty: every step
+  bool dry_run = false;
+  std::string boot_id;
+  bool save = true;            // write report-<stage>.json into context.state_dir
+};
+
+class Runner {
+ public:
+  Runner(StepList& steps, Context& context) : steps_(steps), context_(context) {}
+
+  // Called once when a stage fails (after its report is saved): CloudFormation is told here.
+  std::function<void(const StageReport&)> on_failure;
+
+  StageReport run_stage(Stage stage, const RunOptions& options);
+
+ private:
+  StepList& steps_;
+  Context& context_;
+};
+
+// Stages before `stage` that ran in this boot and failed: the reason not to run, or Ok.
+Status check_earlier_stages(Stage stage, const std::string& state_dir, const std::string& boot_id);
+
+// Names in `only` that are no step: the error for a mistyped --only.
+Status check_step_names(const std::set<std::string>& only, const StepList& steps);
+
+}  // namespace taupage

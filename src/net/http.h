@@ -1,0 +1,61 @@
+/// HTTP/1.1 messages and the client interface that AWS, IMDS and Docker all use. One client
+/// serves every transport: plain TCP (IMDS, test stand-ins, Docker over tcp://), TLS (AWS) and
+/// unix sockets (Docker). The implementation lives beside this header; tests use doubles.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "util/result.h"
+
+namespace taupage {
+
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
+// Where to connect: "https://kms.eu-central-1.amazonaws.com", "http://169.254.169.254",
+// "unix:///var/run/docker.sock", "tcp://127.0.0.1:2375" (Docker's spelling of http).
+struct Endpoint {
+  std::string scheme;       // "http", "https" or "unix"
+  std::string host;         // host name or IP literal (without brackets); for unix: "localhost"
+  uint16_t port = 0;        // defaults: 80 http, 443 https
+  std::string socket_path;  // unix only
+  std::string base_path;    // a path prefix from the URL, usually empty
+
+  static Result<Endpoint> parse(std::string_view url);
+  std::string text() const;  // back to a URL, for messages
+};
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string target = "/";  // path and query, already encoded
+  HttpHeaders headers;       // Host and Content-Length are added by the client when missing
+  std::string body;
+  int timeout_ms = 10000;    // for the whole exchange: connect, send, and the full response
+  // When set, the response body is handed over piece by piece as it arrives (Docker's pull
+  // progress) instead of being collected; returning false aborts the exchange.
+  std::function<bool(std::string_view chunk)> on_body;
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::string reason;
+  HttpHeaders headers;
+  std::string body;  // empty when the request had on_body
+
+  // The first header with that name, case-insensitively; empty when absent.
+  std::string header(std::string_view name) const;
+};
+
+class HttpClient {
+ public:
+  virtual ~HttpClient() = default;
+  // Sends one request and reads the whole response. An error means no complete response
+  // (connection refused, timeout, TLS failure, malformed response); any HTTP status is a response.
+  virtual Result<HttpResponse> send(const Endpoint& endpoint, const HttpRequest& request) = 0;
+};
+
+}  // namespace taupage
