@@ -5,7 +5,7 @@
 # Prints figures only; nothing is asserted.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-RUNS=${NET_BENCH_RUNS:-40}
+RUNS=${NET_BENCH_RUNS:-20}
 work=$(mktemp -d /tmp/net-bench-XXXXXX)
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
@@ -17,7 +17,7 @@ for src in src/util/*.cpp src/net/*.cpp; do objs+=("build/rel/${src%.cpp}.o"); d
 make -s -j2 "${objs[@]}" >/dev/null
 mkdir -p build/bench
 g++ -std=c++20 -Wall -Wextra -Werror -Isrc -Ithird_party -Ibuild/third_party/src/mbedtls/include \
-  '-DMBEDTLS_CONFIG_FILE="mbedtls_config.h"' -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
+  '-DMBEDTLS_CONFIG_FILE="taupage_mbedtls_config.h"' -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
   -static -s -Wl,--gc-sections -o build/bench/https_get tests/bench/https_get.cpp "${objs[@]}" \
   build/third_party/lib/libmbedtls.a 2>&1 | grep -v 'Using .* in statically linked' || true
 
@@ -43,10 +43,10 @@ start_server() { # kind -> port
 
 # CPU seconds (user + system) of RUNS runs of a command, in milliseconds per run.
 cpu_ms() {
-  local start end
-  start=$(awk '{print $14+$15+$16+$17}' "/proc/$BASHPID/stat")
+  local start end me=$BASHPID
+  start=$(awk '{print $14+$15+$16+$17}' "/proc/$me/stat")
   for _ in $(seq "$RUNS"); do "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; return 1; }; done
-  end=$(awk '{print $14+$15+$16+$17}' "/proc/$BASHPID/stat")
+  end=$(awk '{print $14+$15+$16+$17}' "/proc/$me/stat")
   awk -v s="$start" -v e="$end" -v hz="$(getconf CLK_TCK)" -v n="$RUNS" 'BEGIN { printf "%.2f", (e - s) * 1000 / hz / n }'
 }
 
