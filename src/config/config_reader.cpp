@@ -44,7 +44,8 @@ struct RaidLevel {
 };
 constexpr RaidLevel kRaidLevels[] = {{0, 2}, {1, 2}, {5, 3}, {6, 4}, {10, 4}};
 
-const std::vector<std::string> kFilesystems = {"ext2", "ext3", "ext4", "xfs", "btrfs", "tmpfs"};
+// The default first: a typo close to several ext versions suggests ext4.
+const std::vector<std::string> kFilesystems = {"ext4", "ext3", "ext2", "xfs", "btrfs", "tmpfs"};
 
 bool is_identifier(std::string_view s) {
   if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
@@ -649,6 +650,7 @@ class Validator {
             ok = false;
             continue;
           }
+          std::vector<std::string> options;
           for (const auto& option : split(*value, ',')) {
             std::string_view trimmed = trim(option);
             if (trimmed.empty() || has_control_or_space(trimmed)) {
@@ -656,8 +658,9 @@ class Validator {
               ok = false;
               break;
             }
+            options.emplace_back(trimmed);
           }
-          mount.options = *value;
+          mount.options = join(options, ",");
         } else {
           unknown_key(field_path, field->first.mark, key, {"partition", "erase_on_boot", "filesystem", "options"});
         }
