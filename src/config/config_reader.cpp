@@ -528,6 +528,7 @@ class Validator {
       std::string item_path = path_key(path, device);
       RaidArray array;
       array.device = device;
+      raid_devices_written_.insert(device);
       array.mark = entry->first.mark;
       array.name = device.rfind("/dev/md/", 0) == 0 ? device.substr(8) : "";
       bool name_ok = !array.name.empty() && array.name.size() <= 32 && std::all_of(array.name.begin(), array.name.end(), [](char c) {
@@ -810,14 +811,13 @@ class Validator {
     }
 
     // Storage: RAID devices, their members and the mounts must fit together.
-    std::map<std::string, std::string> raid_by_device;
-    for (const auto& array : config.raid) raid_by_device[array.device] = array.device;
     std::set<std::string> mounted;
     for (size_t i = 0; i < config.mounts.size(); ++i) {
       const auto& mount = config.mounts[i];
       const auto& [path, mark] = mount_partition_marks_[i];
       if (mount.partition == "none") continue;
-      if (mount.partition.rfind("/dev/md/", 0) == 0 && !raid_by_device.count(mount.partition)) {
+      // An array written but invalid has its own error already; only a missing one is reported here.
+      if (mount.partition.rfind("/dev/md/", 0) == 0 && !raid_devices_written_.count(mount.partition)) {
         error(path, mark, quote(mount.partition) + " is not defined in volumes.raid");
         continue;
       }
@@ -860,6 +860,7 @@ class Validator {
   std::vector<std::pair<std::string, Mark>> ssh_marks_;
   std::vector<std::pair<std::string, Mark>> mount_partition_marks_;
   std::map<std::string, MemberInfo> member_marks_;
+  std::set<std::string> raid_devices_written_;
 };
 
 // The first line says what kind of user data this is; Taupage takes only its own.
