@@ -22,7 +22,9 @@ void batch_marker(Bytes& out, uint16_t type, uint32_t seq) {
   end_message(out, m);
 }
 
-void table_message(Bytes& out, int message, uint16_t extra_flags, const std::string& table, uint32_t seq) {
+}  // namespace
+
+void encode_table_message(Bytes& out, int message, uint16_t extra_flags, const std::string& table, uint32_t seq) {
   size_t m = begin_message(out, nft_type(message), NLM_F_REQUEST | NLM_F_ACK | extra_flags, seq, NFPROTO_INET, 0);
   AttributeWriter w(out);
   w.put_string(NFTA_TABLE_NAME, table);
@@ -30,21 +32,19 @@ void table_message(Bytes& out, int message, uint16_t extra_flags, const std::str
   end_message(out, m);
 }
 
-void chain_message(Bytes& out, const Ruleset& ruleset, uint32_t seq) {
+void encode_new_chain(Bytes& out, const Ruleset& ruleset, uint32_t seq) {
   size_t m = begin_message(out, nft_type(NFT_MSG_NEWCHAIN), NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE, seq, NFPROTO_INET, 0);
   AttributeWriter w(out);
   w.put_string(NFTA_CHAIN_TABLE, ruleset.table);
   w.put_string(NFTA_CHAIN_NAME, ruleset.chain);
+  w.put_string(NFTA_CHAIN_TYPE, "filter");
+  w.put_be32(NFTA_CHAIN_POLICY, NF_DROP);
   size_t hook = w.begin_nest(NFTA_CHAIN_HOOK);
   w.put_be32(NFTA_HOOK_HOOKNUM, NF_INET_LOCAL_IN);
   w.put_be32(NFTA_HOOK_PRIORITY, 0);  // "priority filter"
   w.end_nest(hook);
-  w.put_be32(NFTA_CHAIN_POLICY, NF_DROP);
-  w.put_string(NFTA_CHAIN_TYPE, "filter");
   end_message(out, m);
 }
-
-}  // namespace
 
 void encode_new_rule(Bytes& out, const std::string& table, const std::string& chain, const Rule& rule, uint32_t seq) {
   size_t m = begin_message(out, nft_type(NFT_MSG_NEWRULE), NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_APPEND, seq,
@@ -78,13 +78,13 @@ Batch encode_replace_batch(const Ruleset& ruleset, uint32_t first_seq) {
   batch_marker(batch.bytes, NFNL_MSG_BATCH_BEGIN, seq++);
   // Create it if absent, so that the delete after it always finds a table to delete.
   batch.acknowledged.push_back({seq, "create " + table});
-  table_message(batch.bytes, NFT_MSG_NEWTABLE, NLM_F_CREATE, ruleset.table, seq++);
+  encode_table_message(batch.bytes, NFT_MSG_NEWTABLE, NLM_F_CREATE, ruleset.table, seq++);
   batch.acknowledged.push_back({seq, "delete the previous " + table});
-  table_message(batch.bytes, NFT_MSG_DELTABLE, 0, ruleset.table, seq++);
+  encode_table_message(batch.bytes, NFT_MSG_DELTABLE, 0, ruleset.table, seq++);
   batch.acknowledged.push_back({seq, "create " + table + " again"});
-  table_message(batch.bytes, NFT_MSG_NEWTABLE, NLM_F_CREATE, ruleset.table, seq++);
+  encode_table_message(batch.bytes, NFT_MSG_NEWTABLE, NLM_F_CREATE, ruleset.table, seq++);
   batch.acknowledged.push_back({seq, "create chain " + ruleset.chain + " (hook input, policy drop)"});
-  chain_message(batch.bytes, ruleset, seq++);
+  encode_new_chain(batch.bytes, ruleset, seq++);
   for (size_t i = 0; i < ruleset.rules.size(); ++i) {
     const Rule& rule = ruleset.rules[i];
     batch.acknowledged.push_back({seq, strfmt("rule %zu \"%s\" (%s)", i + 1, rule.text.c_str(), rule.comment.c_str())});

@@ -30,6 +30,10 @@ Batch encode_replace_batch(const Ruleset& ruleset, uint32_t first_seq);
 // A GETTABLE request for one table of family inet (answered by the table, or ENOENT).
 Bytes encode_get_table(const std::string& table, uint32_t seq);
 
+// One table message (NFT_MSG_NEWTABLE or NFT_MSG_DELTABLE) of family inet, as in the batch.
+void encode_table_message(Bytes& out, int message, uint16_t extra_flags, const std::string& table, uint32_t seq);
+// The NEWCHAIN message of the ruleset's input chain, as in the batch.
+void encode_new_chain(Bytes& out, const Ruleset& ruleset, uint32_t seq);
 // Encodes one rule's NEWRULE message (appended to the chain), as it appears in the batch.
 void encode_new_rule(Bytes& out, const std::string& table, const std::string& chain, const Rule& rule, uint32_t seq);
 

@@ -7,16 +7,16 @@ namespace taupage {
 Expression meta_load(uint32_t key) {
   Expression e{"meta", {}};
   AttributeWriter w(e.data);
+  w.put_be32(NFTA_META_KEY, key);  // nft's attribute order, so our bytes equal nft's
   w.put_be32(NFTA_META_DREG, NFT_REG_1);
-  w.put_be32(NFTA_META_KEY, key);
   return e;
 }
 
 Expression ct_load(uint32_t key) {
   Expression e{"ct", {}};
   AttributeWriter w(e.data);
-  w.put_be32(NFTA_CT_DREG, NFT_REG_1);
   w.put_be32(NFTA_CT_KEY, key);
+  w.put_be32(NFTA_CT_DREG, NFT_REG_1);
   return e;
 }
 
