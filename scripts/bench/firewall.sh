@@ -23,7 +23,7 @@ trap 'rm -rf "$work" "$state"' EXIT
 
 # The same rules in nft syntax: what nft reads back after Taupage applied them once.
 unshare -n bash -c "'$bin' boot --stage early --only firewall --config '$work/user-data.yaml' --state-dir '$state' >/dev/null 2>&1 && nft list ruleset" > "$work/rules.nft"
-rules=$(grep -c 'accept\|drop' "$work/rules.nft" | head -1)
+rules=$(grep -c ' comment "' "$work/rules.nft")
 { printf 'table inet taupage\ndelete table inet taupage\n'; cat "$work/rules.nft"; } > "$work/replace.nft"
 
 # One timed apply in a fresh namespace; prints microseconds.

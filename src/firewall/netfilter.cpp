@@ -6,8 +6,7 @@
 
 #include <cstring>
 #include <ctime>
-#include <map>
-#include <optional>
+#include <vector>
 
 #include "firewall/batch.h"
 #include "util/files.h"
@@ -88,7 +87,11 @@ Result<Replies> collect(NetlinkChannel& channel, std::vector<uint32_t> expected)
     size_t before = replies.acks.size();
     if (auto parsed = parse_replies(*bytes, replies); !parsed) return parsed.error();
     for (size_t i = before; i < replies.acks.size(); ++i) {
-      std::erase(expected, replies.acks[i].seq);
+      // A reply to something we did not send in this exchange (a stale one) counts for nothing.
+      if (std::erase(expected, replies.acks[i].seq) == 0) {
+        replies.acks[i].error = 0;
+        continue;
+      }
       failed = failed || replies.acks[i].error != 0;
     }
     if (++waits > 100000) return Error("nf_tables kept sending replies that acknowledge nothing we sent");
@@ -96,7 +99,13 @@ Result<Replies> collect(NetlinkChannel& channel, std::vector<uint32_t> expected)
   return replies;
 }
 
-uint32_t first_sequence_number() { return static_cast<uint32_t>(::time(nullptr)); }
+// Each exchange gets its own range of sequence numbers, so a late reply to an earlier one can
+// never be taken for an answer to the current one.
+uint32_t first_sequence_number() {
+  static uint32_t next = static_cast<uint32_t>(::time(nullptr));
+  next += 0x10000;
+  return next;
+}
 
 }  // namespace
 

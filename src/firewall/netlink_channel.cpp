@@ -27,9 +27,11 @@ Status KernelNetlinkChannel::open() {
   int fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
   if (fd < 0) return Error(errno_text(errno)).wrap("open a netfilter netlink socket");
   int size = kSocketBufferBytes;
-  // Best effort: the defaults (about 200 KiB) are enough for ordinary configs.
-  ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+  // A whole batch must fit the send buffer, and all its acknowledgements the receive buffer.
+  // The defaults (about 200 KiB) hold a few hundred rules; as root we may go past the sysctl
+  // limits with the FORCE variants. Best effort: ordinary configs fit the defaults.
+  if (::setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size) != 0) ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+  if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0) ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
   int on = 1;
   // Errors echo only the failing message's header, and carry the kernel's text when it has one.
   ::setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &on, sizeof on);

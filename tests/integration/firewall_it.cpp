@@ -165,6 +165,26 @@ class FirewallNamespaces : public ::testing::Test {
 
 std::string FirewallNamespaces::dir_;
 
+// Applies a ruleset through Taupage's own code over a real socket opened in the host namespace;
+// returns the error, or "" when the kernel committed it.
+std::string apply_in_host_namespace(const Ruleset& ruleset) {
+  std::string error;
+  std::thread applier([&] {
+    // setns changes only this thread's namespace; the socket belongs to the namespace it was made in.
+    int fd = ::open(("/run/netns/" + kHostNs).c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || ::setns(fd, CLONE_NEWNET) != 0) {
+      error = "setns failed";
+      return;
+    }
+    ::close(fd);
+    KernelNetlinkChannel channel;
+    auto status = apply_ruleset(channel, ruleset);
+    if (!status) error = status.error().message();
+  });
+  applier.join();
+  return error;
+}
+
 TEST_F(FirewallNamespaces, BootLeavesExactlyTheExpectedRulesetAndSshdConfigAndRerunsChangeNothing) {
   std::string root = dir_ + "/root-exact";
   Ran first = boot(root);
@@ -241,24 +261,24 @@ TEST_F(FirewallNamespaces, ARefusedBatchLeavesThePreviousRulesetInPlace) {
   Rule bad{"fw test: payload of length 0", "fw-test-seam", "", {payload_load(2, 0, 0), verdict(1)}};
   changed.rules.push_back(bad);
 
-  std::string error;
-  std::thread applier([&] {
-    // setns changes only this thread's namespace; the socket belongs to the namespace it was made in.
-    int fd = ::open(("/run/netns/" + kHostNs).c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || ::setns(fd, CLONE_NEWNET) != 0) {
-      error = "setns failed";
-      return;
-    }
-    ::close(fd);
-    KernelNetlinkChannel channel;
-    auto status = apply_ruleset(channel, changed);
-    error = status ? "the kernel accepted the batch" : status.error().message();
-  });
-  applier.join();
+  std::string error = apply_in_host_namespace(changed);
+  ASSERT_FALSE(error.empty()) << "the kernel accepted the batch";
   EXPECT_NE(error.find(strfmt("rule %zu \"fw test: payload of length 0\" (fw-test-seam)", changed.rules.size())), std::string::npos) << error;
   EXPECT_NE(error.find("rolled back"), std::string::npos) << error;
   EXPECT_EQ(ruleset(), before);
   EXPECT_EQ(ruleset().find("7777"), std::string::npos);
+}
+
+// A ruleset far larger than any config needs goes in one batch: the socket buffers hold it.
+TEST_F(FirewallNamespaces, AThousandRulesGoInOneBatch) {
+  Ruleset large;
+  for (uint16_t port = 10000; port < 11000; ++port) large.rules.push_back(port_rule(Protocol::Udp, port, strfmt("ports: %u/udp", port), ""));
+  EXPECT_EQ(apply_in_host_namespace(large), "");
+  std::string listed = ruleset();
+  EXPECT_NE(listed.find("udp dport 10999 accept comment \"ports: 10999/udp\""), std::string::npos);
+  size_t count = 0;
+  for (size_t at = listed.find("udp dport"); at != std::string::npos; at = listed.find("udp dport", at + 1)) ++count;
+  EXPECT_EQ(count, 1000u);
 }
 
 }  // namespace
