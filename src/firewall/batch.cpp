@@ -11,8 +11,10 @@
 namespace taupage {
 namespace {
 
-// libnftnl's user-data TLV type for a rule comment (NFTNL_UDATA_RULE_COMMENT), which nft reads.
+// The comment travels in the rule's user data as libnftnl's TLV, the only shape nft shows: type
+// NFTNL_UDATA_RULE_COMMENT (0), one length byte, the text with its NUL; nft allows 128 bytes.
 constexpr uint8_t kUserDataRuleComment = 0;
+constexpr size_t kMaxCommentBytes = 127;
 
 uint16_t nft_type(int message) { return static_cast<uint16_t>((NFNL_SUBSYS_NFTABLES << 8) | message); }
 
@@ -56,8 +58,9 @@ void encode_new_rule(Bytes& out, const std::string& table, const std::string& ch
   for (const auto& expression : rule.expressions) write_expression(w, expression);
   w.end_nest(list);
   if (!rule.comment.empty()) {
-    Bytes user_data{kUserDataRuleComment, static_cast<uint8_t>(rule.comment.size() + 1)};
-    user_data.insert(user_data.end(), rule.comment.begin(), rule.comment.end());
+    std::string_view comment = std::string_view(rule.comment).substr(0, kMaxCommentBytes);
+    Bytes user_data{kUserDataRuleComment, static_cast<uint8_t>(comment.size() + 1)};
+    user_data.insert(user_data.end(), comment.begin(), comment.end());
     user_data.push_back(0);
     w.put_bytes(NFTA_RULE_USERDATA, user_data.data(), user_data.size());
   }

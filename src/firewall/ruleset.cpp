@@ -12,10 +12,6 @@
 namespace taupage {
 namespace {
 
-// The comment travels in the rule's user data as libnftnl's TLV: type 0 (comment), one length
-// byte, the text with its NUL. nft shows nothing for user data in another shape.
-constexpr size_t kMaxCommentBytes = 128;  // nft's own limit (NFT_USERDATA_MAXLEN is 256)
-
 Bytes be16(uint16_t value) { return {static_cast<uint8_t>(value >> 8), static_cast<uint8_t>(value & 0xff)}; }
 
 // Registers hold host-order values for meta and ct keys (nft compares them that way).
@@ -123,9 +119,6 @@ Ruleset ruleset_for(const Config& config) {
     std::string comment = mapping.protocol == Protocol::Tcp ? strfmt("ports: %u", mapping.host_port)
                                                             : strfmt("ports: %u/udp", mapping.host_port);
     r.push_back(port_rule(mapping.protocol, mapping.host_port, comment, mapping.mark.line > 0 ? strfmt("line %d", mapping.mark.line) : ""));
-  }
-  for (auto& rule : r) {
-    if (rule.comment.size() >= kMaxCommentBytes) rule.comment.resize(kMaxCommentBytes - 1);
   }
   return set;
 }

@@ -110,6 +110,26 @@ TEST(FirewallEncoding, DhcpReplyRuleEqualsNft) {
             "2800c00028008000100000000011e00070000186275696c742d696e3a2044484350763420636c69656e74000000");
 }
 
+TEST(FirewallEncoding, ALongCommentIsCutToNftsLimit) {
+  Bytes out;
+  encode_new_rule(out, "taupage", "input", port_rule(Protocol::Tcp, 1, std::string(300, 'x'), ""), 1);
+  // Walk the top-level attributes to the user data.
+  size_t offset = NLMSG_HDRLEN + 4;
+  const uint8_t* user_data = nullptr;
+  while (offset + NLA_HDRLEN <= out.size()) {
+    nlattr a;
+    std::memcpy(&a, out.data() + offset, sizeof a);
+    ASSERT_GE(a.nla_len, NLA_HDRLEN);
+    if (a.nla_type == NFTA_RULE_USERDATA) user_data = out.data() + offset + NLA_HDRLEN;
+    offset += NLA_ALIGN(a.nla_len);
+  }
+  EXPECT_EQ(offset, out.size());
+  ASSERT_NE(user_data, nullptr);
+  EXPECT_EQ(user_data[0], 0);    // comment
+  EXPECT_EQ(user_data[1], 128);  // 127 bytes and the NUL
+  EXPECT_EQ(user_data[2 + 127], 0);
+}
+
 TEST(FirewallEncoding, TableAndChainEqualNft) {
   Bytes table;
   encode_table_message(table, NFT_MSG_NEWTABLE, NLM_F_CREATE, "taupage", 1);
