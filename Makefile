@@ -39,6 +39,9 @@ REL_OBJS := $(call obj,rel,$(SRCS) src/main.cpp)
 DBG_OBJS := $(call obj,dbg,$(SRCS))
 SAN_OBJS := $(call obj,san,$(SRCS))
 
+# Keep intermediate objects (the fuzz objects are built through a pattern chain).
+.SECONDARY:
+
 .PHONY: all deps third-party test unit demo bench fuzz clean
 all: $(BUILD)/taupage
 

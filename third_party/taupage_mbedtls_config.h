@@ -58,8 +58,7 @@
 #define MBEDTLS_PEM_PARSE_C
 #define MBEDTLS_X509_USE_C
 #define MBEDTLS_X509_CRT_PARSE_C
-/* RSASSA-PSS: TLS 1.3 servers with RSA certificates sign with PSS (rsa_pss_rsae_*); without it
-   mbedTLS does not offer those signature algorithms and such servers refuse the handshake */
+/* RSA-PSS signatures: TLS 1.3 servers with RSA keys sign the handshake with them */
 #define MBEDTLS_X509_RSASSA_PSS_SUPPORT
 
 /* TLS: client only, 1.2 and 1.3, ECDHE key exchange, SNI */

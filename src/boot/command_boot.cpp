@@ -4,6 +4,7 @@
 #include "boot/runner.h"
 #include "boot/user_data_input.h"
 #include "config/config_reader.h"
+#include "firewall/netlink_channel.h"
 #include "util/log.h"
 #include "util/strings.h"
 
@@ -54,6 +55,8 @@ int run_boot(const std::vector<std::string>& argv) {
   context.root = args->value("root", "/");
   context.state_dir = args->value("state-dir", "/run/taupage");
   context.dry_run = options.dry_run;
+  KernelNetlinkChannel netfilter;  // opened only when the firewall step runs
+  context.netfilter = &netfilter;
   options.boot_id = read_boot_id();
 
   Runner runner(steps, context);

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "config/config.h"
+#include "firewall/netlink_channel.h"
 #include "util/clock.h"
 
 namespace taupage {
@@ -16,6 +17,7 @@ struct Context {
   std::string state_dir = "/run/taupage";   // reports and the validated config
   Clock& clock;
   bool dry_run = false;
+  NetlinkChannel* netfilter = nullptr;   // nf_tables, for the firewall step
 
   Context(const Config& c, Clock& k) : config(c), clock(k) {}
 };
