@@ -21,6 +21,7 @@ cfg() {
   { echo '#taupage-ami-config'; echo 'application_id: storage-test'; echo "application_version: '1'"
     echo 'runtime: Docker'; echo 'source: busybox:1'; cat; } > "/cfg/$1.yaml"
 }
+export TAUPAGE_DEVICE_WAIT_SECONDS=5  # the second boot misses a disk on purpose
 # tp NAME: taupage's early raid and mounts steps, on the read-only root /sysroot/NAME.
 tp() {
   mkdir -p "/run/taupage/$1"

@@ -1,3 +1,5 @@
+#include <cstdlib>
+
 #include "boot/args.h"
 #include "boot/command.h"
 #include "boot/plan.h"
@@ -66,6 +68,10 @@ int run_boot(const std::vector<std::string>& argv) {
   context.md = &md;
   context.tools = &tools;
   context.mounter = &mounter;
+  // How long raid and mounts wait for a configured device to appear (default 60 s).
+  if (const char* wait = getenv("TAUPAGE_DEVICE_WAIT_SECONDS")) {
+    if (auto seconds = parse_uint(wait); seconds && *seconds <= 3600) context.device_wait_seconds = static_cast<double>(*seconds);
+  }
   options.boot_id = read_boot_id();
 
   Runner runner(steps, context);

@@ -26,7 +26,8 @@ fi
 token=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
 
 img() { truncate -s "$2" "$work/$1.img"; }
-for l in nvme-f nvme-g i m n o p q r s; do img "$l" 64M; done
+for l in nvme-f nvme-g i o p q r s; do img "$l" 64M; done
+for l in m n; do img "$l" 16M; done
 img h 256M && mkfs.btrfs -q -f "$work/h.img" > /dev/null
 img j 64M && echo ',,L' | sfdisk -q --label dos "$work/j.img" > /dev/null
 img k 64M
