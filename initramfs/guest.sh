@@ -31,6 +31,13 @@ tp() {
   sed "s/^/[$1] /" "/out/$1.log"
   return $rc
 }
+# level_cfg NAME LEVEL DEVICES...: an array /dev/md/NAME of LEVEL over DEVICES, ext4 at /NAME.
+level_cfg() {
+  name=$1 level=$2; shift 2
+  { printf 'volumes:\n  raid:\n    /dev/md/%s:\n      level: %s\n      devices: [' "$name" "$level"
+    first=1; for d in "$@"; do [ $first = 1 ] || printf ', '; printf '/dev/%s' "$d"; first=0; done
+    printf ']\nmounts:\n  /%s:\n    partition: /dev/md/%s\n' "$name" "$name"; } | cfg "$name"
+}
 has() { grep -q -- "$2" "/out/$1.log"; }
 lacks() { ! grep -q -- "$2" "/out/$1.log"; }
 as_app() { su -s /bin/sh -c "$1" application; }
@@ -40,7 +47,7 @@ mounted() { grep -q " $1 " /proc/mounts; }
 # The real root is read-only in the initramfs: Taupage must put its tmpfs over <root>/mounts.
 mkdir -p /sysroot
 mount -t tmpfs root /sysroot
-for s in raid0 raid0again refuse-fs refuse-raid refuse-mbr refuse-lvm refuse-junk refuse-foreign erase raid1 madm xfs fsck grow; do
+for s in raid0 raid0again refuse-fs refuse-raid refuse-mbr refuse-lvm refuse-junk refuse-foreign erase raid1 madm xfs fsck grow r5 r6 r10; do
   mkdir -p "/sysroot/$s/mounts"
 done
 mount -o remount,ro /sysroot
@@ -130,6 +137,23 @@ Y
   check grow-boot tp grow
   check grow-grown has grow 'grown from 32 to 64 MiB'
   check grow-size sh -c 'test "$(df -k /sysroot/grow/mounts/g | tail -1 | awk "{print \$2}")" -gt 50000'
+
+  # RAID 5, 6 and 10 over blank disks; the next boot assembles them.
+  level_cfg r5 5 xvdw xvdx xvdy
+  check r5-boot tp r5
+  check r5-created has r5 'raid       created'
+  check r5-mdadm-detail sh -c 'mdadm --detail /dev/md/r5 | grep -q "Raid Level : raid5"'
+  echo "$token" > /sysroot/r5/mounts/r5/token
+  level_cfg r6 6 xvdz xvdba xvdbb xvdbc
+  check r6-boot tp r6
+  check r6-created has r6 'raid       created'
+  check r6-mdadm-detail sh -c 'mdadm --detail /dev/md/r6 | grep -q "Raid Level : raid6"'
+  echo "$token" > /sysroot/r6/mounts/r6/token
+  level_cfg r10 10 xvdbd xvdbe xvdbf xvdbg
+  check r10-boot tp r10
+  check r10-created has r10 'raid       created'
+  check r10-mdadm-detail sh -c 'mdadm --detail /dev/md/r10 | grep -q "Raid Level : raid10"'
+  echo "$token" > /sysroot/r10/mounts/r10/token
   sync
 fi
 
@@ -158,6 +182,21 @@ if [ "$phase" = second ]; then
   check madm-boot tp madm
   check madm-assembled has madm 'assembled as md'
   check madm-data-intact sh -c "grep -q $token /sysroot/madm/mounts/m/token"
+
+  level_cfg r5 5 xvdw xvdx xvdy
+  check r5-assembled-boot tp r5
+  check r5-assembled has r5 'assembled as md'
+  check r5-data-intact grep -q "$token" /sysroot/r5/mounts/r5/token
+  level_cfg r6 6 xvdz xvdba xvdbb xvdbc
+  check r6-assembled-boot tp r6
+  check r6-assembled has r6 'assembled as md'
+  check r6-data-intact grep -q "$token" /sysroot/r6/mounts/r6/token
+  # An array already running before Taupage (here assembled by mdadm) is kept as it is.
+  mdadm --assemble /dev/md/r10 /dev/xvdbd /dev/xvdbe /dev/xvdbf /dev/xvdbg > /dev/null 2>&1
+  level_cfg r10 10 xvdbd xvdbe xvdbf xvdbg
+  check r10-running-boot tp r10
+  check r10-running-kept has r10 'kept (running as md'
+  check r10-data-intact grep -q "$token" /sysroot/r10/mounts/r10/token
   # mdadm, on a host with another name, brings the array back as /dev/md/data (homehost any).
   check raid0-mdadm-assembles-by-name sh -c 'umount /sysroot/raid0/mounts/data && mdadm --stop /dev/md/data && rm -f /dev/md/data \
     && mdadm --assemble --scan && test -b /dev/md/data && mount /dev/md/data /mnt && grep -q '"$token"' /mnt/token && umount /mnt'

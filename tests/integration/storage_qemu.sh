@@ -28,6 +28,7 @@ token=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
 img() { truncate -s "$2" "$work/$1.img"; }
 for l in nvme-f nvme-g i o p q r s; do img "$l" 64M; done
 for l in m n; do img "$l" 16M; done
+for l in w x y z ba bb bc bd be bf bg; do img "$l" 32M; done
 img h 256M && mkfs.btrfs -q -f "$work/h.img" > /dev/null
 img j 64M && echo ',,L' | sfdisk -q --label dos "$work/j.img" > /dev/null
 img k 64M
@@ -42,7 +43,7 @@ declare -A before
 for l in h i j k l; do before[$l]=$(sha256sum "$work/$l.img" | cut -d' ' -f1); done
 
 disks=("nvme:vol0000000000000000f:$work/nvme-f.img" "nvme:vol0000000000000000g:$work/nvme-g.img")
-for l in h i j k l m n o p q r s t u v; do disks+=("virtio:xvd$l:$work/$l.img"); done
+for l in h i j k l m n o p q r s t u v w x y z ba bb bc bd be bf bg; do disks+=("virtio:xvd$l:$work/$l.img"); done
 
 # expected PHASE: the check names guest.sh runs in that phase.
 expected() { awk -v p="$1" '$0 ~ "^if \\[ \"\\$phase\" = " p " \\]" {on=1} on && /^fi$/ {on=0} on && $1 == "check" {print $2}' initramfs/guest.sh; }
