@@ -47,7 +47,7 @@ mounted() { grep -q " $1 " /proc/mounts; }
 # The real root is read-only in the initramfs: Taupage must put its tmpfs over <root>/mounts.
 mkdir -p /sysroot
 mount -t tmpfs root /sysroot
-for s in raid0 raid0again refuse-fs refuse-raid refuse-mbr refuse-lvm refuse-junk refuse-foreign erase raid1 madm xfs fsck grow r5 r6 r10; do
+for s in raid0 raid0again refuse-fs refuse-raid refuse-mbr refuse-lvm refuse-junk refuse-foreign erase raid1 madm xfs fsck grow r5 r6 r10 data; do
   mkdir -p "/sysroot/$s/mounts"
 done
 mount -o remount,ro /sysroot
@@ -201,4 +201,39 @@ if [ "$phase" = second ]; then
   check raid0-mdadm-assembles-by-name sh -c 'umount /sysroot/raid0/mounts/data && mdadm --stop /dev/md/data && rm -f /dev/md/data \
     && mdadm --assemble --scan && test -b /dev/md/data && mount /dev/md/data /mnt && grep -q '"$token"' /mnt/token && umount /mnt'
   cat /proc/mdstat | sed 's/^/[mdstat] /'
+fi
+
+# The benchmark (scripts/bench/storage.sh): Taupage beside mdadm + mkfs.ext4 + mount, same boot.
+now() { cut -d' ' -f1 /proc/uptime; }
+bench() { echo "TP-BENCH $1 $(echo "$3 $2" | awk '{printf "%.2f", $1 - $2}')"; }
+if [ "$phase" = bench-first ]; then
+  # Both sides measured after the kernel's random pool is ready (mke2fs and uuid generation may
+  # wait for it at early boot under emulation; on EC2 it is ready at once).
+  head -c 1 /dev/random > /dev/null
+  level_cfg data 0 xvdf xvdg
+  t0=$(now); tp data > /dev/null; t1=$(now)
+  bench taupage-create "$t0" "$t1"
+  t0=$(now)
+  mdadm --create /dev/md/other --run --level=0 --raid-devices=2 --metadata=1.2 --homehost=any --name=other /dev/xvdh /dev/xvdi > /dev/null 2>&1
+  mkfs.ext4 -q -F -E nodiscard /dev/md/other && mkdir -p /mnt/other && mount /dev/md/other /mnt/other
+  t1=$(now)
+  bench mdadm-create "$t0" "$t1"
+fi
+if [ "$phase" = bench-second ]; then
+  head -c 1 /dev/random > /dev/null
+  level_cfg data 0 xvdf xvdg
+  t0=$(now); tp data > /dev/null; t1=$(now)
+  bench taupage-assemble-fsck-mount "$t0" "$t1"
+  t0=$(now)
+  mdadm --assemble /dev/md/other /dev/xvdh /dev/xvdi > /dev/null 2>&1
+  t1=$(now)
+  fsck.ext4 -p /dev/md/other > /dev/null && mkdir -p /mnt/other && mount /dev/md/other /mnt/other
+  t2=$(now)
+  bench mdadm-assemble "$t0" "$t1"
+  bench mdadm-assemble-fsck-mount "$t0" "$t2"
+  umount /sysroot/data/mounts/data; umount /mnt/other
+  mdadm --stop /dev/md/data /dev/md/other > /dev/null 2>&1
+  printf 'volumes:\n  raid:\n    /dev/md/data:\n      level: 0\n      devices: [/dev/xvdf, /dev/xvdg]\n' | cfg data
+  t0=$(now); tp data > /dev/null; t1=$(now)
+  bench taupage-assemble "$t0" "$t1"
 fi
