@@ -1,3 +1,5 @@
+#include <cstdlib>
+
 #include "boot/args.h"
 #include "boot/command.h"
 #include "boot/plan.h"
@@ -5,6 +7,10 @@
 #include "boot/user_data_input.h"
 #include "config/config_reader.h"
 #include "firewall/netlink_channel.h"
+#include "storage/block_devices.h"
+#include "storage/filesystem_tools.h"
+#include "storage/md_control.h"
+#include "storage/mounter.h"
 #include "util/log.h"
 #include "util/strings.h"
 
@@ -57,6 +63,18 @@ int run_boot(const std::vector<std::string>& argv) {
   context.dry_run = options.dry_run;
   KernelNetlinkChannel netfilter;  // opened only when the firewall step runs
   context.netfilter = &netfilter;
+  RealBlockDevices block_devices(real_clock());
+  RealMdControl md;
+  RealToolRunner tools;
+  RealMounter mounter;
+  context.block_devices = &block_devices;
+  context.md = &md;
+  context.tools = &tools;
+  context.mounter = &mounter;
+  // How long raid and mounts wait for a configured device to appear (default 60 s).
+  if (const char* wait = getenv("TAUPAGE_DEVICE_WAIT_SECONDS")) {
+    if (auto seconds = parse_uint(wait); seconds && *seconds <= 3600) context.device_wait_seconds = static_cast<double>(*seconds);
+  }
   options.boot_id = read_boot_id();
 
   Runner runner(steps, context);

@@ -11,6 +11,11 @@
 
 namespace taupage {
 
+class BlockDevices;
+class MdControl;
+class ToolRunner;
+class Mounter;
+
 struct Context {
   const Config& config;
   std::string root = "/";                   // the real root: "/" or, in the initramfs, e.g. "/root"
@@ -18,6 +23,12 @@ struct Context {
   Clock& clock;
   bool dry_run = false;
   NetlinkChannel* netfilter = nullptr;   // nf_tables, for the firewall step
+  // storage (raid, mounts)
+  BlockDevices* block_devices = nullptr;
+  MdControl* md = nullptr;
+  ToolRunner* tools = nullptr;
+  Mounter* mounter = nullptr;
+  double device_wait_seconds = 60;  // how long a configured device may take to appear
 
   Context(const Config& c, Clock& k) : config(c), clock(k) {}
 };

@@ -2,6 +2,8 @@
 
 #include "boot/step_firewall.h"
 #include "boot/step_ssh.h"
+#include "boot/step_mounts.h"
+#include "boot/step_raid.h"
 
 namespace taupage {
 
@@ -9,6 +11,8 @@ StepList all_steps() {
   StepList steps;
   // early stage
   steps.push_back(make_firewall_step());
+  steps.push_back(make_raid_step());
+  steps.push_back(make_mounts_step());
   // system stage
   steps.push_back(make_ssh_step());
   // late stage
