@@ -1,9 +1,14 @@
+#include <cstdlib>
+#include <memory>
+
 #include "boot/args.h"
 #include "boot/command.h"
 #include "boot/plan.h"
 #include "boot/runner.h"
 #include "boot/user_data_input.h"
 #include "config/config_reader.h"
+#include "docker/engine_client.h"
+#include "net/http_client.h"
 #include "util/log.h"
 #include "util/strings.h"
 
@@ -55,6 +60,21 @@ int run_boot(const std::vector<std::string>& argv) {
   context.state_dir = args->value("state-dir", "/run/taupage");
   context.dry_run = options.dry_run;
   options.boot_id = read_boot_id();
+
+  // The late stage talks to the Docker daemon (DOCKER_HOST) and to the application.
+  RealHttpClient http;
+  std::unique_ptr<EngineClient> docker;
+  context.http = &http;
+  const char* docker_host = getenv("DOCKER_HOST");
+  auto docker_endpoint_found = docker_endpoint(docker_host ? docker_host : "");
+  if (!docker_endpoint_found) {
+    Log::error("boot: " + docker_endpoint_found.error().message());
+    return kExitFailed;
+  }
+  docker = std::make_unique<EngineClient>(http, *docker_endpoint_found,
+                                          docker_host && *docker_host ? docker_host : std::string(kDefaultDockerHost), real_clock());
+  context.docker = docker.get();
+  if (const char* dir = getenv("DOCKER_CONFIG")) context.docker_config_dir = dir;
 
   Runner runner(steps, context);
   for (Stage stage : stages) {

@@ -25,7 +25,7 @@ Status check_bind_sources(const ContainerRequest& r) {
     }
   }
   std::string credentials = host_path(r.host.root, kCredentialsDir);
-  if (auto made = make_dirs(credentials, 0755); !made) return made.error().wrap("credentials folder");
+  if (auto made = make_dirs(credentials, 0755); !made) return std::move(made).error().wrap("credentials folder");
   return Status::Ok();
 }
 
@@ -91,7 +91,7 @@ Result<ContainerResult> ensure_container(DockerApi& docker, const ContainerReque
     }
     say(strfmt("%s %s is unchanged and %s: starting it", kContainerName, short_id(c.id).c_str(), c.status.c_str()));
     if (auto started = docker.start_container(c.id); !started) {
-      return started.error().wrap(strfmt("start %s %s", kContainerName, short_id(c.id).c_str()));
+      return std::move(started).error().wrap(strfmt("start %s %s", kContainerName, short_id(c.id).c_str()));
     }
     return ContainerResult{ContainerAction::Started, c.id,
                            strfmt("%s %s unchanged, was %s, started", kContainerName, short_id(c.id).c_str(), c.status.c_str())};
@@ -100,10 +100,10 @@ Result<ContainerResult> ensure_container(DockerApi& docker, const ContainerReque
   std::string why = gone ? "it is " + c.status : "changed: " + join(changes, "; ");
   say(strfmt("%s %s %s: stopping and removing it (its volumes are kept)", kContainerName, short_id(c.id).c_str(), why.c_str()));
   if (auto stopped = docker.stop_container(c.id, r.stop_timeout_seconds); !stopped) {
-    return stopped.error().wrap(strfmt("stop %s %s", kContainerName, short_id(c.id).c_str()));
+    return std::move(stopped).error().wrap(strfmt("stop %s %s", kContainerName, short_id(c.id).c_str()));
   }
   if (auto removed = docker.remove_container(c.id); !removed) {
-    return removed.error().wrap(strfmt("remove %s %s", kContainerName, short_id(c.id).c_str()));
+    return std::move(removed).error().wrap(strfmt("remove %s %s", kContainerName, short_id(c.id).c_str()));
   }
   auto made = create_and_start(docker, r, warn);
   if (!made) return made.error();

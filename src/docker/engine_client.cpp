@@ -39,14 +39,6 @@ std::vector<uint64_t> version_parts(std::string_view v) {
   return parts;
 }
 
-// Looked up here rather than through HttpResponse::header so that this file needs only the types.
-std::string header_value(const HttpHeaders& headers, std::string_view name) {
-  for (const auto& [key, value] : headers) {
-    if (key.size() == name.size() && to_lower(key) == to_lower(name)) return value;
-  }
-  return {};
-}
-
 bool is_version(std::string_view v) {
   auto parts = split(v, '.');
   if (parts.size() != 2) return false;
@@ -67,47 +59,14 @@ int compare_api_versions(std::string_view a, std::string_view b) {
 Result<Endpoint> docker_endpoint(std::string_view docker_host) {
   std::string_view text = trim(docker_host);
   if (text.empty()) text = kDefaultDockerHost;
-  Endpoint e;
-  if (text.rfind("unix://", 0) == 0) {
-    e.scheme = "unix";
-    e.host = "localhost";
-    e.socket_path = std::string(text.substr(7));
-    if (e.socket_path.empty() || e.socket_path[0] != '/') {
-      return Error("DOCKER_HOST " + quote(text) + ": a unix socket needs an absolute path, as unix:///var/run/docker.sock");
-    }
-    return e;
+  if (text.rfind("unix://", 0) != 0 && text.rfind("tcp://", 0) != 0) {
+    auto scheme_end = text.find("://");
+    std::string scheme(text.substr(0, scheme_end == std::string_view::npos ? text.size() : scheme_end));
+    return Error("DOCKER_HOST " + quote(text) + ": the scheme " + quote(scheme) + " is not supported (unix:// or tcp://)");
   }
-  if (text.rfind("tcp://", 0) == 0) {
-    std::string_view rest = text.substr(6);
-    if (auto slash = rest.find('/'); slash != std::string_view::npos) {
-      if (rest.substr(slash) != "/") e.base_path = std::string(rest.substr(slash));
-      rest = rest.substr(0, slash);
-    }
-    e.scheme = "http";
-    std::string_view host = rest, port = "2375";
-    if (!rest.empty() && rest[0] == '[') {
-      auto close = rest.find(']');
-      if (close == std::string_view::npos) return Error("DOCKER_HOST " + quote(text) + ": unclosed [ in the address");
-      host = rest.substr(1, close - 1);
-      if (close + 1 < rest.size()) {
-        if (rest[close + 1] != ':') return Error("DOCKER_HOST " + quote(text) + ": expected :port after ]");
-        port = rest.substr(close + 2);
-      }
-    } else if (auto colon = rest.rfind(':'); colon != std::string_view::npos) {
-      host = rest.substr(0, colon);
-      port = rest.substr(colon + 1);
-    }
-    auto number = parse_uint(port);
-    if (host.empty() || !number || *number == 0 || *number > 65535) {
-      return Error("DOCKER_HOST " + quote(text) + ": expected tcp://HOST:PORT");
-    }
-    e.host = std::string(host);
-    e.port = static_cast<uint16_t>(*number);
-    return e;
-  }
-  auto scheme_end = text.find("://");
-  std::string scheme = scheme_end == std::string_view::npos ? std::string(text) : std::string(text.substr(0, scheme_end));
-  return Error("DOCKER_HOST " + quote(text) + ": the scheme " + quote(scheme) + " is not supported (unix:// or tcp://)");
+  auto endpoint = Endpoint::parse(text);
+  if (!endpoint) return std::move(endpoint).error().wrap("DOCKER_HOST");
+  return endpoint;
 }
 
 std::vector<std::string> decode_log_stream(std::string_view body) {
@@ -153,7 +112,7 @@ Result<std::string> EngineClient::api_version() {
   if (!version_.empty()) return version_;
   HttpRequest ping;
   ping.method = "GET";
-  ping.target = endpoint_.base_path + "/_ping";
+  ping.target = "/_ping";
   ping.timeout_ms = timeouts_.ping_ms;
   const int64_t start = clock_.monotonic_ms();
   Result<HttpResponse> response = Error("not tried");
@@ -166,7 +125,7 @@ Result<std::string> EngineClient::api_version() {
     clock_.sleep_ms(500);
   }
   if (response->status != 200) return daemon_error(ping, *response).wrap("the Docker daemon at " + where_ + " is not ready");
-  std::string server = std::string(trim(header_value(response->headers, "Api-Version")));
+  std::string server = std::string(trim(response->header("Api-Version")));
   if (server.empty()) {
     server = std::string(kOldestApiVersion);  // daemons before API 1.25 did not say
   } else if (!is_version(server)) {
@@ -183,7 +142,7 @@ Result<std::string> EngineClient::api_version() {
 Result<HttpResponse> EngineClient::call(HttpRequest request) {
   auto version = api_version();
   if (!version) return version.error();
-  request.target = endpoint_.base_path + "/v" + *version + request.target;
+  request.target = "/v" + *version + request.target;
   auto response = http_.send(endpoint_, request);
   if (!response) {
     std::string target = request.target;
@@ -254,7 +213,7 @@ Status EngineClient::pull_image(const ImageReference& image, const Secret& regis
     return pending.size() < (1 << 20);  // a line longer than 1 MiB is no progress message
   };
   auto response = call(request);
-  if (!response) return response.error().wrap("pull " + image.text());
+  if (!response) return std::move(response).error().wrap("pull " + image.text());
   if (response->status != 200) {
     HttpResponse with_body = *response;
     with_body.body = head;

@@ -79,7 +79,7 @@ Result<std::string> wait_until_healthy(HttpClient& http, DockerApi& docker, cons
     last = response ? strfmt("HTTP %d", response->status) : response.error().message();
 
     auto now = docker.inspect_container(id);
-    if (!now) return now.error().wrap("health check");
+    if (!now) return std::move(now).error().wrap("health check");
     if (!*now) return Error("the container " + container + " was removed while waiting for " + url + " (last: " + last + ")");
     if (std::string trouble = container_trouble(**now, restarts_before); !trouble.empty()) return dead(trouble);
 

@@ -97,10 +97,10 @@ Result<Secret> load_registry_auth(const std::string& registry, const std::string
   for (const auto& path : candidates) {
     if (!path_exists(path)) continue;
     auto text = read_file(path, 1 << 20);
-    if (!text) return text.error().wrap("registry credentials");
+    if (!text) return std::move(text).error().wrap("registry credentials");
     Secret contents(std::move(*text));
     auto auth = registry_auth_from_config(contents.reveal(), registry, notes);
-    if (!auth) return auth.error().wrap("registry credentials in " + path);
+    if (!auth) return std::move(auth).error().wrap("registry credentials in " + path);
     return auth;
   }
   return Secret();
