@@ -92,7 +92,8 @@ EOF
 }
 
 dk_registry_start() {
-  dk_ns /usr/bin/docker-registry serve "$DK_BASE/registry.yml" >> "$DK_BASE/logs/registry.log" 2>&1 &
+  # nsenter itself (not the dk_ns function, which would fork a subshell) so that $! is the registry.
+  nsenter --net="/run/netns/$DK_NS" /usr/bin/docker-registry serve "$DK_BASE/registry.yml" >> "$DK_BASE/logs/registry.log" 2>&1 &
   DK_REGISTRY_PID=$!
   if ! dk_wait_for 15 dk_ns curl -sf -m 1 "http://$DK_REGISTRY/v2/"; then
     dk_log "the registry did not answer within 15 s; its log:"; tail -20 "$DK_BASE/logs/registry.log" >&2
@@ -115,11 +116,13 @@ dk_build_images() {
   printf 'root:x:0:\napp:x:999:\n' > "$rootfs/etc/group"
   printf '#!/bin/sh\nprintf "HTTP/1.0 500 Internal Server Error\\r\\nContent-Type: text/plain\\r\\n\\r\\nunhealthy\\n"\n' > "$rootfs/www/cgi-bin/fail"
   chmod 755 "$rootfs/www/cgi-bin/fail"
-  local httpd='CMD ["/bin/httpd","-f","-v","-p","8080","-h","/www"]'
+  # busybox httpd as PID 1 ignores SIGTERM, so every stop would wait Docker's 10 s: a shell
+  # that exits on TERM runs it instead, as a well-behaved application would.
+  local httpd='CMD ["/bin/sh","-c","trap \"exit 0\" TERM; httpd -f -v -p 8080 -h /www & wait"]'
   dk_import web:1.0 "$rootfs" "hello from dk/web 1.0" -c "$httpd" -c 'EXPOSE 8080' -c 'ENV PATH=/bin' || return 1
   dk_import web:1.1 "$rootfs" "hello from dk/web 1.1" -c "$httpd" -c 'EXPOSE 8080' -c 'ENV PATH=/bin' || return 1
   cp "$rootfs/www/cgi-bin/fail" "$rootfs/www/cgi-bin/health"
-  dk_import web500:1.0 "$rootfs" "" -c 'CMD ["/bin/httpd","-f","-v","-p","8080","-h","/www"]' -c 'ENV PATH=/bin' || return 1
+  dk_import web500:1.0 "$rootfs" "" -c "$httpd" -c 'ENV PATH=/bin' || return 1
   dk_import exits:1.0 "$rootfs" "" -c 'ENV PATH=/bin' \
     -c 'CMD ["/bin/sh","-c","echo dk-exits: starting as $(id -u); echo dk-exits: fatal: no configuration found >&2; exit 3"]' || return 1
   "$DK_DOCKER" image prune -f >/dev/null
