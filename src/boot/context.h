@@ -3,12 +3,16 @@
 /// real implementation and test doubles; the pointers are null where a stage does not need one.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "config/config.h"
 #include "util/clock.h"
+#include "util/secret.h"
 
 namespace taupage {
+
+class AwsSession;
 
 struct Context {
   const Config& config;
@@ -16,6 +20,12 @@ struct Context {
   std::string state_dir = "/run/taupage";   // reports and the validated config
   Clock& clock;
   bool dry_run = false;
+  std::string boot_id;                      // the kernel's id of this boot (reports, the CloudFormation signal record)
+
+  AwsSession* aws = nullptr;                // IMDS and the AWS services; null where no step needs AWS
+  // Decrypted aws:kms: values, by environment variable name (and "logentries_account_key",
+  // "scalyr_account_key"): filled by the secrets step, read by the container and log-agent steps.
+  std::map<std::string, Secret> secrets;
 
   Context(const Config& c, Clock& k) : config(c), clock(k) {}
 };
