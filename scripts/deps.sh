@@ -6,7 +6,8 @@ set -euo pipefail
 exec 9>/tmp/taupage-deps.lock
 flock 9
 cd "$(dirname "$0")/.."
-wanted=$(cat scripts/packages/*.txt | sed 's/#.*//' | tr -s ' \t' '\n' | sed '/^$/d' | sort -u)
+list_dir=${1:-scripts/packages}
+wanted=$(cat "$list_dir"/*.txt | sed 's/#.*//' | tr -s ' \t' '\n' | sed '/^$/d' | sort -u)
 missing=""
 for p in $wanted; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then

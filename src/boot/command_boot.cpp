@@ -6,6 +6,7 @@
 #include "boot/runner.h"
 #include "boot/user_data_input.h"
 #include "config/config_reader.h"
+#include "firewall/netlink_channel.h"
 #include "util/log.h"
 #include "util/strings.h"
 
@@ -76,6 +77,8 @@ int run_boot(const std::vector<std::string>& argv) {
   context.boot_id = boot_id;
   context.aws = &aws.session;
   options.boot_id = boot_id;
+  KernelNetlinkChannel netfilter;  // opened only when the firewall step runs
+  context.netfilter = &netfilter;
 
   std::optional<SignalTarget> notify;
   if (read.config->notify_cfn) notify = SignalTarget{read.config->notify_cfn->stack, read.config->notify_cfn->resource};

@@ -13,7 +13,7 @@ int run_plan(const std::vector<std::string>& argv) {
   std::string path = args->positionals().empty() ? "-" : args->positionals()[0];
   auto user_data = read_user_data_input(path);
   if (!user_data) {
-    err("taupage plan: " + user_data.error().message() + "\n");
+    err("error: " + user_data.error().message() + "\n");
     return kExitFailed;
   }
   ConfigRead read = read_config(*user_data);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "config/config.h"
+#include "firewall/netlink_channel.h"
 #include "util/clock.h"
 #include "util/secret.h"
 
@@ -20,6 +21,7 @@ struct Context {
   std::string state_dir = "/run/taupage";   // reports and the validated config
   Clock& clock;
   bool dry_run = false;
+  NetlinkChannel* netfilter = nullptr;   // nf_tables, for the firewall step
   std::string boot_id;                      // the kernel's id of this boot (reports, the CloudFormation signal record)
 
   AwsSession* aws = nullptr;                // IMDS and the AWS services; null where no step needs AWS

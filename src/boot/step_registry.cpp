@@ -1,14 +1,18 @@
 #include "boot/step_registry.h"
 
-#include "boot/notify_step.h"
-#include "boot/secrets_step.h"
+#include "boot/step_firewall.h"
+#include "boot/step_notify.h"
+#include "boot/step_secrets.h"
+#include "boot/step_ssh.h"
 
 namespace taupage {
 
 StepList all_steps() {
   StepList steps;
   // early stage
+  steps.push_back(make_firewall_step());
   // system stage
+  steps.push_back(make_ssh_step());
   // late stage
   steps.push_back(std::make_unique<SecretsStep>());
   steps.push_back(std::make_unique<NotifyStep>());

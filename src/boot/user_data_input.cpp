@@ -6,12 +6,13 @@ namespace taupage {
 
 Result<std::string> read_user_data_input(const std::string& path) {
   constexpr size_t kReadLimit = 1024 * 1024;
-  if (path == "-") {
-    auto content = read_fd(0, kReadLimit);
-    if (!content) return Error(content.error()).wrap("read standard input");
-    return content;
+  auto content = path == "-" ? read_fd(0, kReadLimit) : read_file(path, kReadLimit);
+  if (!content) {
+    std::string name = path == "-" ? "standard input" : path;
+    bool too_large = content.error().message().find("larger than") != std::string::npos;
+    return Error(content.error()).wrap("cannot read user data from " + name + (too_large ? " (EC2 user data is at most 16 KiB)" : ""));
   }
-  return read_file(path, kReadLimit);
+  return content;
 }
 
 }  // namespace taupage

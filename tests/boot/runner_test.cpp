@@ -1,0 +1,187 @@
+#include "boot/runner.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "boot/plan.h"
+#include "config/config_reader.h"
+#include "support/manual_clock.h"
+#include "util/files.h"
+#include "util/log.h"
+
+namespace taupage {
+namespace {
+
+// A step that records that it ran and returns a chosen outcome after a chosen time.
+class RecordingStep : public Step {
+ public:
+  RecordingStep(std::string name, Stage stage, Outcome outcome, std::vector<std::string>* ran, int64_t ms = 10)
+      : name_(std::move(name)), stage_(stage), outcome_(std::move(outcome)), ran_(ran), ms_(ms) {}
+  std::string_view name() const override { return name_; }
+  Stage stage() const override { return stage_; }
+  std::vector<PlanAction> describe(const Config& config) const override {
+    return {{"act for " + config.application_id, "line 2"}};
+  }
+  Outcome run(Context& context) override {
+    ran_->push_back(name_);
+    static_cast<ManualClock&>(context.clock).advance_ms(ms_);
+    return outcome_;
+  }
+
+ private:
+  std::string name_;
+  Stage stage_;
+  Outcome outcome_;
+  std::vector<std::string>* ran_;
+  int64_t ms_;
+};
+
+class RunnerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/taupage-runner-XXXXXX";
+    state_dir_ = mkdtemp(pattern);
+    auto read = read_config(
+        "#taupage-ami-config\napplication_id: shop\napplication_version: '1'\nruntime: Docker\nsource: r.io/a/b:1\n");
+    config_ = *read.config;
+    Log::set_sink([this](LogLevel, const std::string& line) { log_ += line + "\n"; });
+  }
+  void TearDown() override {
+    Log::set_sink(nullptr);
+    std::string cmd = "rm -rf " + state_dir_;
+    EXPECT_EQ(system(cmd.c_str()), 0);
+  }
+
+  StageReport run(StepList& steps, Stage stage, RunOptions options = {}) {
+    Context context(config_, clock_);
+    context.state_dir = state_dir_;
+    if (options.boot_id.empty()) options.boot_id = "boot-1";
+    Runner runner(steps, context);
+    runner.on_failure = [this](const StageReport& r) { failures_.push_back(r.failed_step); };
+    return runner.run_stage(stage, options);
+  }
+
+  std::string state_dir_;
+  Config config_;
+  ManualClock clock_;
+  std::string log_;
+  std::vector<std::string> failures_;
+  std::vector<std::string> ran_;
+};
+
+TEST_F(RunnerTest, RunsTheStagesStepsInOrderAndSavesTheReport) {
+  StepList steps;
+  steps.push_back(std::make_unique<RecordingStep>("one", Stage::Early, Outcome::created("made"), &ran_));
+  steps.push_back(std::make_unique<RecordingStep>("late", Stage::Late, Outcome::kept("x"), &ran_));
+  steps.push_back(std::make_unique<RecordingStep>("two", Stage::Early, Outcome::kept("same"), &ran_, 250));
+  StageReport report = run(steps, Stage::Early);
+  EXPECT_TRUE(report.ok);
+  EXPECT_EQ(ran_, (std::vector<std::string>{"one", "two"}));
+  ASSERT_EQ(report.steps.size(), 2u);
+  EXPECT_EQ(report.steps[1].kind, OutcomeKind::Kept);
+  EXPECT_DOUBLE_EQ(report.steps[1].seconds, 0.25);
+  EXPECT_DOUBLE_EQ(report.seconds, 0.26);
+  auto saved = load_report(Stage::Early, state_dir_, "boot-1");
+  ASSERT_TRUE(saved);
+  EXPECT_EQ(saved->steps.size(), 2u);
+  EXPECT_EQ(saved->steps[0].detail, "made");
+  EXPECT_EQ(saved->boot_id, "boot-1");
+  EXPECT_NE(log_.find("one        created  made"), std::string::npos) << log_;
+  EXPECT_TRUE(failures_.empty());
+}
+
+TEST_F(RunnerTest, AFailureStopsTheStageAndIsReported) {
+  StepList steps;
+  steps.push_back(std::make_unique<RecordingStep>("one", Stage::Early, Outcome::created(""), &ran_));
+  steps.push_back(std::make_unique<RecordingStep>("bad", Stage::Early, Outcome::failed("disk on fire"), &ran_));
+  steps.push_back(std::make_unique<RecordingStep>("three", Stage::Early, Outcome::created(""), &ran_));
+  StageReport report = run(steps, Stage::Early);
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.failed_step, "bad");
+  EXPECT_EQ(report.reason, "disk on fire");
+  EXPECT_EQ(ran_, (std::vector<std::string>{"one", "bad"}));
+  ASSERT_EQ(report.steps.size(), 3u);
+  EXPECT_EQ(report.steps[2].kind, OutcomeKind::Skipped);
+  EXPECT_NE(report.steps[2].detail.find("step bad failed"), std::string::npos);
+  EXPECT_EQ(failures_, std::vector<std::string>{"bad"});
+  auto json = parse_json(*read_file(state_dir_ + "/report-early.json"));
+  ASSERT_TRUE(json);
+  EXPECT_FALSE(json->get("ok").as_bool());
+  EXPECT_EQ(json->get_string("failed_step"), "bad");
+}
+
+TEST_F(RunnerTest, OnlyRunsTheNamedSteps) {
+  StepList steps;
+  steps.push_back(std::make_unique<RecordingStep>("one", Stage::Early, Outcome::created(""), &ran_));
+  steps.push_back(std::make_unique<RecordingStep>("two", Stage::Early, Outcome::created(""), &ran_));
+  RunOptions options;
+  options.only = {"two"};
+  StageReport report = run(steps, Stage::Early, options);
+  EXPECT_EQ(ran_, std::vector<std::string>{"two"});
+  ASSERT_EQ(report.steps.size(), 1u);
+  EXPECT_TRUE(check_step_names({"two"}, steps));
+  auto unknown = check_step_names({"tow"}, steps);
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message().find("unknown step \"tow\"; steps: one, two"), std::string::npos);
+}
+
+TEST_F(RunnerTest, DryRunTouchesNothingAndWritesNoReport) {
+  StepList steps;
+  steps.push_back(std::make_unique<RecordingStep>("one", Stage::Early, Outcome::created(""), &ran_));
+  RunOptions options;
+  options.dry_run = true;
+  run(steps, Stage::Early, options);
+  EXPECT_TRUE(ran_.empty());
+  EXPECT_FALSE(path_exists(state_dir_ + "/report-early.json"));
+  EXPECT_NE(log_.find("would: act for shop"), std::string::npos) << log_;
+}
+
+TEST_F(RunnerTest, ALaterStageRefusesToRunAfterAFailedStageOfThisBoot) {
+  StepList steps;
+  steps.push_back(std::make_unique<RecordingStep>("disk", Stage::Early, Outcome::failed("no disk"), &ran_));
+  steps.push_back(std::make_unique<RecordingStep>("app", Stage::Late, Outcome::created(""), &ran_));
+  run(steps, Stage::Early);
+  StageReport late = run(steps, Stage::Late);
+  EXPECT_FALSE(late.ok);
+  EXPECT_NE(late.reason.find("the early stage failed in this boot (step disk: no disk)"), std::string::npos) << late.reason;
+  EXPECT_EQ(ran_, std::vector<std::string>{"disk"});
+  EXPECT_EQ(failures_.size(), 2u);  // the late stage's refusal is a failure CloudFormation hears of too
+}
+
+TEST_F(RunnerTest, ReportsOfAnEarlierBootDoNotCount) {
+  StepList steps;
+  steps.push_back(std::make_unique<RecordingStep>("disk", Stage::Early, Outcome::failed("no disk"), &ran_));
+  steps.push_back(std::make_unique<RecordingStep>("app", Stage::Late, Outcome::created(""), &ran_));
+  run(steps, Stage::Early);
+  RunOptions next_boot;
+  next_boot.boot_id = "boot-2";
+  StageReport late = run(steps, Stage::Late, next_boot);
+  EXPECT_TRUE(late.ok);
+  EXPECT_EQ(ran_, (std::vector<std::string>{"disk", "app"}));
+}
+
+TEST_F(RunnerTest, BootIdIsReadFromTheKernelFile) {
+  std::string path = state_dir_ + "/boot_id";
+  ASSERT_TRUE(write_file_atomic(path, "1234-abcd\n"));
+  EXPECT_EQ(read_boot_id(path), "1234-abcd");
+  EXPECT_EQ(read_boot_id(state_dir_ + "/missing"), "unknown");
+}
+
+TEST_F(RunnerTest, PlanListsStepsByStageWithTheirSourceLines) {
+  StepList steps;
+  steps.push_back(std::make_unique<RecordingStep>("late", Stage::Late, Outcome::kept(""), &ran_));
+  steps.push_back(std::make_unique<RecordingStep>("first", Stage::Early, Outcome::kept(""), &ran_));
+  auto plan = make_plan(config_, steps, {Stage::Early, Stage::Late});
+  ASSERT_EQ(plan.size(), 2u);
+  EXPECT_EQ(plan[0].step, "first");
+  EXPECT_EQ(render_plan_text(plan),
+            "early   first      act for shop (line 2)\n"
+            "late    late       act for shop (line 2)\n");
+  Json json = render_plan_json(plan);
+  EXPECT_EQ(json.get("steps")[1].get_string("stage"), "late");
+  EXPECT_EQ(json.get("steps")[0].get("actions")[0].get_string("source"), "line 2");
+  EXPECT_TRUE(ran_.empty());
+}
+
+}  // namespace
+}  // namespace taupage

@@ -1,0 +1,417 @@
+#include "config/config_reader.h"
+
+#include <gtest/gtest.h>
+
+#include "util/strings.h"
+
+namespace taupage {
+namespace {
+
+const char* kMinimal =
+    "#taupage-ami-config\n"
+    "application_id: shop\n"
+    "application_version: \"1.0\"\n"
+    "runtime: Docker\n"
+    "source: registry.example.org/team/shop:1.0\n";
+
+ConfigRead read(const std::string& extra, bool strict = false) { return read_config(std::string(kMinimal) + extra, ReadOptions{strict}); }
+
+// The only error of a document; fails the test when there is not exactly one.
+Diagnostic only_error(const ConfigRead& r) {
+  std::vector<Diagnostic> errors;
+  for (const auto& d : r.diagnostics) {
+    if (d.is_error()) errors.push_back(d);
+  }
+  EXPECT_EQ(errors.size(), 1u) << [&] {
+    std::string all;
+    for (const auto& d : r.diagnostics) all += d.render() + "\n";
+    return all;
+  }();
+  return errors.empty() ? Diagnostic{} : errors[0];
+}
+
+void expect_error(const std::string& extra, const std::string& path, int line, int column, const std::string& fragment) {
+  auto r = read(extra);
+  EXPECT_FALSE(r.config.has_value()) << extra;
+  Diagnostic d = only_error(r);
+  EXPECT_EQ(d.path, path) << d.render();
+  EXPECT_EQ(d.mark.line, line) << d.render();
+  EXPECT_EQ(d.mark.column, column) << d.render();
+  EXPECT_NE(d.message.find(fragment), std::string::npos) << d.render();
+}
+
+TEST(ConfigReader, MinimalConfigIsValidWithDefaults) {
+  auto r = read("");
+  ASSERT_TRUE(r.config) << (r.diagnostics.empty() ? "" : r.diagnostics[0].render());
+  const Config& c = *r.config;
+  EXPECT_EQ(c.application_id, "shop");
+  EXPECT_EQ(c.application_version, "1.0");
+  EXPECT_EQ(c.source.registry, "registry.example.org");
+  EXPECT_EQ(c.source.repository, "team/shop");
+  EXPECT_EQ(c.source.tag, "1.0");
+  EXPECT_FALSE(c.root);
+  EXPECT_FALSE(c.privileged);
+  EXPECT_EQ(c.ssh_ports, std::vector<uint16_t>{22});
+  EXPECT_EQ(c.health_check_timeout_seconds, 60);
+  EXPECT_EQ(c.networking.mode, NetworkMode::Bridge);
+  EXPECT_FALSE(c.health_check_port);
+  EXPECT_TRUE(r.diagnostics.empty());
+}
+
+TEST(ConfigReader, HeaderMustBeTaupageAmiConfig) {
+  struct Case {
+    std::string text;
+    std::string fragment;
+  } cases[] = {
+      {"#cloud-config\nfoo: 1\n", "cloud-init's #cloud-config"},
+      {"#!/bin/sh\necho hi\n", "this is a script"},
+      {"application_id: x\n", "the first line is"},
+      {"", "the user data is empty"},
+      {std::string("\x1f\x8b\x08\x00", 4), "gzip-compressed"},
+      {std::string("\x01\x02\x03\xff\xfe", 5), "binary"},
+  };
+  for (const auto& c : cases) {
+    auto r = read_config(c.text);
+    EXPECT_FALSE(r.config);
+    Diagnostic d = only_error(r);
+    EXPECT_NE(d.message.find(c.fragment), std::string::npos) << d.render();
+    EXPECT_NE(d.message.find("#taupage-ami-config"), std::string::npos) << d.render();
+    EXPECT_EQ(d.mark.line, 1);
+  }
+}
+
+TEST(ConfigReader, HeaderWithCarriageReturnIsAccepted) {
+  std::string text = kMinimal;
+  text.replace(text.find('\n'), 1, "\r\n");
+  EXPECT_TRUE(read_config(text).config);
+}
+
+TEST(ConfigReader, MissingRequiredKeysAreAllReported) {
+  auto r = read_config("#taupage-ami-config\nports: {80: 80}\n");
+  EXPECT_FALSE(r.config);
+  std::vector<std::string> missing;
+  for (const auto& d : r.diagnostics) {
+    if (d.message.rfind("missing required key", 0) == 0) missing.push_back(d.message);
+  }
+  EXPECT_EQ(missing.size(), 4u);
+}
+
+TEST(ConfigReader, HeaderOnlyIsAnError) {
+  auto r = read_config("#taupage-ami-config\n");
+  EXPECT_NE(only_error(r).message.find("no options"), std::string::npos);
+}
+
+TEST(ConfigReader, TopLevelMustBeAMapping) {
+  auto r = read_config("#taupage-ami-config\n- a\n- b\n");
+  Diagnostic d = only_error(r);
+  EXPECT_NE(d.message.find("must be a mapping"), std::string::npos);
+  EXPECT_EQ(d.mark.line, 2);
+}
+
+TEST(ConfigReader, YamlSyntaxErrorNamesLineAndColumn) {
+  auto r = read("ports:\n  80: [80\n");
+  Diagnostic d = only_error(r);
+  EXPECT_NE(d.message.find("invalid YAML"), std::string::npos) << d.render();
+  EXPECT_GE(d.mark.line, 7);
+}
+
+TEST(ConfigReader, DuplicateKeysAreErrors) {
+  expect_error("application_id: other\n", "$.application_id", 6, 1, "duplicate key \"application_id\" (first written at line 2)");
+}
+
+TEST(ConfigReader, RuntimeIsDockerInAnyCase) {
+  auto r = read_config("#taupage-ami-config\napplication_id: a\napplication_version: '1'\nruntime: docker\nsource: r.io/a/b:1\n");
+  ASSERT_TRUE(r.config);
+  EXPECT_EQ(r.config->runtime, "Docker");
+  auto bad = read_config("#taupage-ami-config\napplication_id: a\napplication_version: '1'\nruntime: rkt\nsource: r.io/a/b:1\n");
+  Diagnostic d = only_error(bad);
+  EXPECT_EQ(d.path, "$.runtime");
+  EXPECT_EQ(d.mark.line, 4);
+  EXPECT_EQ(d.mark.column, 10);
+}
+
+TEST(ConfigReader, SourceMustNameAVersion) {
+  auto with_source = [](const std::string& source) {
+    return read_config("#taupage-ami-config\napplication_id: a\napplication_version: '1'\nruntime: Docker\nsource: " + source + "\n");
+  };
+  EXPECT_TRUE(with_source("pierone.example.org/team/app:1.0").config);
+  EXPECT_TRUE(with_source("127.0.0.1:5000/app:2").config);
+  EXPECT_TRUE(with_source("nginx:1.25").config);
+  EXPECT_TRUE(with_source("r.io/a/b@sha256:" + std::string(64, 'a')).config);
+  EXPECT_TRUE(with_source("r.io/a/b:1.0@sha256:" + std::string(64, 'b')).config);
+  EXPECT_NE(only_error(with_source("r.io/a/b")).message.find("no tag"), std::string::npos);
+  EXPECT_NE(only_error(with_source("r.io/a/b:latest")).message.find("\"latest\" is not allowed"), std::string::npos);
+  EXPECT_NE(only_error(with_source("r.io/a/B:1")).message.find("invalid repository path"), std::string::npos);
+  EXPECT_NE(only_error(with_source("r.io/a/b@sha256:abc")).message.find("digest"), std::string::npos);
+  EXPECT_NE(only_error(with_source("r.io:99999/a:1")).message.find("invalid registry"), std::string::npos);
+  EXPECT_NE(only_error(with_source("r.io/a:b:c")).message.find("invalid"), std::string::npos);
+}
+
+TEST(ConfigReader, PortsTakeProtocolFromEitherSide) {
+  auto r = read("ports:\n  80: 8080\n  8301/udp: 8301\n  8302: 8302/udp\n  8301: 8301\n  53/tcp: 53/tcp\n");
+  ASSERT_TRUE(r.config);
+  const auto& p = r.config->ports;
+  ASSERT_EQ(p.size(), 5u);
+  EXPECT_EQ(p[0].host_port, 80);
+  EXPECT_EQ(p[0].container_port, 8080);
+  EXPECT_EQ(p[0].protocol, Protocol::Tcp);
+  EXPECT_EQ(p[1].protocol, Protocol::Udp);
+  EXPECT_EQ(p[2].protocol, Protocol::Udp);
+  EXPECT_EQ(p[3].protocol, Protocol::Tcp);
+  EXPECT_EQ(p[0].mark.line, 7);
+}
+
+TEST(ConfigReader, PortErrors) {
+  expect_error("ports:\n  8600: 8600/upd\n", "$.ports.\"8600\"", 7, 9, "unknown protocol \"upd\" (did you mean \"udp\"?)");
+  expect_error("ports:\n  80/udp: 80/tcp\n", "$.ports.\"80/udp\"", 7, 11, "one protocol");
+  expect_error("ports:\n  0: 80\n", "$.ports.\"0\"", 7, 3, "from 1 to 65535");
+  expect_error("ports:\n  70000: 80\n", "$.ports.\"70000\"", 7, 3, "from 1 to 65535");
+  expect_error("ports:\n  80: 80\n  80/tcp: 81\n", "$.ports.\"80/tcp\"", 8, 3, "already mapped at line 7");
+  expect_error("ports:\n  80: http\n", "$.ports.\"80\"", 7, 7, "from 1 to 65535");
+  expect_error("ports: 80\n", "$.ports", 6, 8, "expected a mapping");
+}
+
+TEST(ConfigReader, SameHostPortMayCarryTcpAndUdp) {
+  EXPECT_TRUE(read("ports:\n  8301: 8301\n  8301/udp: 8301\n").config);
+}
+
+TEST(ConfigReader, HealthCheckPortDefaultsToLowestTcpHostPort) {
+  auto r = read("ports:\n  8080: 80\n  53/udp: 53\n  443: 443\nhealth_check_path: /health\n");
+  ASSERT_TRUE(r.config);
+  EXPECT_EQ(r.config->health_check_port, 443);
+  EXPECT_EQ(r.config->health_check_path, "/health");
+}
+
+TEST(ConfigReader, HealthCheckErrors) {
+  expect_error("health_check_path: /\n", "$.health_check_path", 6, 1, "needs a port");
+  expect_error("ports: {80: 80}\nhealth_check_path: health\n", "$.health_check_path", 7, 20, "starting with '/'");
+  expect_error("ports: {80: 80}\nhealth_check_port: 81\nhealth_check_path: /\n", "$.health_check_port", 7, 20, "not a host port");
+  expect_error("ports: {80: 80}\nhealth_check_path: /\nhealth_check_timeout_seconds: 0\n", "$.health_check_timeout_seconds", 8, 31, "from 1 to 86400");
+  expect_error("networking: none\nhealth_check_port: 80\nhealth_check_path: /\n", "$.health_check_path", 8, 1, "networking: none");
+}
+
+TEST(ConfigReader, HealthCheckWithHostNetworkingNeedsNoPublishedPort) {
+  auto r = read("networking: host\nhealth_check_port: 8080\nhealth_check_path: /\n");
+  ASSERT_TRUE(r.config);
+  EXPECT_EQ(r.config->health_check_port, 8080);
+}
+
+TEST(ConfigReader, BooleansMustBeYamlBooleans) {
+  auto good = read("root: true\nprivileged: false\n");
+  ASSERT_TRUE(good.config);
+  EXPECT_TRUE(good.config->root);
+  expect_error("root: \"false\"\n", "$.root", 6, 7, "a quoted \"false\" is a string, not a boolean");
+  expect_error("privileged: yes\n", "$.privileged", 6, 13, "write true or false");
+  expect_error("root: 1\n", "$.root", 6, 7, "expected true or false");
+}
+
+TEST(ConfigReader, EnvironmentKeepsScalarTextAndMarksKms) {
+  auto r = read("environment:\n  STAGE: production\n  FLAG: true\n  NUMBER: 012\n  EMPTY: \"\"\n  SECRET: aws:kms:AQID\n");
+  ASSERT_TRUE(r.config);
+  const auto& env = r.config->environment;
+  ASSERT_EQ(env.size(), 5u);
+  EXPECT_EQ(env[1].value, "true");
+  EXPECT_EQ(env[2].value, "012");
+  EXPECT_EQ(env[3].value, "");
+  EXPECT_TRUE(env[4].encrypted);
+  EXPECT_EQ(env[4].ciphertext, "AQID");
+  EXPECT_FALSE(env[0].encrypted);
+}
+
+TEST(ConfigReader, EnvironmentErrors) {
+  expect_error("environment:\n  1BAD: x\n", "$.environment.\"1BAD\"", 7, 3, "invalid variable name");
+  expect_error("environment:\n  X:\n", "$.environment.X", 7, 5, "null");
+  expect_error("environment:\n  X: [1]\n", "$.environment.X", 7, 6, "got a list");
+  expect_error("environment:\n  S: aws:kms:not*base64\n", "$.environment.S", 7, 6, "not valid base64");
+  expect_error("environment:\n  S: \"aws:kms:\"\n", "$.environment.S", 7, 6, "it is empty");
+}
+
+TEST(ConfigReader, ReservedEnvironmentNamesAreWarnings) {
+  auto r = read("environment:\n  APPLICATION_ID: other\n");
+  ASSERT_TRUE(r.config);
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_FALSE(r.diagnostics[0].is_error());
+  EXPECT_TRUE(r.config->environment.empty());
+}
+
+TEST(ConfigReader, CapabilitiesAreCheckedAgainstTheKernelList) {
+  auto r = read("capabilities_add: [NET_BIND_SERVICE, cap_sys_time, ALL]\ncapabilities_drop: [CAP_NET_ADMIN]\n");
+  ASSERT_TRUE(r.config);
+  EXPECT_EQ(r.config->capabilities_add, (std::vector<std::string>{"NET_BIND_SERVICE", "SYS_TIME", "ALL"}));
+  EXPECT_EQ(r.config->capabilities_drop, (std::vector<std::string>{"NET_ADMIN"}));
+  expect_error("capabilities_add:\n  - NET_BIND_SERVCE\n", "$.capabilities_add[0]", 7, 5, "did you mean \"NET_BIND_SERVICE\"?");
+  expect_error("capabilities_drop: NET_ADMIN\n", "$.capabilities_drop", 6, 20, "expected a list");
+}
+
+TEST(ConfigReader, HostnameAndNetworking) {
+  auto r = read("hostname: web-1.example\nnetworking: container:db\n");
+  EXPECT_FALSE(r.config);
+  EXPECT_EQ(only_error(r).path, "$.hostname");
+  auto ok = read("hostname: web-1\nnetworking: bridge\n");
+  ASSERT_TRUE(ok.config);
+  EXPECT_EQ(ok.config->hostname, "web-1");
+  expect_error("hostname: -bad\n", "$.hostname", 6, 11, "RFC 1123");
+  expect_error("hostname: " + std::string(65, 'a') + "\n", "$.hostname", 6, 11, "RFC 1123");
+  expect_error("networking: bridg\n", "$.networking", 6, 13, "did you mean \"bridge\"?");
+  expect_error("networking: \"container:\"\n", "$.networking", 6, 13, "unknown networking");
+  expect_error("networking: container:db\nports: {80: 80}\n", "$.ports", 7, 1, "Docker refuses it");
+}
+
+TEST(ConfigReader, HostnameWithHostNetworkingIsIgnoredWithAWarning) {
+  auto r = read("hostname: web\nnetworking: host\n");
+  ASSERT_TRUE(r.config);
+  EXPECT_TRUE(r.config->hostname.empty());
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_FALSE(r.diagnostics[0].is_error());
+}
+
+TEST(ConfigReader, VolumesAndMounts) {
+  auto r = read(
+      "volumes:\n"
+      "  ebs:\n"
+      "    /dev/sdf: data-${local_ipv4}\n"
+      "    /dev/xvdg: bar\n"
+      "  raid:\n"
+      "    /dev/md/data:\n"
+      "      level: 1\n"
+      "      devices: [/dev/xvdf, /dev/sdg]\n"
+      "mounts:\n"
+      "  /data:\n"
+      "    partition: /dev/md/data\n"
+      "    options: noatime,nodiratime\n"
+      "  /scratch:\n"
+      "    partition: none\n"
+      "    filesystem: tmpfs\n"
+      "  /logs:\n"
+      "    partition: /dev/xvdh\n"
+      "    erase_on_boot: true\n"
+      "    filesystem: xfs\n");
+  ASSERT_TRUE(r.config) << (r.diagnostics.empty() ? "" : r.diagnostics[0].render());
+  const Config& c = *r.config;
+  ASSERT_EQ(c.ebs.size(), 2u);
+  EXPECT_EQ(c.ebs[0].slot, "f");
+  EXPECT_EQ(c.ebs[0].name_tag, "data-${local_ipv4}");
+  EXPECT_EQ(c.ebs[1].slot, "g");
+  ASSERT_EQ(c.raid.size(), 1u);
+  EXPECT_EQ(c.raid[0].name, "data");
+  EXPECT_EQ(c.raid[0].level, 1);
+  EXPECT_EQ(c.raid[0].members, (std::vector<std::string>{"/dev/xvdf", "/dev/sdg"}));
+  ASSERT_EQ(c.mounts.size(), 3u);
+  EXPECT_EQ(c.mounts[0].filesystem, "ext4");
+  EXPECT_FALSE(c.mounts[0].erase_on_boot);
+  EXPECT_EQ(c.mounts[0].options, "noatime,nodiratime");
+  EXPECT_EQ(c.mounts[1].partition, "none");
+  EXPECT_TRUE(c.mounts[2].erase_on_boot);
+  EXPECT_EQ(c.mounts[2].filesystem, "xfs");
+}
+
+TEST(ConfigReader, EbsErrors) {
+  expect_error("volumes:\n  ebs:\n    /dev/nvme1n1: x\n", "$.volumes.ebs.\"/dev/nvme1n1\"", 8, 5, "change between boots");
+  expect_error("volumes:\n  ebs:\n    /dev/sda: x\n", "$.volumes.ebs.\"/dev/sda\"", 8, 5, "not the root device");
+  expect_error("volumes:\n  ebs:\n    /dev/sdf: x\n    /dev/xvdf: y\n", "$.volumes.ebs.\"/dev/xvdf\"", 9, 5, "same slot");
+  expect_error("volumes:\n  ebs:\n    /dev/sdf: x-${private_ip}\n", "$.volumes.ebs.\"/dev/sdf\"", 8, 15, "unknown placeholder \"${private_ip}\"");
+  expect_error("volumes:\n  ebs:\n    /dev/sdf:\n", "$.volumes.ebs.\"/dev/sdf\"", 8, 14, "expected the volume's Name tag");
+}
+
+TEST(ConfigReader, RaidErrors) {
+  expect_error("volumes:\n  raid:\n    /dev/md0:\n      level: 0\n      devices: [/dev/xvdf, /dev/xvdg]\n", "$.volumes.raid.\"/dev/md0\"", 8, 5, "/dev/md/NAME");
+  expect_error("volumes:\n  raid:\n    /dev/md/a:\n      level: raid5\n      devices: [/dev/xvdf, /dev/xvdg, /dev/xvdh]\n",
+               "$.volumes.raid.\"/dev/md/a\".level", 9, 14, "level: 5");
+  expect_error("volumes:\n  raid:\n    /dev/md/a:\n      level: 6\n      devices: [/dev/xvdf, /dev/xvdg, /dev/xvdh]\n", "$.volumes.raid.\"/dev/md/a\"", 8, 5,
+               "RAID 6 needs at least 4 devices, 3 given");
+  expect_error("volumes:\n  raid:\n    /dev/md/a:\n      level: 1\n      devices: [/dev/xvdf, /dev/sdf]\n", "$.volumes.raid.\"/dev/md/a\".devices[1]", 10, 28,
+               "listed twice");
+  expect_error("volumes:\n  raid:\n    /dev/md/a:\n      devices: [/dev/xvdf, /dev/xvdg]\n", "$.volumes.raid.\"/dev/md/a\"", 8, 5, "missing required key \"level\"");
+  expect_error("volumes:\n  raid:\n    /dev/md/a:\n      level: 0\n      devices: [/dev/nvme1n1, /dev/xvdg]\n", "$.volumes.raid.\"/dev/md/a\".devices[0]", 10, 17,
+               "change between boots");
+}
+
+TEST(ConfigReader, MountErrors) {
+  expect_error("mounts:\n  data:\n    partition: /dev/xvdb\n", "$.mounts.data", 7, 3, "absolute, clean path");
+  expect_error("mounts:\n  /a/../b:\n    partition: /dev/xvdb\n", "$.mounts.\"/a/../b\"", 7, 3, "absolute, clean path");
+  expect_error("mounts:\n  /data:\n    filesystem: ext4\n", "$.mounts.\"/data\"", 7, 3, "missing required key \"partition\"");
+  expect_error("mounts:\n  /data:\n    partition: /dev/xvdb\n    erase_on_boot: \"false\"\n", "$.mounts.\"/data\".erase_on_boot", 9, 20, "is a string, not a boolean");
+  expect_error("mounts:\n  /data:\n    partition: /dev/xvdb\n    filesystem: ext5\n", "$.mounts.\"/data\".filesystem", 9, 17, "did you mean \"ext4\"?");
+  expect_error("mounts:\n  /data:\n    partition: /dev/xvdb\n    filesystem: tmpfs\n", "$.mounts.\"/data\".partition", 8, 16, "write partition: none");
+  expect_error("mounts:\n  /data:\n    partition: none\n", "$.mounts.\"/data\".partition", 8, 16, "only for filesystem: tmpfs");
+  expect_error("mounts:\n  /data:\n    partition: /dev/md/missing\n", "$.mounts.\"/data\".partition", 8, 16, "not defined in volumes.raid");
+  expect_error("mounts:\n  /data:\n    partition: /dev/nvme0n1\n", "$.mounts.\"/data\".partition", 8, 16, "change between boots");
+  expect_error("mounts:\n  /a:\n    partition: /dev/sdf\n  /b:\n    partition: /dev/xvdf\n", "$.mounts.\"/b\".partition", 10, 16, "mounted twice");
+  expect_error("mounts:\n  /a:\n    partition: /dev/xvdb\n    options: \"no atime\"\n", "$.mounts.\"/a\".options", 9, 14, "without spaces");
+}
+
+TEST(ConfigReader, MountOptionsLoseSpacesAroundCommas) {
+  auto r = read("mounts:\n  /a:\n    partition: /dev/xvdb\n    options: \"noatime, nodiratime\"\n");
+  ASSERT_TRUE(r.config);
+  EXPECT_EQ(r.config->mounts[0].options, "noatime,nodiratime");
+}
+
+TEST(ConfigReader, RaidMemberCannotBeMountedDirectly) {
+  expect_error(
+      "volumes:\n  raid:\n    /dev/md/a:\n      level: 0\n      devices: [/dev/xvdf, /dev/xvdg]\nmounts:\n  /a:\n    partition: /dev/sdg\n",
+      "$.mounts.\"/a\".partition", 13, 16, "member of RAID /dev/md/a");
+}
+
+TEST(ConfigReader, NotifyCfnNeedsStackAndResource) {
+  auto r = read("notify_cfn:\n  stack: pharos\n  resource: WebServerGroup\n");
+  ASSERT_TRUE(r.config);
+  EXPECT_EQ(r.config->notify_cfn->stack, "pharos");
+  EXPECT_EQ(r.config->notify_cfn->resource, "WebServerGroup");
+  expect_error("notify_cfn:\n  stack: pharos\n", "$.notify_cfn", 7, 3, "missing required key \"resource\"");
+}
+
+TEST(ConfigReader, SshPorts) {
+  auto r = read("ssh_ports: [22, 2222]\n");
+  ASSERT_TRUE(r.config);
+  EXPECT_EQ(r.config->ssh_ports, (std::vector<uint16_t>{22, 2222}));
+  auto single = read("ssh_ports: 2222\n");
+  ASSERT_TRUE(single.config);
+  EXPECT_EQ(single.config->ssh_ports, (std::vector<uint16_t>{2222}));
+  expect_error("ports: {22: 22}\nssh_ports: [22]\n", "$.ssh_ports[0]", 7, 13, "ports maps it to the container at line 6");
+  expect_error("ssh_ports: []\n", "$.ssh_ports", 6, 12, "lock everybody out");
+  expect_error("ssh_ports: [22, 22]\n", "$.ssh_ports[1]", 6, 17, "listed twice");
+}
+
+TEST(ConfigReader, SshPortMayEqualAUdpHostPort) { EXPECT_TRUE(read("ports: {22/udp: 22}\nssh_ports: [22]\n").config); }
+
+TEST(ConfigReader, LogAgentKeysAndMintBucket) {
+  auto r = read("scalyr_account_key: aws:kms:AQIDBA==\nlogentries_account_key: plain-key\nmint_bucket: my-s3-mint-bucket\n");
+  ASSERT_TRUE(r.config);
+  EXPECT_TRUE(r.config->scalyr_account_key->encrypted);
+  EXPECT_FALSE(r.config->logentries_account_key->encrypted);
+  EXPECT_EQ(r.config->mint_bucket, "my-s3-mint-bucket");
+  EXPECT_TRUE(r.config->has_encrypted_values());
+  expect_error("mint_bucket: My_Bucket\n", "$.mint_bucket", 6, 14, "S3 bucket name");
+}
+
+TEST(ConfigReader, UnknownKeysWarnWithSuggestionAndFailUnderStrict) {
+  auto r = read("aplication_id: x\n");
+  ASSERT_TRUE(r.config);
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_FALSE(r.diagnostics[0].is_error());
+  EXPECT_NE(r.diagnostics[0].message.find("did you mean \"application_id\"?"), std::string::npos);
+  auto strict = read("aplication_id: x\n", true);
+  EXPECT_FALSE(strict.config);
+  EXPECT_EQ(only_error(strict).path, "$.aplication_id");
+}
+
+TEST(ConfigReader, OptionsOfTheOriginalAreNamedAsSuch) {
+  auto r = read("shutdown: on-exit\n");
+  ASSERT_TRUE(r.config);
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_NE(r.diagnostics[0].message.find("original Taupage"), std::string::npos);
+}
+
+TEST(ConfigReader, AllErrorsOfADocumentComeInOnePassInLineOrder) {
+  auto r = read("root: \"true\"\nports:\n  80: 80/upd\nhostname: -x\n");
+  EXPECT_EQ(count_errors(r.diagnostics), 3u);
+  for (size_t i = 1; i < r.diagnostics.size(); ++i) EXPECT_LE(r.diagnostics[i - 1].mark.line, r.diagnostics[i].mark.line);
+}
+
+TEST(ConfigReader, RenderedErrorHasPathLineAndColumn) {
+  auto r = read("ports:\n  8600: 8600/upd\n");
+  EXPECT_EQ(only_error(r).render(), "error at $.ports.\"8600\", line 7 col 9: unknown protocol \"upd\" (did you mean \"udp\"?)");
+}
+
+}  // namespace
+}  // namespace taupage

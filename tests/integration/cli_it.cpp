@@ -1,0 +1,200 @@
+// The command line as a user meets it: exit codes, messages, hostile input under a watchdog,
+// and the shipped binary itself (static, stripped).
+#include <elf.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <random>
+
+#include "support/process.h"
+#include "util/files.h"
+#include "util/json.h"
+
+namespace taupage {
+namespace {
+
+std::string source_path(const std::string& relative) {
+  const char* source = std::getenv("TAUPAGE_SOURCE_DIR");
+  return std::string(source ? source : ".") + "/" + relative;
+}
+
+ProcessResult taupage(const std::vector<std::string>& args, const std::string& input = {}) {
+  std::vector<std::string> argv = {taupage_bin()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_process(argv, input);
+}
+
+const char* kValid =
+    "#taupage-ami-config\napplication_id: shop\napplication_version: '1'\nruntime: Docker\n"
+    "source: r.example.org/a/shop:1\nports: {80: 8080}\nhealth_check_path: /health\n"
+    "environment:\n  PASSWORD: aws:kms:c2VjcmV0LWNpcGhlcnRleHQ=\n";
+
+class TempDir {
+ public:
+  TempDir() {
+    char pattern[] = "/tmp/taupage-cli-XXXXXX";
+    path_ = mkdtemp(pattern);
+  }
+  ~TempDir() { run_process({"/bin/rm", "-rf", path_}); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+TEST(Cli, CheckReportsTheDocumentationExamplesTwoErrors) {
+  auto r = taupage({"check", source_path("tests/data/doc-example.yaml")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("error at $.ports.\"8600\", line 14 col 9: unknown protocol \"upd\" (did you mean \"udp\"?)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("error at $.environment.MY_DB_PASSWORD, line 23 col 19"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("invalid: 2 errors"), std::string::npos) << r.out;
+}
+
+TEST(Cli, CheckAcceptsValidInputFromStandardInput) {
+  auto r = taupage({"check", "-"}, kValid);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("valid"), std::string::npos);
+  auto implicit = taupage({"check"}, kValid);
+  EXPECT_EQ(implicit.exit_code, 0);
+}
+
+TEST(Cli, StrictTurnsUnknownKeysIntoErrors) {
+  std::string text = std::string(kValid) + "helth_check_port: 80\n";
+  EXPECT_EQ(taupage({"check", "-"}, text).exit_code, 0);
+  auto strict = taupage({"check", "--strict", "-"}, text);
+  EXPECT_EQ(strict.exit_code, 1);
+  EXPECT_NE(strict.err.find("did you mean \"health_check_port\"?"), std::string::npos) << strict.err;
+}
+
+TEST(Cli, UsageErrorsExitTwo) {
+  EXPECT_EQ(taupage({}).exit_code, 2);
+  EXPECT_EQ(taupage({"frobnicate"}).exit_code, 2);
+  EXPECT_EQ(taupage({"check", "--bogus"}).exit_code, 2);
+  EXPECT_EQ(taupage({"check", "a", "b"}).exit_code, 2);
+  EXPECT_EQ(taupage({"boot", "--stage", "middle", "--config", "x"}).exit_code, 2);
+  auto only = taupage({"boot", "--only", "nosuchstep", "--config", "x"});
+  EXPECT_EQ(only.exit_code, 2);
+  EXPECT_NE(only.err.find("unknown step \"nosuchstep\""), std::string::npos) << only.err;
+}
+
+TEST(Cli, EveryCommandHasHelp) {
+  for (const char* command : {"check", "plan", "boot", "version"}) {
+    auto r = taupage({command, "--help"});
+    EXPECT_EQ(r.exit_code, 0) << command;
+    EXPECT_NE(r.out.find(std::string("taupage ") + command), std::string::npos) << r.out;
+  }
+  auto top = taupage({"--help"});
+  EXPECT_EQ(top.exit_code, 0);
+  EXPECT_NE(top.out.find("check"), std::string::npos);
+}
+
+TEST(Cli, MissingFileIsAClearError) {
+  auto r = taupage({"check", "/nonexistent/user-data"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("No such file"), std::string::npos) << r.err;
+}
+
+TEST(Cli, HostileInputEndsWithExitOneQuickly) {
+  std::mt19937 random(42);
+  std::string garbage(1 << 20, '\0');
+  for (char& c : garbage) c = static_cast<char>(random());
+  std::string header_then_garbage = "#taupage-ami-config\n" + garbage.substr(0, 8000);
+  std::string oversized = "#taupage-ami-config\n" + std::string(20000, '#');
+  std::string deep = "#taupage-ami-config\na: " + std::string(5000, '[') + std::string(5000, ']') + "\n";
+  auto bomb = read_file(source_path("tests/data/alias-bomb.yaml"));
+  ASSERT_TRUE(bomb);
+  std::string nul = std::string(kValid) + std::string("x: \0\n", 5);
+  std::string bad_utf8 = std::string(kValid) + "y: \xc3\x28\n";
+  struct Case {
+    const char* name;
+    std::string input;
+  } cases[] = {{"binary garbage", garbage},        {"header then garbage", header_then_garbage},
+               {"over 16 KiB", oversized},         {"deep nesting", deep},
+               {"alias bomb", *bomb},              {"NUL byte", nul},
+               {"invalid UTF-8", bad_utf8},        {"more than 1 MiB", std::string(3 << 20, 'a')}};
+  for (const auto& c : cases) {
+    auto r = taupage({"check", "-"}, c.input);
+    EXPECT_FALSE(r.timed_out) << c.name;
+    EXPECT_EQ(r.exit_code, 1) << c.name << ": " << r.err;
+    EXPECT_NE(r.err.find("error"), std::string::npos) << c.name << ": " << r.err;
+    std::printf("  %-20s exit %d in %.1f ms\n", c.name, r.exit_code, r.seconds * 1000);
+  }
+}
+
+TEST(Cli, PlanMasksSecretsAndSpeaksJson) {
+  auto text = taupage({"plan", "-"}, kValid);
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_EQ(text.out.find("c2VjcmV0"), std::string::npos) << text.out;
+  auto json = taupage({"plan", "--json", "-"}, kValid);
+  EXPECT_EQ(json.exit_code, 0) << json.err;
+  auto parsed = parse_json(json.out);
+  ASSERT_TRUE(parsed) << json.out;
+  EXPECT_TRUE(parsed->get("steps").is_array());
+  EXPECT_EQ(json.out.find("c2VjcmV0"), std::string::npos);
+  EXPECT_EQ(taupage({"plan", source_path("tests/data/doc-example.yaml")}).exit_code, 1);
+}
+
+TEST(Cli, BootRefusesInvalidUserDataAndChangesNothing) {
+  TempDir dir;
+  std::string state = dir.path() + "/state";
+  auto r = taupage({"boot", "--config", source_path("tests/data/doc-example.yaml"), "--state-dir", state, "--root", dir.path()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("nothing was changed"), std::string::npos) << r.err;
+  EXPECT_FALSE(path_exists(state));
+}
+
+TEST(Cli, BootDryRunWritesNoReport) {
+  TempDir dir;
+  std::string config = dir.path() + "/user-data";
+  ASSERT_TRUE(write_file_atomic(config, kValid));
+  std::string state = dir.path() + "/state";
+  auto r = taupage({"boot", "--dry-run", "--config", config, "--state-dir", state, "--root", dir.path()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("dry run"), std::string::npos) << r.err;
+  EXPECT_FALSE(path_exists(state));
+  EXPECT_EQ(r.err.find("c2VjcmV0"), std::string::npos);
+}
+
+TEST(Cli, VersionJsonNamesThePinnedDependencies) {
+  auto r = taupage({"version", "--json"});
+  ASSERT_EQ(r.exit_code, 0);
+  auto json = parse_json(r.out);
+  ASSERT_TRUE(json) << r.out;
+  std::string names;
+  for (const auto& d : json->get("dependencies").items()) {
+    names += d.get_string("name") + "=" + d.get_string("version") + " ";
+    EXPECT_EQ(d.get_string("sha256").size(), 64u);
+    EXPECT_EQ(d.get_string("linked"), d.get_string("version"));
+  }
+  EXPECT_NE(names.find("mbedtls=3.6.6"), std::string::npos) << names;
+  EXPECT_NE(names.find("libyaml=0.2.5"), std::string::npos) << names;
+  EXPECT_EQ(json->get("runtime")[0].get_string("name"), "glibc");
+}
+
+TEST(Cli, TheShippedBinaryIsStaticAndStripped) {
+  auto content = read_file(taupage_bin(), 64 * 1024 * 1024);
+  ASSERT_TRUE(content);
+  ASSERT_GE(content->size(), sizeof(Elf64_Ehdr));
+  const auto* header = reinterpret_cast<const Elf64_Ehdr*>(content->data());
+  ASSERT_EQ(std::string(reinterpret_cast<const char*>(header->e_ident), 4), "\x7f" "ELF");
+  EXPECT_EQ(header->e_machine, EM_X86_64);
+  bool interpreter = false, dynamic = false;
+  for (int i = 0; i < header->e_phnum; ++i) {
+    const auto* ph = reinterpret_cast<const Elf64_Phdr*>(content->data() + header->e_phoff + i * header->e_phentsize);
+    interpreter = interpreter || ph->p_type == PT_INTERP;
+    dynamic = dynamic || ph->p_type == PT_DYNAMIC;
+  }
+  EXPECT_FALSE(interpreter) << "build/taupage asks for a dynamic loader";
+  EXPECT_FALSE(dynamic);
+  bool symbols = false;
+  for (int i = 0; i < header->e_shnum; ++i) {
+    const auto* sh = reinterpret_cast<const Elf64_Shdr*>(content->data() + header->e_shoff + i * header->e_shentsize);
+    symbols = symbols || sh->sh_type == SHT_SYMTAB;
+  }
+  EXPECT_FALSE(symbols) << "build/taupage is not stripped";
+  std::printf("  build/taupage: %zu bytes\n", content->size());
+}
+
+}  // namespace
+}  // namespace taupage
