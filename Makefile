@@ -16,7 +16,7 @@ CXX := g++
 CLANGXX := clang++
 WARN := -Wall -Wextra -Werror
 INCLUDES := -Isrc -Itests -I$(GEN) -Ithird_party -I$(TP)/src/libyaml/include -I$(TP)/src/mbedtls/include
-DEFS := -DYAML_DECLARE_STATIC '-DMBEDTLS_CONFIG_FILE="mbedtls_config.h"' -DTAUPAGE_VERSION='"$(VERSION)"'
+DEFS := -DYAML_DECLARE_STATIC '-DMBEDTLS_CONFIG_FILE="taupage_mbedtls_config.h"' -DTAUPAGE_VERSION='"$(VERSION)"'
 CXXFLAGS_BASE := -std=c++20 $(WARN) $(INCLUDES) $(DEFS) -MMD -MP
 
 REL_FLAGS := -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-ident
@@ -39,6 +39,9 @@ REL_OBJS := $(call obj,rel,$(SRCS) src/main.cpp)
 DBG_OBJS := $(call obj,dbg,$(SRCS))
 SAN_OBJS := $(call obj,san,$(SRCS))
 
+# Keep intermediate objects (the fuzz objects are built through a pattern chain).
+.SECONDARY:
+
 .PHONY: all deps third-party test unit demo bench fuzz clean
 all: $(BUILD)/taupage
 
@@ -46,7 +49,7 @@ deps:
 	@bash scripts/deps.sh
 
 third-party: $(TP_STAMP)
-$(TP_STAMP): third_party/versions.lock third_party/mbedtls_config.h scripts/third-party.sh scripts/build-third-party.sh
+$(TP_STAMP): third_party/versions.lock third_party/taupage_mbedtls_config.h scripts/third-party.sh scripts/build-third-party.sh
 	@bash scripts/third-party.sh
 	@bash scripts/build-third-party.sh
 	@touch $@

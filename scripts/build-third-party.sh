@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the unpacked third-party sources into static archives with our flags:
-#   build/third_party/lib/libmbedtls.a  (tls, x509 and crypto, with third_party/mbedtls_config.h)
+#   build/third_party/lib/libmbedtls.a  (tls, x509 and crypto, with third_party/taupage_mbedtls_config.h)
 #   build/third_party/lib/libyaml.a
 # With --fuzz-libyaml OUT it builds libyaml instrumented for libFuzzer instead.
 set -euo pipefail
@@ -28,7 +28,7 @@ flags=(-Os -fPIE -ffunction-sections -fdata-sections -fno-asynchronous-unwind-ta
 mkdir -p "$tp/lib"
 rm -rf "$tp/obj"
 compile_all "$tp/obj/mbedtls" gcc "${flags[@]}" -Ithird_party -I"$tp/src/mbedtls/include" \
-  '-DMBEDTLS_CONFIG_FILE="mbedtls_config.h"' -- "$tp"/src/mbedtls/library/*.c
+  '-DMBEDTLS_CONFIG_FILE="taupage_mbedtls_config.h"' -- "$tp"/src/mbedtls/library/*.c
 compile_all "$tp/obj/libyaml" gcc "${flags[@]}" "${yaml_defs[@]}" -- "$tp"/src/libyaml/src/*.c
 rm -f "$tp/lib/libmbedtls.a" "$tp/lib/libyaml.a"
 ar rcs "$tp/lib/libmbedtls.a" "$tp"/obj/mbedtls/*.o

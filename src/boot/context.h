@@ -7,11 +7,13 @@
 #include <string>
 
 #include "config/config.h"
+#include "firewall/netlink_channel.h"
 #include "util/clock.h"
 #include "util/secret.h"
 
 namespace taupage {
 
+class AwsSession;
 class DockerApi;
 class HttpClient;
 
@@ -21,14 +23,17 @@ struct Context {
   std::string state_dir = "/run/taupage";   // reports and the validated config
   Clock& clock;
   bool dry_run = false;
+  NetlinkChannel* netfilter = nullptr;   // nf_tables, for the firewall step
+  std::string boot_id;                      // the kernel's id of this boot (reports, the CloudFormation signal record)
 
-  // Late stage.
-  DockerApi* docker = nullptr;        // the Docker Engine (DOCKER_HOST)
-  HttpClient* http = nullptr;         // plain HTTP: the health check
-  std::string docker_config_dir;      // DOCKER_CONFIG: where config.json holds registry credentials
-  // Decrypted aws:kms: environment values by variable name; the secrets step fills it and only
-  // the container step reads it.
+  AwsSession* aws = nullptr;                // IMDS and the AWS services; null where no step needs AWS
+  // Decrypted aws:kms: values, by environment variable name (and "logentries_account_key",
+  // "scalyr_account_key"): filled by the secrets step, read by the container and log-agent steps.
   std::map<std::string, Secret> secrets;
+
+  DockerApi* docker = nullptr;              // the Docker Engine (DOCKER_HOST), for the container and health steps
+  HttpClient* http = nullptr;               // plain HTTP: the health check
+  std::string docker_config_dir;            // DOCKER_CONFIG: where config.json holds registry credentials
 
   Context(const Config& c, Clock& k) : config(c), clock(k) {}
 };

@@ -1,16 +1,25 @@
 #include "boot/step_registry.h"
 
-#include "boot/container_step.h"
+#include "boot/step_container.h"
+#include "boot/step_firewall.h"
+#include "boot/step_health.h"
+#include "boot/step_notify.h"
+#include "boot/step_secrets.h"
+#include "boot/step_ssh.h"
 
 namespace taupage {
 
 StepList all_steps() {
   StepList steps;
   // early stage
+  steps.push_back(make_firewall_step());
   // system stage
+  steps.push_back(make_ssh_step());
   // late stage
+  steps.push_back(std::make_unique<SecretsStep>());
   steps.push_back(std::make_unique<ContainerStep>());
   steps.push_back(std::make_unique<HealthStep>());
+  steps.push_back(std::make_unique<NotifyStep>());
   return steps;
 }
 

@@ -95,18 +95,18 @@ class Validator {
   }
 
   // A mapping's entries by key text; duplicate keys are errors (YAML forbids them, libyaml allows them).
-  std::vector<std::pair<std::string, const std::pair<YamlNode, YamlNode>*>> entries(const YamlNode& map, const std::string& path) {
-    std::vector<std::pair<std::string, const std::pair<YamlNode, YamlNode>*>> out;
+  std::vector<std::pair<std::string, const YamlEntry*>> entries(const YamlNode& map, const std::string& path) {
+    std::vector<std::pair<std::string, const YamlEntry*>> out;
     std::map<std::string, Mark> seen;
     for (const auto& entry : map.entries) {
-      if (!entry.first.is_scalar()) {
-        error(path, entry.first.mark, "a key must be a plain value, not " + entry.first.describe());
+      if (!entry.key.is_scalar()) {
+        error(path, entry.key.mark, "a key must be a plain value, not " + entry.key.describe());
         continue;
       }
-      const std::string& key = entry.first.text;
-      auto [it, inserted] = seen.emplace(key, entry.first.mark);
+      const std::string& key = entry.key.text;
+      auto [it, inserted] = seen.emplace(key, entry.key.mark);
       if (!inserted) {
-        error(path_key(path, key), entry.first.mark, strfmt("duplicate key %s (first written at line %d)", quote(key).c_str(), it->second.line));
+        error(path_key(path, key), entry.key.mark, strfmt("duplicate key %s (first written at line %d)", quote(key).c_str(), it->second.line));
         continue;
       }
       out.emplace_back(key, &entry);
@@ -273,21 +273,23 @@ class Validator {
     std::vector<std::string> known;
     for (const auto& h : handlers) known.push_back(h.first);
 
-    for (const auto& [key, entry] : entries(root, "$")) {
+    for (const auto& keyed : entries(root, "$")) {
+      const std::string& key = keyed.first;
+      const YamlEntry* entry = keyed.second;
       std::string path = path_key("$", key);
-      config.key_marks[key] = entry->first.mark;
+      config.key_marks[key] = entry->key.mark;
       auto handler = std::find_if(handlers.begin(), handlers.end(), [&](const auto& h) { return h.first == key; });
       if (handler != handlers.end()) {
-        handler->second(entry->second, path);
+        handler->second(entry->value, path);
       } else if (original_only_keys().count(key)) {
         std::string message = quote(key) + " is an option of the original Taupage that this Taupage does not implement";
         if (options_.strict) {
-          error(path, entry->first.mark, message);
+          error(path, entry->key.mark, message);
         } else {
-          warn(path, entry->first.mark, message + "; ignored");
+          warn(path, entry->key.mark, message + "; ignored");
         }
       } else {
-        unknown_key(path, entry->first.mark, key, known);
+        unknown_key(path, entry->key.mark, key, known);
       }
     }
     for (const char* required : {"application_id", "application_version", "runtime", "source"}) {
@@ -343,22 +345,22 @@ class Validator {
       std::string item_path = path_key(path, key);
       uint16_t host = 0, container = 0;
       std::optional<Protocol> host_protocol, container_protocol;
-      bool ok = port_spec(entry->first, item_path, &host, &host_protocol);
-      ok = port_spec(entry->second, item_path, &container, &container_protocol) && ok;
+      bool ok = port_spec(entry->key, item_path, &host, &host_protocol);
+      ok = port_spec(entry->value, item_path, &container, &container_protocol) && ok;
       if (!ok) continue;
       if (host_protocol && container_protocol && *host_protocol != *container_protocol) {
-        error(item_path, entry->second.mark,
+        error(item_path, entry->value.mark,
               strfmt("the host side says %s and the container side says %s; a port mapping has one protocol",
                      protocol_name(*host_protocol), protocol_name(*container_protocol)));
         continue;
       }
       Protocol protocol = host_protocol ? *host_protocol : container_protocol ? *container_protocol : Protocol::Tcp;
-      auto [it, inserted] = seen.emplace(std::make_pair(host, protocol), entry->first.mark.line);
+      auto [it, inserted] = seen.emplace(std::make_pair(host, protocol), entry->key.mark.line);
       if (!inserted) {
-        error(item_path, entry->first.mark, strfmt("host port %u/%s is already mapped at line %d", host, protocol_name(protocol), it->second));
+        error(item_path, entry->key.mark, strfmt("host port %u/%s is already mapped at line %d", host, protocol_name(protocol), it->second));
         continue;
       }
-      config.ports.push_back({host, container, protocol, entry->first.mark});
+      config.ports.push_back({host, container, protocol, entry->key.mark});
     }
   }
 
@@ -377,14 +379,14 @@ class Validator {
     for (const auto& [name, entry] : entries(node, path)) {
       std::string item_path = path_key(path, name);
       if (!is_identifier(name)) {
-        error(item_path, entry->first.mark, "invalid variable name " + quote(name) + " (letters, digits and '_', not starting with a digit)");
+        error(item_path, entry->key.mark, "invalid variable name " + quote(name) + " (letters, digits and '_', not starting with a digit)");
         continue;
       }
       if (name == "APPLICATION_ID" || name == "APPLICATION_VERSION" || name == "CREDENTIALS_DIR") {
-        warn(item_path, entry->first.mark, name + " is set by Taupage (from application_id, application_version and the credentials folder); this value is ignored");
+        warn(item_path, entry->key.mark, name + " is set by Taupage (from application_id, application_version and the credentials folder); this value is ignored");
         continue;
       }
-      const YamlNode& value = entry->second;
+      const YamlNode& value = entry->value;
       if (!value.is_scalar()) {
         error(item_path, value.mark, "expected a value, got " + value.describe() + "; quote it to pass text");
         continue;
@@ -472,11 +474,11 @@ class Validator {
     for (const auto& [key, entry] : entries(node, path)) {
       std::string item_path = path_key(path, key);
       if (key == "ebs") {
-        read_ebs(entry->second, item_path, config);
+        read_ebs(entry->value, item_path, config);
       } else if (key == "raid") {
-        read_raid(entry->second, item_path, config);
+        read_raid(entry->value, item_path, config);
       } else {
-        unknown_key(item_path, entry->first.mark, key, {"ebs", "raid"});
+        unknown_key(item_path, entry->key.mark, key, {"ebs", "raid"});
       }
     }
   }
@@ -487,24 +489,24 @@ class Validator {
     for (const auto& [device, entry] : entries(node, path)) {
       std::string item_path = path_key(path, device);
       if (is_raw_nvme(device)) {
-        device_path(device, entry->first, item_path);
+        device_path(device, entry->key, item_path);
         continue;
       }
       std::string slot = ebs_slot(device);
       if (slot.empty() || slot == "a") {
-        error(item_path, entry->first.mark, "expected an EBS device name such as /dev/sdf or /dev/xvdf (not the root device /dev/sda), got " +
+        error(item_path, entry->key.mark, "expected an EBS device name such as /dev/sdf or /dev/xvdf (not the root device /dev/sda), got " +
                                                 quote(device));
         continue;
       }
-      auto [it, inserted] = slots.emplace(slot, entry->first.mark.line);
+      auto [it, inserted] = slots.emplace(slot, entry->key.mark.line);
       if (!inserted) {
-        error(item_path, entry->first.mark, strfmt("/dev/sd%s and /dev/xvd%s name the same slot, already used at line %d", slot.c_str(), slot.c_str(), it->second));
+        error(item_path, entry->key.mark, strfmt("/dev/sd%s and /dev/xvd%s name the same slot, already used at line %d", slot.c_str(), slot.c_str(), it->second));
         continue;
       }
-      auto name = nonempty_text(entry->second, item_path, "the volume's Name tag");
+      auto name = nonempty_text(entry->value, item_path, "the volume's Name tag");
       if (!name) continue;
       if (name->size() > 256) {
-        error(item_path, entry->second.mark, "a Name tag has at most 256 characters");
+        error(item_path, entry->value.mark, "a Name tag has at most 256 characters");
         continue;
       }
       bool placeholders_ok = true;
@@ -512,13 +514,13 @@ class Validator {
         size_t end = name->find('}', pos);
         std::string placeholder = end == std::string::npos ? name->substr(pos) : name->substr(pos + 2, end - pos - 2);
         if (placeholder != "local_ipv4" && placeholder != "public_ipv4") {
-          error(item_path, entry->second.mark, "unknown placeholder " + quote("${" + placeholder + (end == std::string::npos ? "" : "}")) +
+          error(item_path, entry->value.mark, "unknown placeholder " + quote("${" + placeholder + (end == std::string::npos ? "" : "}")) +
                                                    "; known: ${local_ipv4}, ${public_ipv4}");
           placeholders_ok = false;
           break;
         }
       }
-      if (placeholders_ok) config.ebs.push_back({device, slot, *name, entry->first.mark});
+      if (placeholders_ok) config.ebs.push_back({device, slot, *name, entry->key.mark});
     }
   }
 
@@ -529,22 +531,22 @@ class Validator {
       RaidArray array;
       array.device = device;
       raid_devices_written_.insert(device);
-      array.mark = entry->first.mark;
+      array.mark = entry->key.mark;
       array.name = device.rfind("/dev/md/", 0) == 0 ? device.substr(8) : "";
       bool name_ok = !array.name.empty() && array.name.size() <= 32 && std::all_of(array.name.begin(), array.name.end(), [](char c) {
                        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
                      });
       if (!name_ok) {
-        error(item_path, entry->first.mark, "expected /dev/md/NAME (NAME: letters, digits, '-', '_', '.'; at most 32), got " + quote(device));
+        error(item_path, entry->key.mark, "expected /dev/md/NAME (NAME: letters, digits, '-', '_', '.'; at most 32), got " + quote(device));
         continue;
       }
-      if (!expect_mapping(entry->second, item_path, "a mapping with level and devices")) continue;
+      if (!expect_mapping(entry->value, item_path, "a mapping with level and devices")) continue;
       bool ok = true, has_level = false, has_devices = false;
-      for (const auto& [key, field] : entries(entry->second, item_path)) {
+      for (const auto& [key, field] : entries(entry->value, item_path)) {
         std::string field_path = path_key(item_path, key);
         if (key == "level") {
           has_level = true;
-          const YamlNode& level = field->second;
+          const YamlNode& level = field->value;
           auto value = level.is_scalar() && level.plain ? parse_uint(level.text) : std::nullopt;
           auto known = std::find_if(std::begin(kRaidLevels), std::end(kRaidLevels), [&](const RaidLevel& l) { return value && l.level == static_cast<int>(*value); });
           if (known == std::end(kRaidLevels)) {
@@ -558,14 +560,14 @@ class Validator {
           }
         } else if (key == "devices") {
           has_devices = true;
-          if (!field->second.is_sequence()) {
-            error(field_path, field->second.mark, "expected a list of devices, got " + field->second.describe());
+          if (!field->value.is_sequence()) {
+            error(field_path, field->value.mark, "expected a list of devices, got " + field->value.describe());
             ok = false;
             continue;
           }
           std::set<std::string> seen;
-          for (size_t i = 0; i < field->second.items.size(); ++i) {
-            const YamlNode& member = field->second.items[i];
+          for (size_t i = 0; i < field->value.items.size(); ++i) {
+            const YamlNode& member = field->value.items[i];
             std::string member_path = path_index(field_path, i);
             auto name = nonempty_text(member, member_path, "a device path");
             if (!name || !device_path(*name, member, member_path)) {
@@ -582,15 +584,15 @@ class Validator {
             member_marks_[identity] = {member_path, member.mark, device};
           }
         } else {
-          unknown_key(field_path, field->first.mark, key, {"level", "devices"});
+          unknown_key(field_path, field->key.mark, key, {"level", "devices"});
         }
       }
-      if (!has_level) error(item_path, entry->first.mark, "missing required key \"level\"");
-      if (!has_devices) error(item_path, entry->first.mark, "missing required key \"devices\"");
+      if (!has_level) error(item_path, entry->key.mark, "missing required key \"level\"");
+      if (!has_devices) error(item_path, entry->key.mark, "missing required key \"devices\"");
       if (!ok || !has_level || !has_devices) continue;
       auto level = std::find_if(std::begin(kRaidLevels), std::end(kRaidLevels), [&](const RaidLevel& l) { return l.level == array.level; });
       if (array.members.size() < level->minimum_members) {
-        error(item_path, entry->first.mark, strfmt("RAID %d needs at least %zu devices, %zu given", array.level, level->minimum_members, array.members.size()));
+        error(item_path, entry->key.mark, strfmt("RAID %d needs at least %zu devices, %zu given", array.level, level->minimum_members, array.members.size()));
         continue;
       }
       config.raid.push_back(std::move(array));
@@ -603,50 +605,50 @@ class Validator {
       std::string item_path = path_key(path, target);
       MountSpec mount;
       mount.target = target;
-      mount.mark = entry->first.mark;
+      mount.mark = entry->key.mark;
       bool target_ok = target.size() > 1 && target[0] == '/' && target.back() != '/' && !has_control_or_space(target);
       for (const auto& part : split(target.substr(target.empty() ? 0 : 1), '/')) {
         if (part.empty() || part == "." || part == "..") target_ok = false;
       }
       if (!target_ok) {
-        error(item_path, entry->first.mark, "expected an absolute, clean path such as /data (no '.', '..', '//' or trailing '/'; not /), got " + quote(target));
+        error(item_path, entry->key.mark, "expected an absolute, clean path such as /data (no '.', '..', '//' or trailing '/'; not /), got " + quote(target));
         continue;
       }
-      if (!expect_mapping(entry->second, item_path, "a mapping with partition, filesystem, erase_on_boot and options")) continue;
+      if (!expect_mapping(entry->value, item_path, "a mapping with partition, filesystem, erase_on_boot and options")) continue;
       bool ok = true, has_partition = false;
-      Mark partition_mark = entry->first.mark;
+      Mark partition_mark = entry->key.mark;
       std::string partition_path;
-      for (const auto& [key, field] : entries(entry->second, item_path)) {
+      for (const auto& [key, field] : entries(entry->value, item_path)) {
         std::string field_path = path_key(item_path, key);
         if (key == "partition") {
           has_partition = true;
-          partition_mark = field->second.mark;
+          partition_mark = field->value.mark;
           partition_path = field_path;
-          auto value = nonempty_text(field->second, field_path, "a device path or none");
-          if (!value || (*value != "none" && !device_path(*value, field->second, field_path))) {
+          auto value = nonempty_text(field->value, field_path, "a device path or none");
+          if (!value || (*value != "none" && !device_path(*value, field->value, field_path))) {
             ok = false;
             continue;
           }
           mount.partition = *value;
         } else if (key == "erase_on_boot") {
-          auto value = boolean(field->second, field_path);
+          auto value = boolean(field->value, field_path);
           if (!value) ok = false;
           else mount.erase_on_boot = *value;
         } else if (key == "filesystem") {
-          auto value = nonempty_text(field->second, field_path, "a filesystem type");
+          auto value = nonempty_text(field->value, field_path, "a filesystem type");
           if (!value) {
             ok = false;
           } else if (std::find(kFilesystems.begin(), kFilesystems.end(), *value) == kFilesystems.end()) {
             std::string message = "unsupported filesystem " + quote(*value) + " (ext2, ext3, ext4, xfs, btrfs or tmpfs)";
             std::string suggestion = closest_match(*value, kFilesystems);
             if (!suggestion.empty()) message += "; did you mean " + quote(suggestion) + "?";
-            error(field_path, field->second.mark, message);
+            error(field_path, field->value.mark, message);
             ok = false;
           } else {
             mount.filesystem = *value;
           }
         } else if (key == "options") {
-          auto value = nonempty_text(field->second, field_path, "mount options such as noatime,nodiratime");
+          auto value = nonempty_text(field->value, field_path, "mount options such as noatime,nodiratime");
           if (!value) {
             ok = false;
             continue;
@@ -655,7 +657,7 @@ class Validator {
           for (const auto& option : split(*value, ',')) {
             std::string_view trimmed = trim(option);
             if (trimmed.empty() || has_control_or_space(trimmed)) {
-              error(field_path, field->second.mark, "expected comma-separated mount options without spaces, got " + quote(*value));
+              error(field_path, field->value.mark, "expected comma-separated mount options without spaces, got " + quote(*value));
               ok = false;
               break;
             }
@@ -663,11 +665,11 @@ class Validator {
           }
           mount.options = join(options, ",");
         } else {
-          unknown_key(field_path, field->first.mark, key, {"partition", "erase_on_boot", "filesystem", "options"});
+          unknown_key(field_path, field->key.mark, key, {"partition", "erase_on_boot", "filesystem", "options"});
         }
       }
       if (!has_partition) {
-        error(item_path, entry->first.mark, "missing required key \"partition\" (a device, or none for tmpfs)");
+        error(item_path, entry->key.mark, "missing required key \"partition\" (a device, or none for tmpfs)");
         continue;
       }
       if (!ok) continue;
@@ -691,15 +693,15 @@ class Validator {
     for (const auto& [key, entry] : entries(node, path)) {
       std::string item_path = path_key(path, key);
       if (key == "stack" || key == "resource") {
-        auto value = nonempty_text(entry->second, item_path);
+        auto value = nonempty_text(entry->value, item_path);
         if (!value) continue;
         if (has_control_or_space(*value) || value->size() > 255) {
-          error(item_path, entry->second.mark, "expected a name without spaces, got " + entry->second.describe());
+          error(item_path, entry->value.mark, "expected a name without spaces, got " + entry->value.describe());
           continue;
         }
         (key == "stack" ? notify.stack : notify.resource) = *value;
       } else {
-        unknown_key(item_path, entry->first.mark, key, {"stack", "resource"});
+        unknown_key(item_path, entry->key.mark, key, {"stack", "resource"});
       }
     }
     if (notify.stack.empty() || notify.resource.empty()) {
@@ -711,7 +713,7 @@ class Validator {
   }
 
   static bool has_child(const YamlNode& map, const std::string& key) {
-    return std::any_of(map.entries.begin(), map.entries.end(), [&](const auto& e) { return e.first.is_scalar() && e.first.text == key; });
+    return std::any_of(map.entries.begin(), map.entries.end(), [&](const auto& e) { return e.key.is_scalar() && e.key.text == key; });
   }
 
   void read_ssh_ports(const YamlNode& node, const std::string& path, Config& config) {

@@ -197,11 +197,11 @@ class TreeBuilder {
             yaml_event_delete(&key_event);
             break;
           }
-          std::pair<YamlNode, YamlNode> entry;
-          if (!parse_node(key_event, entry.first, depth + 1)) return false;
+          YamlEntry entry;
+          if (!parse_node(key_event, entry.key, depth + 1)) return false;
           yaml_event_t value_event;
           if (!next(value_event)) return false;
-          if (!parse_node(value_event, entry.second, depth + 1)) return false;
+          if (!parse_node(value_event, entry.value, depth + 1)) return false;
           out.entries.push_back(std::move(entry));
         }
         break;

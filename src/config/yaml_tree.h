@@ -13,6 +13,8 @@
 
 namespace taupage {
 
+struct YamlEntry;
+
 struct YamlNode {
   enum class Kind { Scalar, Mapping, Sequence };
   Kind kind = Kind::Scalar;
@@ -20,7 +22,7 @@ struct YamlNode {
   std::string text;   // scalars: the text as written (without quotes)
   bool plain = true;  // scalars: written without quotes or block style
   std::string tag;    // an explicit tag such as "tag:yaml.org,2002:str", else empty
-  std::vector<std::pair<YamlNode, YamlNode>> entries;  // mappings, in document order
+  std::vector<YamlEntry> entries;                      // mappings, in document order
   std::vector<YamlNode> items;                         // sequences
 
   bool is_scalar() const { return kind == Kind::Scalar; }
@@ -30,6 +32,11 @@ struct YamlNode {
   bool is_null() const;
   // What the node is, for messages: "a mapping", "a list", "the string \"x\"", "null", ...
   std::string describe() const;
+};
+
+struct YamlEntry {
+  YamlNode key;
+  YamlNode value;
 };
 
 struct YamlLimits {

@@ -13,10 +13,10 @@ TEST(YamlTree, KeepsLineColumnAndStyle) {
   const YamlNode& root = parsed.root;
   ASSERT_TRUE(root.is_mapping());
   ASSERT_EQ(root.entries.size(), 2u);
-  EXPECT_EQ(root.entries[0].second.text, "1");
-  EXPECT_EQ(root.entries[0].second.mark.line, 1);
-  EXPECT_EQ(root.entries[0].second.mark.column, 4);
-  const YamlNode& list = root.entries[1].second;
+  EXPECT_EQ(root.entries[0].value.text, "1");
+  EXPECT_EQ(root.entries[0].value.mark.line, 1);
+  EXPECT_EQ(root.entries[0].value.mark.column, 4);
+  const YamlNode& list = root.entries[1].value;
   ASSERT_TRUE(list.is_sequence());
   EXPECT_FALSE(list.items[0].plain);
   EXPECT_TRUE(list.items[1].plain);
@@ -26,17 +26,17 @@ TEST(YamlTree, KeepsLineColumnAndStyle) {
 TEST(YamlTree, NullForms) {
   auto parsed = parse_yaml("a:\nb: ~\nc: null\nd: ''\n");
   ASSERT_TRUE(parsed.ok);
-  EXPECT_TRUE(parsed.root.entries[0].second.is_null());
-  EXPECT_TRUE(parsed.root.entries[1].second.is_null());
-  EXPECT_TRUE(parsed.root.entries[2].second.is_null());
-  EXPECT_FALSE(parsed.root.entries[3].second.is_null());
+  EXPECT_TRUE(parsed.root.entries[0].value.is_null());
+  EXPECT_TRUE(parsed.root.entries[1].value.is_null());
+  EXPECT_TRUE(parsed.root.entries[2].value.is_null());
+  EXPECT_FALSE(parsed.root.entries[3].value.is_null());
 }
 
 TEST(YamlTree, AliasesExpandWithinTheBudget) {
   auto parsed = parse_yaml("base: &b {x: 1}\ncopy: *b\n");
   ASSERT_TRUE(parsed.ok);
-  EXPECT_TRUE(parsed.root.entries[1].second.is_mapping());
-  EXPECT_EQ(parsed.root.entries[1].second.entries[0].second.text, "1");
+  EXPECT_TRUE(parsed.root.entries[1].value.is_mapping());
+  EXPECT_EQ(parsed.root.entries[1].value.entries[0].value.text, "1");
 }
 
 TEST(YamlTree, AliasBombIsRefused) {

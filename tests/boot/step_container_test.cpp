@@ -1,4 +1,5 @@
-#include "boot/container_step.h"
+#include "boot/step_container.h"
+#include "boot/step_health.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>

@@ -1,7 +1,8 @@
-#include "boot/container_step.h"
+#include "boot/step_container.h"
 
+#include "aws/aws_session.h"
+#include "aws/ecr.h"
 #include "docker/container_lifecycle.h"
-#include "docker/health_check.h"
 #include "docker/image_puller.h"
 #include "docker/registry_auth.h"
 #include "docker/syslog_socket.h"
@@ -14,6 +15,18 @@ namespace {
 
 void say(const std::string& line) { Log::info("container  " + line); }
 void warn(const std::string& line) { Log::warn("container  " + line); }
+
+// An ECR registry's login, from GetAuthorizationToken in the registry's own region.
+Result<Secret> ecr_registry_auth(Context& context, const EcrRegistry& ecr, const std::string& registry) {
+  if (!context.aws) return Error("no AWS access in this run");
+  auto session_ecr = context.aws->service("ecr");
+  if (!session_ecr) return session_ecr.error();
+  AwsService regional((*session_ecr)->deps(), "ecr", ecr.region);
+  AwsService& service = (*session_ecr)->region() == ecr.region ? **session_ecr : regional;
+  auto login = EcrClient(service).login(ecr);
+  if (!login) return login.error();
+  return registry_auth_header(login->username, login->password, registry);
+}
 
 }  // namespace
 
@@ -29,6 +42,16 @@ Outcome ContainerStep::run(Context& context) {
   auto auth = load_registry_auth(config.source.registry, context.docker_config_dir, &notes);
   for (const auto& note : notes) warn(note);
   if (!auth) return Outcome::failed(auth.error().message() + "; no container was changed");
+  if (auto ecr = parse_ecr_registry(config.source.registry)) {
+    auto token = ecr_registry_auth(context, *ecr, config.source.registry);
+    if (token) {
+      say("registry " + config.source.registry + ": login from ECR GetAuthorizationToken");
+      auth = std::move(*token);
+    } else {
+      warn("registry " + config.source.registry + ": ECR GetAuthorizationToken failed (" + token.error().message() +
+           "); pulling with the credentials of config.json, if any");
+    }
+  }
 
   auto image = ensure_image(*context.docker, config.source, *auth, context.clock, PullPolicy{}, say, warn);
   if (!image) return Outcome::failed(image.error().message() + "; no container was changed");
@@ -47,28 +70,6 @@ Outcome ContainerStep::run(Context& context) {
     case ContainerAction::Recreated: return Outcome::changed(detail);
   }
   return Outcome::failed("unknown container action");
-}
-
-std::vector<PlanAction> HealthStep::describe(const Config& config) const {
-  if (config.health_check_path.empty() || !config.health_check_port) return {};
-  return {{strfmt("GET http://127.0.0.1:%u%s until 200, at most %d s", *config.health_check_port,
-                  config.health_check_path.c_str(), config.health_check_timeout_seconds),
-           config.line_of("health_check_path")}};
-}
-
-Outcome HealthStep::run(Context& context) {
-  const Config& config = context.config;
-  if (config.health_check_path.empty()) return Outcome::skipped("no health_check_path configured");
-  if (!config.health_check_port) return Outcome::skipped("no health check port (no TCP port mapped)");
-  if (!context.docker || !context.http) return Outcome::failed("no Docker or HTTP client in this run");
-  HealthCheck check;
-  check.port = *config.health_check_port;
-  check.path = config.health_check_path;
-  check.timeout_seconds = config.health_check_timeout_seconds;
-  auto healthy = wait_until_healthy(*context.http, *context.docker, kContainerName, check, context.clock,
-                                    [](const std::string& line) { Log::warn("health     " + line); });
-  if (!healthy) return Outcome::failed(healthy.error().message());
-  return Outcome::kept(*healthy);
 }
 
 }  // namespace taupage
