@@ -25,6 +25,7 @@ finish() {
   dk_env_stop
   [ -n "${HANG_PID:-}" ] && dk_stop_pid "$HANG_PID" 5
   [ -n "${SYSLOG_PID:-}" ] && dk_stop_pid "$SYSLOG_PID" 5
+  [ -n "${STANDIN_PID:-}" ] && dk_stop_pid "$STANDIN_PID" 5
   echo "$passed passed, $failed failed"
   if [ $failed -ne 0 ] || [ $rc -ne 0 ]; then exit 1; fi
   exit 0
@@ -62,7 +63,7 @@ boot() {
   local t0=$SECONDS
   env DOCKER_HOST="$DOCKER_HOST" DOCKER_CONFIG="$DK_BASE/docker-config" "$@" \
     nsenter --net="/run/netns/$DK_NS" timeout 90 "$TAUPAGE" boot --config "$DK_BASE/$name.yaml" --stage late \
-    --only container,health --state-dir "$STATE" --root "$ROOT" > "$LAST_OUT" 2>&1
+    --only "${ONLY:-container,health}" --state-dir "$STATE" --root "$ROOT" > "$LAST_OUT" 2>&1
   RC=$?
   [ -n "${DK_TIMING:-}" ] && echo "      ($name: exit $RC, $((SECONDS - t0)) s)"
   cp "$STATE/report-late.json" "$OUT/$n-$name.report.json" 2>/dev/null
@@ -291,9 +292,48 @@ boot full DOCKER_HOST="ssh://dk@example.org"
 check "DOCKER_HOST with an unsupported scheme: exit 1" "$RC" 1
 contains "DOCKER_HOST with an unsupported scheme: named" "$(out)" "not supported"
 
-# --- 8. no secret anywhere ---------------------------------------------------------------------
-if grep -rl -- "$SECRET_PASSWORD" "$OUT" "$STATE" >/dev/null 2>&1; then
-  bad "no registry password in any output or report" "$(grep -rl -- "$SECRET_PASSWORD" "$OUT" "$STATE")"
+# --- 8. a KMS secret: decrypted by the secrets step (AWS stand-in), then only in the container --
+remove_app
+S=$DK_BASE/aws
+mkdir -p "$S"
+nsenter --net="/run/netns/$DK_NS" /usr/bin/python3 tests/standin/aws_standin.py --dir "$S" > "$DK_BASE/logs/aws-standin.log" 2>&1 &
+STANDIN_PID=$!
+KMS_PLAIN=dk-kms-Pl41n-$RANDOM$RANDOM
+if dk_wait_for 30 test -f "$S/ready" &&
+   CIPHER=$(nsenter --net="/run/netns/$DK_NS" /usr/bin/python3 tests/standin/aws_standin.py encrypt "$S" alias/app "$KMS_PLAIN") &&
+   [ -n "$CIPHER" ]; then
+  ok "AWS stand-in started and a secret encrypted with its KMS"
+  AWS_ENV=$(sed "s/^export //; s/'//g" "$S/env" | tr '\n' ' ')
+  write_config secret <<EOF
+source: $DK_REGISTRY/dk/web:1.0
+ports:
+  18080: 8080
+health_check_path: /
+environment:
+  DB_PASSWORD: aws:kms:$CIPHER
+  PLAIN_SETTING: visible
+EOF
+  # shellcheck disable=SC2086
+  ONLY=secrets,container,health boot secret $AWS_ENV
+  check "secret: secrets, container and health succeed" "$RC" 0
+  check "secret: the secrets step decrypted it" "$(report '.steps[0].step + " " + .steps[0].outcome')" "secrets created"
+  check "secret: the application sees the plaintext" "$("$DK_DOCKER" exec taupageapp sh -c 'echo $DB_PASSWORD')" "$KMS_PLAIN"
+  SECRET_ID=$(container_id)
+  # shellcheck disable=SC2086
+  ONLY=secrets,container,health boot secret $AWS_ENV
+  check "secret: unchanged second boot keeps the container (the keyed hash is stable)" "$(report '.steps[1].outcome') $(container_id)" "kept $SECRET_ID"
+  if inspect '{{json .Config.Labels}}' | grep -q -- "$KMS_PLAIN"; then bad "secret: not in the labels"; else ok "secret: not in the labels"; fi
+  "$TAUPAGE" plan "$DK_BASE/secret.yaml" > "$OUT/plan.log" 2>&1
+  contains "secret: the plan masks it" "$(cat "$OUT/plan.log")" "DB_PASSWORD = aws:kms:****"
 else
-  ok "no registry password in any output or report ($n runs)"
+  bad "AWS stand-in started and a secret encrypted with its KMS" "$(tail -5 "$DK_BASE/logs/aws-standin.log")"
 fi
+
+# --- 9. no secret anywhere ---------------------------------------------------------------------
+for secret in "$SECRET_PASSWORD" "$KMS_PLAIN"; do
+  if grep -rl -- "$secret" "$OUT" "$STATE" >/dev/null 2>&1; then
+    bad "no secret in any output, plan or report" "$(grep -rl -- "$secret" "$OUT" "$STATE")"
+  else
+    ok "no secret (${secret:0:10}...) in any output, plan or report ($n runs)"
+  fi
+done
