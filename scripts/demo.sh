@@ -20,3 +20,6 @@ say "taupage boot --dry-run --config $example  (prints what would be done, chang
 state=$(mktemp -d /tmp/taupage-demo-XXXXXX)
 trap 'rm -rf "$state"' EXIT
 $bin boot --dry-run --config "$example" --state-dir "$state" --root "$state"
+
+say "the late stage for real: secrets, container, health, notify against a private dockerd and the AWS stand-in"
+bash scripts/demo-late.sh

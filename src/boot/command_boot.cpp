@@ -1,11 +1,15 @@
 #include <cstdlib>
+#include <memory>
 
 #include "boot/args.h"
+#include "boot/aws_runtime.h"
+#include "boot/cfn_signal.h"
 #include "boot/command.h"
 #include "boot/plan.h"
 #include "boot/runner.h"
 #include "boot/user_data_input.h"
 #include "config/config_reader.h"
+#include "docker/engine_client.h"
 #include "firewall/netlink_channel.h"
 #include "storage/block_devices.h"
 #include "storage/filesystem_tools.h"
@@ -41,26 +45,46 @@ int run_boot(const std::vector<std::string>& argv) {
     if (auto known = check_step_names(options.only, steps); !known) return usage_error(self, known.error().message());
   }
 
-  if (!args->has("config")) {
-    err("taupage boot: no --config given; reading user data from the instance metadata service is not built in this version\n");
-    return kExitFailed;
+  AwsRuntime aws(args->value("root", "/"));
+  std::string boot_id = read_boot_id();
+  std::string state_dir = args->value("state-dir", "/run/taupage");
+
+  std::string user_data;
+  if (args->has("config")) {
+    auto text = read_user_data_input(args->value("config"));
+    if (!text) {
+      Log::error("boot: " + text.error().message());
+      return kExitFailed;
+    }
+    user_data = std::move(*text);
+  } else {
+    auto fetched = aws.session.imds().user_data();
+    if (!fetched) {
+      Log::error("boot: reading user data from the instance metadata service: " + fetched.error().message());
+      return kExitFailed;
+    }
+    if (!*fetched) {
+      Log::error("boot: this instance has no user data (the instance metadata service answered 404 for /latest/user-data); "
+                 "launch it with a #taupage-ami-config document or give --config FILE");
+      return kExitFailed;
+    }
+    user_data = std::move(**fetched);
   }
-  auto user_data = read_user_data_input(args->value("config"));
-  if (!user_data) {
-    Log::error("boot: " + user_data.error().message());
-    return kExitFailed;
-  }
-  ConfigRead read = read_config(*user_data);
+  ConfigRead read = read_config(user_data);
   for (const auto& d : read.diagnostics) Log::write(d.is_error() ? LogLevel::Error : LogLevel::Warn, d.render());
   if (!read.config) {
     Log::error(strfmt("boot: the user data is invalid (%zu errors); nothing was changed on this machine", count_errors(read.diagnostics)));
+    if (!options.dry_run) signal_failure(&aws.session, notify_target_from_raw(user_data), state_dir, boot_id);
     return kExitFailed;
   }
 
   Context context(*read.config, real_clock());
   context.root = args->value("root", "/");
-  context.state_dir = args->value("state-dir", "/run/taupage");
+  context.state_dir = state_dir;
   context.dry_run = options.dry_run;
+  context.boot_id = boot_id;
+  context.aws = &aws.session;
+  options.boot_id = boot_id;
   KernelNetlinkChannel netfilter;  // opened only when the firewall step runs
   context.netfilter = &netfilter;
   RealBlockDevices block_devices(real_clock());
@@ -75,9 +99,25 @@ int run_boot(const std::vector<std::string>& argv) {
   if (const char* wait = getenv("TAUPAGE_DEVICE_WAIT_SECONDS")) {
     if (auto seconds = parse_uint(wait); seconds && *seconds <= 3600) context.device_wait_seconds = static_cast<double>(*seconds);
   }
-  options.boot_id = read_boot_id();
 
+  // The late stage talks to the Docker daemon (DOCKER_HOST) and to the application.
+  std::unique_ptr<EngineClient> docker;
+  context.http = &aws.http;
+  const char* docker_host = getenv("DOCKER_HOST");
+  auto docker_endpoint_found = docker_endpoint(docker_host ? docker_host : "");
+  if (!docker_endpoint_found) {
+    Log::error("boot: " + docker_endpoint_found.error().message());
+    return kExitFailed;
+  }
+  docker = std::make_unique<EngineClient>(aws.http, *docker_endpoint_found,
+                                          docker_host && *docker_host ? docker_host : std::string(kDefaultDockerHost), real_clock());
+  context.docker = docker.get();
+  if (const char* dir = getenv("DOCKER_CONFIG")) context.docker_config_dir = dir;
+
+  std::optional<SignalTarget> notify;
+  if (read.config->notify_cfn) notify = SignalTarget{read.config->notify_cfn->stack, read.config->notify_cfn->resource};
   Runner runner(steps, context);
+  runner.on_failure = [&](const StageReport&) { signal_failure(context.aws, notify, context.state_dir, context.boot_id); };
   for (Stage stage : stages) {
     Log::info(strfmt("taupage %s  %s stage%s", TAUPAGE_VERSION, stage_name(stage), options.dry_run ? " (dry run: nothing is changed)" : ""));
     StageReport report = runner.run_stage(stage, options);

@@ -1,6 +1,10 @@
 #include "boot/step_registry.h"
 
+#include "boot/step_container.h"
 #include "boot/step_firewall.h"
+#include "boot/step_health.h"
+#include "boot/step_notify.h"
+#include "boot/step_secrets.h"
 #include "boot/step_ssh.h"
 #include "boot/step_mounts.h"
 #include "boot/step_raid.h"
@@ -16,6 +20,10 @@ StepList all_steps() {
   // system stage
   steps.push_back(make_ssh_step());
   // late stage
+  steps.push_back(std::make_unique<SecretsStep>());
+  steps.push_back(std::make_unique<ContainerStep>());
+  steps.push_back(std::make_unique<HealthStep>());
+  steps.push_back(std::make_unique<NotifyStep>());
   return steps;
 }
 
