@@ -69,6 +69,7 @@ void signal_failure(AwsSession* aws, const std::optional<SignalTarget>& target, 
     Log::error("notify: CloudFormation could not be told FAILURE: no AWS access in this run");
     return;
   }
+  aws->imds().set_deadline_ms(kFailureImdsDeadlineMs);
   auto sent = send_cfn_signal(*aws, *target, "FAILURE");
   if (!sent) {
     Log::error("notify: CloudFormation could not be told FAILURE (" + sent.error().message() + "); the failure above is the reason");

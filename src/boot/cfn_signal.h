@@ -29,7 +29,9 @@ std::optional<std::string> signal_sent_in_boot(const std::string& state_dir, con
 void record_signal(const std::string& state_dir, const std::string& boot_id, const std::string& status);
 
 // The failure path: sends FAILURE unless this boot already did. Never fails: a failure to
-// signal is logged beside the original failure, which stays the reason.
+// signal is logged beside the original failure, which stays the reason. IMDS gets at most
+// kFailureImdsDeadlineMs here, so that a host without IMDS reports its failure promptly.
+inline constexpr int64_t kFailureImdsDeadlineMs = 5000;
 void signal_failure(AwsSession* aws, const std::optional<SignalTarget>& target, const std::string& state_dir, const std::string& boot_id);
 
 // notify_cfn read from user data that did not validate: the stack and resource when both are
