@@ -4,6 +4,10 @@
 #include "boot/runner.h"
 #include "boot/user_data_input.h"
 #include "config/config_reader.h"
+#include "storage/block_devices.h"
+#include "storage/filesystem_tools.h"
+#include "storage/md_control.h"
+#include "storage/mounter.h"
 #include "util/log.h"
 #include "util/strings.h"
 
@@ -54,6 +58,14 @@ int run_boot(const std::vector<std::string>& argv) {
   context.root = args->value("root", "/");
   context.state_dir = args->value("state-dir", "/run/taupage");
   context.dry_run = options.dry_run;
+  RealBlockDevices block_devices(real_clock());
+  RealMdControl md;
+  RealToolRunner tools;
+  RealMounter mounter;
+  context.block_devices = &block_devices;
+  context.md = &md;
+  context.tools = &tools;
+  context.mounter = &mounter;
   options.boot_id = read_boot_id();
 
   Runner runner(steps, context);

@@ -10,12 +10,23 @@
 
 namespace taupage {
 
+class BlockDevices;
+class MdControl;
+class ToolRunner;
+class Mounter;
+
 struct Context {
   const Config& config;
   std::string root = "/";                   // the real root: "/" or, in the initramfs, e.g. "/root"
   std::string state_dir = "/run/taupage";   // reports and the validated config
   Clock& clock;
   bool dry_run = false;
+  // storage (raid, mounts)
+  BlockDevices* block_devices = nullptr;
+  MdControl* md = nullptr;
+  ToolRunner* tools = nullptr;
+  Mounter* mounter = nullptr;
+  double device_wait_seconds = 60;  // how long a configured device may take to appear
 
   Context(const Config& c, Clock& k) : config(c), clock(k) {}
 };

@@ -23,7 +23,11 @@ struct Endpoint {
   std::string host;         // host name or IP literal (without brackets); for unix: "localhost"
   uint16_t port = 0;        // defaults: 80 http, 443 https
   std::string socket_path;  // unix only
-  std::string base_path;    // a path prefix from the URL, usually empty
+  std::string base_path;    // a path prefix from the URL without the last "/", usually empty;
+                            // the client puts it in front of every request's target
+  // https only: the DNS name the server's certificate must carry (and SNI), when it differs
+  // from `host`, e.g. when `host` is an IP literal. Empty: `host` itself is verified.
+  std::string tls_name;
 
   static Result<Endpoint> parse(std::string_view url);
   std::string text() const;  // back to a URL, for messages
@@ -34,7 +38,8 @@ struct HttpRequest {
   std::string target = "/";  // path and query, already encoded
   HttpHeaders headers;       // Host and Content-Length are added by the client when missing
   std::string body;
-  int timeout_ms = 10000;    // for the whole exchange: connect, send, and the full response
+  int timeout_ms = 10000;    // for the whole exchange: resolve, connect, TLS, send, full response
+  size_t max_body_bytes = 0; // a collected body larger than this is an error; 0: the client's limit
   // When set, the response body is handed over piece by piece as it arrives (Docker's pull
   // progress) instead of being collected; returning false aborts the exchange.
   std::function<bool(std::string_view chunk)> on_body;

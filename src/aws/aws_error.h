@@ -1,0 +1,28 @@
+/// An error answer from AWS, read from whichever shape the service's protocol uses: EC2
+/// (<Response><Errors><Error>), query (<ErrorResponse><Error>), JSON ({"__type","message"}) or
+/// S3's REST-XML (<Error>). A body that cannot be read still gives the HTTP status.
+#pragma once
+
+#include <string>
+
+#include "net/http.h"
+
+namespace taupage {
+
+enum class AwsProtocol { Ec2, Query, Json, RestXml };
+
+struct AwsError {
+  int status = 0;           // 0: no response at all (connection, TLS, timeout, broken answer)
+  std::string code;         // "InvalidCiphertextException"; empty when unknown
+  std::string message;
+  std::string request_id;
+  std::string bucket_region;  // S3: x-amz-bucket-region, when the bucket lives elsewhere
+
+  bool throttling() const;
+  // "InvalidCiphertextException: the message (HTTP 400)" or, without a response, the message.
+  std::string describe() const;
+};
+
+AwsError parse_aws_error(AwsProtocol protocol, const HttpResponse& response);
+
+}  // namespace taupage

@@ -1,0 +1,236 @@
+#include "boot/step_raid.h"
+
+#include <algorithm>
+
+#include "boot/raid_decision.h"
+#include "storage/block_devices.h"
+#include "storage/md_control.h"
+#include "util/log.h"
+#include "util/strings.h"
+
+namespace taupage {
+namespace {
+
+constexpr uint32_t kChunkSectors = 1024;  // 512 KiB, mdadm's default
+constexpr uint32_t kMaxDev = 128;          // 256 + 2 * 128 bytes: one 512-byte sector
+
+bool erase_allowed_for(const Config& config, const RaidArray& array) {
+  return std::any_of(config.mounts.begin(), config.mounts.end(),
+                     [&](const MountSpec& m) { return m.partition == array.device && m.erase_on_boot; });
+}
+
+std::string members_text(const RaidArray& array) { return join(array.members, " "); }
+
+class RaidStep : public Step {
+ public:
+  std::string_view name() const override { return "raid"; }
+  Stage stage() const override { return Stage::Early; }
+
+  std::vector<PlanAction> describe(const Config& config) const override {
+    std::vector<PlanAction> actions;
+    for (const auto& array : config.raid) {
+      actions.push_back({strfmt("%s: RAID %d over %s; keep if running, assemble if present, create only on blank members%s",
+                                array.device.c_str(), array.level, members_text(array).c_str(),
+                                erase_allowed_for(config, array) ? " (or any, erase_on_boot)" : ""),
+                         strfmt("line %d", array.mark.line)});
+    }
+    return actions;
+  }
+
+  Outcome run(Context& context) override {
+    const Config& config = context.config;
+    if (config.raid.empty()) return Outcome::skipped("no volumes.raid in the config");
+    if (context.block_devices == nullptr || context.md == nullptr) return Outcome::failed("raid: no block device or md access in this build");
+    std::vector<std::string> done;
+    bool created = false, changed = false;
+    for (const auto& array : config.raid) {
+      auto result = one(context, array);
+      if (!result) return Outcome::failed(result.error().message());
+      done.push_back(result->first);
+      if (result->second == OutcomeKind::Created) created = true;
+      if (result->second == OutcomeKind::Changed) changed = true;
+    }
+    std::string detail = join(done, "; ");
+    if (created) return Outcome::created(detail);
+    if (changed) return Outcome::changed(detail);
+    return Outcome::kept(detail);
+  }
+
+ private:
+  using Done = std::pair<std::string, OutcomeKind>;
+
+  Result<Done> one(Context& context, const RaidArray& array) {
+    BlockDevices& devices = *context.block_devices;
+    MdControl& md = *context.md;
+    auto running = md.running();
+    if (!running) return std::move(running).error().wrap(array.device);
+
+    // Every member is waited for (one deadline for the array): a slow volume is never taken for a missing one.
+    std::vector<MemberState> members;
+    const int64_t deadline = context.clock.monotonic_ms() + static_cast<int64_t>(context.device_wait_seconds * 1000);
+    for (const auto& path : array.members) {
+      MemberState m;
+      m.configured = path;
+      double left = std::max<double>(0, static_cast<double>(deadline - context.clock.monotonic_ms()) / 1000.0);
+      auto found = devices.find(path, left);
+      if (!found) {
+        Log::warn("raid " + array.device + ": member " + found.error().message());
+        members.push_back(m);
+        continue;
+      }
+      m.device = *found;
+      for (const auto& r : *running) {
+        if (std::find(r.members.begin(), r.members.end(), found->name) != r.members.end()) m.running_array = r.name;
+      }
+      auto source = devices.open(found->path);
+      if (!source) return std::move(source).error().wrap(array.device);
+      auto probed = probe(**source);
+      if (!probed) return std::move(probed).error().wrap(array.device);
+      m.content = probed->content;
+      if (m.content == Content::Md12) {
+        auto bytes = (*source)->read_at(kMd12SuperOffsetSectors * 512, 4096);
+        if (!bytes) return std::move(bytes).error().wrap(array.device);
+        auto sb = MdSuperblock1::decode(*bytes);
+        if (sb) {
+          m.superblock = *sb;
+        } else {
+          Log::warn("raid " + array.device + ": " + path + ": " + sb.error().message());
+        }
+      }
+      members.push_back(m);
+    }
+
+    RaidDecision decision = decide_raid(array, members, erase_allowed_for(context.config, array));
+    switch (decision.action) {
+      case RaidAction::Refuse:
+        return Error(decision.reason);
+      case RaidAction::Keep: {
+        if (auto linked = md.link(array.name, decision.running_array); !linked) return std::move(linked).error().wrap(array.device);
+        for (const auto& r : *running) {
+          if (r.name == decision.running_array && r.degraded > 0) {
+            Log::warn(strfmt("WARNING: raid %s (%s) runs DEGRADED: %d of %d members missing; its data has no redundancy left to lose",
+                             array.device.c_str(), r.name.c_str(), r.degraded, r.raid_disks));
+          }
+        }
+        return Done{array.device + " kept (running as " + decision.running_array + ")", OutcomeKind::Kept};
+      }
+      case RaidAction::Assemble:
+        return assemble(md, array, members, decision);
+      case RaidAction::Create:
+        return create(context, array, members);
+    }
+    return Error("unreachable");
+  }
+
+  Result<Done> assemble(MdControl& md, const RaidArray& array, const std::vector<MemberState>& members, const RaidDecision& d) {
+    auto name = md.new_array_name();
+    if (!name) return std::move(name).error().wrap(array.device);
+    std::vector<DeviceInfo> start;
+    for (size_t i : d.start) start.push_back(*members[i].device);
+    if (auto started = md.start(*name, start); !started) return std::move(started).error().wrap("assemble " + array.device);
+    if (auto linked = md.link(array.name, *name); !linked) return std::move(linked).error().wrap(array.device);
+    int absent = static_cast<int>(array.members.size() - start.size());
+    for (size_t i : d.stale) {
+      Log::warn("raid " + array.device + ": " + members[i].configured + " is stale (older events); added back, the kernel resyncs it");
+      if (auto added = md.add_member(*name, *members[i].device); !added) {
+        Log::warn("raid " + array.device + ": " + added.error().message());
+      }
+    }
+    if (absent > 0) {
+      Log::warn(strfmt("WARNING: raid %s started DEGRADED on %zu of %zu members (%d missing, %zu stale); replace the missing volumes",
+                       array.device.c_str(), start.size(), array.members.size(), d.missing, d.stale.size()));
+    }
+    std::string uuid = members[d.start.front()].superblock ? md_uuid_text(members[d.start.front()].superblock->set_uuid) : "";
+    return Done{strfmt("%s assembled as %s from %zu members (UUID %s)%s", array.device.c_str(), name->c_str(), start.size(), uuid.c_str(),
+                       absent > 0 ? ", DEGRADED" : ""),
+                absent > 0 || !d.stale.empty() ? OutcomeKind::Changed : OutcomeKind::Kept};
+  }
+
+  Result<Done> create(Context& context, const RaidArray& array, const std::vector<MemberState>& members) {
+    BlockDevices& devices = *context.block_devices;
+    MdControl& md = *context.md;
+    std::vector<uint64_t> sizes;
+    std::vector<MdUuid> device_uuids;
+    for (const auto& m : members) {
+      sizes.push_back(m.device->bytes);
+      device_uuids.push_back(md.new_uuid());
+    }
+    auto sbs = new_array_superblocks(array, sizes, md.new_uuid(), device_uuids, static_cast<uint64_t>(context.clock.unix_seconds()));
+    if (sbs.empty()) return Error(array.device + ": the members are too small for an array");
+    std::vector<DeviceInfo> start;
+    for (size_t i = 0; i < members.size(); ++i) {
+      const DeviceInfo& dev = *members[i].device;
+      // Old signatures at the start (an ext superblock at 1 KiB) and at the end (md 0.90 and 1.0)
+      // go, so that no reader sees two things on one member. Blank members are zeros there anyway.
+      std::vector<uint8_t> head(4096, 0);
+      auto sb = sbs[i].encode();
+      head.insert(head.end(), sb.begin(), sb.end());
+      if (auto w = devices.write_at(dev.path, 0, head); !w) return std::move(w).error().wrap("create " + array.device);
+      uint64_t tail = std::min<uint64_t>(dev.bytes, 128 * 1024);
+      if (auto w = devices.write_at(dev.path, dev.bytes - tail, std::vector<uint8_t>(tail, 0)); !w) {
+        return std::move(w).error().wrap("create " + array.device);
+      }
+      start.push_back(dev);
+    }
+    auto name = md.new_array_name();
+    if (!name) return std::move(name).error().wrap(array.device);
+    if (auto started = md.start(*name, start); !started) return std::move(started).error().wrap("create " + array.device);
+    if (auto linked = md.link(array.name, *name); !linked) return std::move(linked).error().wrap(array.device);
+    return Done{strfmt("%s created as %s: RAID %d over %zu members (UUID %s)", array.device.c_str(), name->c_str(), array.level,
+                       members.size(), md_uuid_text(sbs[0].set_uuid).c_str()),
+                OutcomeKind::Created};
+  }
+};
+
+}  // namespace
+
+std::vector<MdSuperblock1> new_array_superblocks(const RaidArray& array, const std::vector<uint64_t>& member_bytes, const MdUuid& set_uuid,
+                                                 const std::vector<MdUuid>& device_uuids, uint64_t now) {
+  std::vector<MdSuperblock1> out;
+  if (member_bytes.empty()) return out;
+  uint64_t smallest = *std::min_element(member_bytes.begin(), member_bytes.end()) / 512;
+  uint64_t data_offset = md_default_data_offset(smallest);
+  if (smallest <= data_offset + 2 * kChunkSectors) return out;
+  const bool striped = array.level != 1;
+  const uint32_t chunk = striped ? kChunkSectors : 0;
+  // The component size every member contributes: whole chunks (64 KiB units for RAID 1).
+  uint64_t unit = striped ? chunk : 128;
+  uint64_t component = (smallest - data_offset) / unit * unit;
+  bool unequal = std::any_of(member_bytes.begin(), member_bytes.end(), [&](uint64_t b) { return b / 512 != smallest; });
+  for (size_t i = 0; i < member_bytes.size(); ++i) {
+    MdSuperblock1 sb;
+    sb.set_uuid = set_uuid;
+    sb.set_name = md_recorded_name(array.name);
+    sb.ctime = now & 0xffffffffffULL;
+    sb.utime = sb.ctime;
+    sb.level = array.level;
+    switch (array.level) {
+      case 5: case 6: sb.layout = 2; break;     // left-symmetric, mdadm's default
+      case 10: sb.layout = 0x102; break;        // near=2
+      default: sb.layout = 0; break;
+    }
+    if (array.level == 0 && unequal) {
+      // Members of different sizes make RAID 0 zones; since Linux 5.4 their layout must be recorded.
+      sb.feature_map |= kMdFeatureRaid0Layout;
+      sb.layout = 2;  // RAID0_ALT_MULTIZONE_LAYOUT
+    }
+    sb.chunksize = chunk;
+    sb.raid_disks = static_cast<uint32_t>(member_bytes.size());
+    sb.data_offset = data_offset;
+    sb.data_size = member_bytes[i] / 512 - data_offset;
+    sb.size = component;
+    sb.dev_number = static_cast<uint32_t>(i);
+    sb.device_uuid = device_uuids[i];
+    sb.events = 1;
+    // RAID 0 has nothing to sync; redundant levels resync in the background from the start.
+    sb.resync_offset = array.level == 0 ? kMdMaxSector : 0;
+    sb.dev_roles.assign(kMaxDev, kMdRoleSpare);
+    for (size_t k = 0; k < member_bytes.size(); ++k) sb.dev_roles[k] = static_cast<uint16_t>(k);
+    out.push_back(sb);
+  }
+  return out;
+}
+
+std::unique_ptr<Step> make_raid_step() { return std::make_unique<RaidStep>(); }
+
+}  // namespace taupage

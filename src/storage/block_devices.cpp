@@ -1,0 +1,105 @@
+#include "storage/block_devices.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+
+#include "util/files.h"
+#include "util/strings.h"
+
+namespace taupage {
+namespace {
+
+std::vector<std::string> list_dir(const std::string& path) {
+  std::vector<std::string> names;
+  DIR* dir = opendir(path.c_str());
+  if (dir == nullptr) return names;
+  while (dirent* entry = readdir(dir)) {
+    std::string name = entry->d_name;
+    if (name != "." && name != "..") names.push_back(name);
+  }
+  closedir(dir);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace
+
+std::optional<std::string> nvme_by_serial(const std::string& sysfs_root, const std::string& serial) {
+  for (const auto& name : list_dir(sysfs_root + "/block")) {
+    if (name.rfind("nvme", 0) != 0) continue;
+    auto text = read_file(sysfs_root + "/block/" + name + "/device/serial", 4096);
+    // The kernel pads the serial with spaces; EBS writes "vol0abc..." without the dash.
+    if (text && trim(*text) == serial) return name;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> slaves_of(const std::string& sysfs_root, const std::string& name) {
+  return list_dir(sysfs_root + "/block/" + name + "/slaves");
+}
+
+Result<DeviceInfo> RealBlockDevices::find(const std::string& path, double wait_seconds) {
+  const int64_t deadline = clock_.monotonic_ms() + static_cast<int64_t>(wait_seconds * 1000);
+  struct stat st {};
+  while (stat(path.c_str(), &st) != 0) {
+    if (errno != ENOENT) return Error("stat " + path + ": " + errno_text(errno));
+    if (clock_.monotonic_ms() >= deadline) return Error(strfmt("%s did not appear within %.0f s", path.c_str(), wait_seconds));
+    clock_.sleep_ms(100);
+  }
+  if (!S_ISBLK(st.st_mode)) return Error(path + " is not a block device");
+  char resolved[PATH_MAX];
+  if (realpath(path.c_str(), resolved) == nullptr) return Error("resolve " + path + ": " + errno_text(errno));
+  DeviceInfo info;
+  info.path = resolved;
+  info.name = info.path.substr(info.path.rfind('/') + 1);
+  info.major = major(st.st_rdev);
+  info.minor = minor(st.st_rdev);
+  int fd = ::open(resolved, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Error("open " + path + ": " + errno_text(errno));
+  int rc = ioctl(fd, BLKGETSIZE64, &info.bytes);
+  int e = errno;
+  ::close(fd);
+  if (rc != 0) return Error("size of " + path + ": " + errno_text(e));
+  return info;
+}
+
+Result<std::unique_ptr<ByteSource>> RealBlockDevices::open(const std::string& path) {
+  auto source = FileByteSource::open(path);
+  if (!source) return std::move(source).error();
+  return std::unique_ptr<ByteSource>(new FileByteSource(std::move(*source)));
+}
+
+Status RealBlockDevices::write_at(const std::string& path, uint64_t offset, const std::vector<uint8_t>& bytes) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return Error("open " + path + " for writing: " + errno_text(errno));
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = pwrite(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      int e = errno;
+      ::close(fd);
+      return Error(strfmt("write %s at %llu: ", path.c_str(), (unsigned long long)(offset + done)) + errno_text(e));
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (fsync(fd) != 0) {
+    int e = errno;
+    ::close(fd);
+    return Error("flush " + path + ": " + errno_text(e));
+  }
+  ::close(fd);
+  return Status::Ok();
+}
+
+}  // namespace taupage

@@ -1,0 +1,151 @@
+#include "storage/probe.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "util/strings.h"
+
+namespace taupage {
+namespace {
+
+constexpr uint64_t kMiB = 1024 * 1024;
+constexpr uint32_t kMdMagic = 0xa92b4efc;
+
+uint16_t le16(const std::vector<uint8_t>& b, size_t at) { return static_cast<uint16_t>(b[at] | (b[at + 1] << 8)); }
+uint32_t le32(const std::vector<uint8_t>& b, size_t at) {
+  return static_cast<uint32_t>(b[at]) | (static_cast<uint32_t>(b[at + 1]) << 8) | (static_cast<uint32_t>(b[at + 2]) << 16) |
+         (static_cast<uint32_t>(b[at + 3]) << 24);
+}
+uint32_t be32(const std::vector<uint8_t>& b, size_t at) {
+  return (static_cast<uint32_t>(b[at]) << 24) | (static_cast<uint32_t>(b[at + 1]) << 16) | (static_cast<uint32_t>(b[at + 2]) << 8) |
+         static_cast<uint32_t>(b[at + 3]);
+}
+uint64_t be64(const std::vector<uint8_t>& b, size_t at) { return (static_cast<uint64_t>(be32(b, at)) << 32) | be32(b, at + 4); }
+bool has(const std::vector<uint8_t>& b, size_t at, const char* text, size_t length) {
+  return at + length <= b.size() && std::memcmp(b.data() + at, text, length) == 0;
+}
+bool all_zero(const std::vector<uint8_t>& b) {
+  return std::all_of(b.begin(), b.end(), [](uint8_t v) { return v == 0; });
+}
+
+// An md 1.x superblock of minor version `minor` at `offset`: the magic, major 1 and a
+// super_offset that names where it was found (so a stray magic number is not enough).
+Result<bool> md1_at(const ByteSource& device, uint64_t offset) {
+  if (offset + 256 > device.size()) return false;
+  auto b = device.read_at(offset, 256);
+  if (!b) return std::move(b).error();
+  return le32(*b, 0) == kMdMagic && le32(*b, 4) == 1 && (le32(*b, 144) | (uint64_t)le32(*b, 148) << 32) == offset / 512;
+}
+
+}  // namespace
+
+std::string content_name(Content content) {
+  switch (content) {
+    case Content::Blank: return "nothing (blank)";
+    case Content::Unknown: return "unknown non-zero data";
+    case Content::Ext2: return "ext2";
+    case Content::Ext3: return "ext3";
+    case Content::Ext4: return "ext4";
+    case Content::Xfs: return "xfs";
+    case Content::Btrfs: return "btrfs";
+    case Content::Swap: return "swap";
+    case Content::Luks: return "a LUKS header";
+    case Content::Lvm: return "an LVM physical volume";
+    case Content::Md090: return "md superblock 0.90";
+    case Content::Md10: return "md superblock 1.0";
+    case Content::Md11: return "md superblock 1.1";
+    case Content::Md12: return "md superblock 1.2";
+    case Content::Mbr: return "an MBR partition table";
+    case Content::Gpt: return "a GPT partition table";
+  }
+  return "?";
+}
+
+std::string filesystem_type(Content content) {
+  switch (content) {
+    case Content::Ext2: return "ext2";
+    case Content::Ext3: return "ext3";
+    case Content::Ext4: return "ext4";
+    case Content::Xfs: return "xfs";
+    case Content::Btrfs: return "btrfs";
+    case Content::Swap: return "swap";
+    default: return "";
+  }
+}
+
+bool is_md_member(Content content) {
+  return content == Content::Md090 || content == Content::Md10 || content == Content::Md11 || content == Content::Md12;
+}
+
+Result<ProbeResult> probe(const ByteSource& device) {
+  const uint64_t size = device.size();
+  // The head holds every start-of-device signature (btrfs sits at 64 KiB + 64).
+  const size_t head_length = static_cast<size_t>(std::min<uint64_t>(size, kMiB));
+  auto head_read = device.read_at(0, head_length);
+  if (!head_read) return std::move(head_read).error().wrap("probe " + device.name());
+  const std::vector<uint8_t>& head = *head_read;
+  ProbeResult result;
+
+  // md first: a member's own data (a filesystem at the data offset, or the whole device for 0.90
+  // and 1.0, whose superblock sits at the end) must never be taken for the device's content.
+  for (auto [offset, kind] : {std::pair<uint64_t, Content>{4096, Content::Md12}, {0, Content::Md11}}) {
+    auto found = md1_at(device, offset);
+    if (!found) return std::move(found).error().wrap("probe " + device.name());
+    if (*found) return ProbeResult{kind, 0};
+  }
+  if (size >= 16 * 512) {
+    auto found = md1_at(device, ((size / 512 - 16) & ~uint64_t{7}) * 512);
+    if (!found) return std::move(found).error().wrap("probe " + device.name());
+    if (*found) return ProbeResult{Content::Md10, 0};
+  }
+  if (size >= 128 * 1024) {
+    uint64_t offset = (size & ~uint64_t{64 * 1024 - 1}) - 64 * 1024;
+    auto b = device.read_at(offset, 8);
+    if (!b) return std::move(b).error().wrap("probe " + device.name());
+    if (le32(*b, 0) == kMdMagic && le32(*b, 4) == 0) return ProbeResult{Content::Md090, 0};
+  }
+
+  if (has(head, 0, "LUKS\xba\xbe", 6)) return ProbeResult{Content::Luks, 0};
+  for (size_t sector = 0; sector < 4; ++sector) {
+    if (has(head, sector * 512, "LABELONE", 8) && has(head, sector * 512 + 24, "LVM2 001", 8)) return ProbeResult{Content::Lvm, 0};
+  }
+  if (has(head, 0, "XFSB", 4) && head.size() >= 16) {
+    return ProbeResult{Content::Xfs, static_cast<uint64_t>(be32(head, 4)) * be64(head, 8)};
+  }
+  if (has(head, 65536 + 64, "_BHRfS_M", 8)) return ProbeResult{Content::Btrfs, 0};
+  if (head.size() >= 2048 && le16(head, 1024 + 56) == 0xEF53) {
+    uint32_t compat = le32(head, 1024 + 92), incompat = le32(head, 1024 + 96), ro_compat = le32(head, 1024 + 100);
+    // Features ext2 and ext3 never had (extents, 64bit, flex_bg, huge files, checksums...) make it ext4.
+    const uint32_t old_incompat = 0x2 | 0x4 | 0x8 | 0x10, old_ro_compat = 0x1 | 0x2 | 0x4;
+    if ((incompat & ~old_incompat) != 0 || (ro_compat & ~old_ro_compat) != 0) {
+      result.content = Content::Ext4;
+    } else {
+      result.content = (compat & 0x4) != 0 ? Content::Ext3 : Content::Ext2;
+    }
+    uint32_t log_block = le32(head, 1024 + 24);
+    if (log_block <= 6) {
+      uint64_t blocks = le32(head, 1024 + 4);
+      if ((incompat & 0x80) != 0) blocks |= static_cast<uint64_t>(le32(head, 1024 + 0x150)) << 32;
+      result.filesystem_bytes = blocks * (uint64_t{1024} << log_block);
+    }
+    return result;
+  }
+  for (size_t page : {4096, 8192, 16384, 65536}) {
+    if (has(head, page - 10, "SWAPSPACE2", 10) || has(head, page - 10, "SWAP-SPACE", 10)) return ProbeResult{Content::Swap, 0};
+  }
+  if (has(head, 512, "EFI PART", 8) || has(head, 4096, "EFI PART", 8)) return ProbeResult{Content::Gpt, 0};
+  if (head.size() >= 512 && head[510] == 0x55 && head[511] == 0xAA) return ProbeResult{Content::Mbr, 0};
+
+  bool zero = all_zero(head);
+  if (zero && size > head_length) {
+    uint64_t tail_offset = size - std::min<uint64_t>(size, kMiB);
+    tail_offset = std::max<uint64_t>(tail_offset, head_length);
+    auto tail = device.read_at(tail_offset, static_cast<size_t>(size - tail_offset));
+    if (!tail) return std::move(tail).error().wrap("probe " + device.name());
+    zero = all_zero(*tail);
+  }
+  result.content = zero ? Content::Blank : Content::Unknown;
+  return result;
+}
+
+}  // namespace taupage

@@ -1,0 +1,411 @@
+// The raid and mounts steps, and their decisions, against the storage doubles: every data-loss
+// rule (create only on blank members, assemble instead of create, keep what runs, refuse RAID 0
+// with a missing member, format only blank devices or with erase_on_boot, never after fsck fails).
+#include <gtest/gtest.h>
+#include <sys/mount.h>
+
+#include "boot/mount_decision.h"
+#include "boot/raid_decision.h"
+#include "boot/step_mounts.h"
+#include "boot/step_raid.h"
+#include "config/config_reader.h"
+#include "support/storage_doubles.h"
+
+namespace taupage {
+namespace {
+
+constexpr size_t kDisk = 4 << 20;
+
+class ManualClock : public Clock {
+ public:
+  int64_t unix_seconds() override { return 1700000000; }
+  int64_t monotonic_ms() override { return now_; }
+  void sleep_ms(int64_t ms) override { now_ += ms; }
+
+ private:
+  int64_t now_ = 0;
+};
+
+Config config_from(const std::string& storage_yaml) {
+  std::string text = std::string(kUserDataHeader) + "\napplication_id: a\napplication_version: '1'\nruntime: Docker\nsource: busybox:1\n" +
+                     storage_yaml;
+  ConfigRead read = read_config(text);
+  EXPECT_TRUE(read.config.has_value()) << (read.diagnostics.empty() ? "" : read.diagnostics[0].render());
+  return read.config.value_or(Config{});
+}
+
+const char* kRaid0 = R"(
+volumes:
+  raid:
+    /dev/md/data:
+      level: 0
+      devices: [/dev/xvdf, /dev/xvdg]
+mounts:
+  /data:
+    partition: /dev/md/data
+)";
+
+const char* kRaid1Erase = R"(
+volumes:
+  raid:
+    /dev/md/data:
+      level: 1
+      devices: [/dev/xvdf, /dev/xvdg]
+mounts:
+  /data:
+    partition: /dev/md/data
+    erase_on_boot: true
+)";
+
+struct Machine {
+  ManualClock clock;
+  FakeBlockDevices devices;
+  FakeMd md;
+  FakeTools tools;
+  FakeMounter mounter;
+  Config config;
+  std::unique_ptr<Context> context;
+
+  explicit Machine(const std::string& yaml) : config(config_from(yaml)) {
+    context = std::make_unique<Context>(config, clock);
+    context->root = "/root";
+    context->block_devices = &devices;
+    context->md = &md;
+    context->tools = &tools;
+    context->mounter = &mounter;
+    context->device_wait_seconds = 0;
+  }
+  Outcome raid() { return make_raid_step()->run(*context); }
+  Outcome mounts() { return make_mounts_step()->run(*context); }
+};
+
+bool has_call(const std::vector<std::string>& calls, const std::string& prefix) {
+  for (const auto& c : calls) {
+    if (c.rfind(prefix, 0) == 0) return true;
+  }
+  return false;
+}
+
+// --- raid -------------------------------------------------------------------------------------
+
+TEST(RaidStep, CreatesOnTwoBlankMembersAndWritesReadableSuperblocks) {
+  Machine m(kRaid0);
+  auto& f = m.devices.add("/dev/xvdf", "vdb", 16, kDisk);
+  m.devices.add("/dev/xvdg", "vdc", 32, kDisk);
+  Outcome o = m.raid();
+  ASSERT_EQ(o.kind, OutcomeKind::Created) << o.detail;
+  EXPECT_EQ(m.md.calls, (std::vector<std::string>{"start md127 vdb vdc", "link data md127"}));
+  auto sb = MdSuperblock1::decode(std::vector<uint8_t>(f.begin() + 4096, f.begin() + 4096 + 512));
+  ASSERT_TRUE(sb.ok()) << sb.error().message();
+  EXPECT_EQ(sb->set_name, "any:data");
+  EXPECT_EQ(sb->raid_disks, 2u);
+  EXPECT_EQ(sb->data_offset, 2048u);
+  EXPECT_EQ(sb->dev_number, 0u);
+}
+
+TEST(RaidStep, SecondBootAssemblesAndNeverCreatesAgain) {
+  Machine m(kRaid0);
+  m.devices.add("/dev/xvdf", "vdb", 16, kDisk);
+  m.devices.add("/dev/xvdg", "vdc", 32, kDisk);
+  ASSERT_EQ(m.raid().kind, OutcomeKind::Created);
+  m.md.calls.clear();
+  m.devices.writes.clear();
+  Outcome o = m.raid();  // the same disks, nothing running: a reboot
+  EXPECT_EQ(o.kind, OutcomeKind::Kept) << o.detail;
+  EXPECT_NE(o.detail.find("assembled"), std::string::npos);
+  EXPECT_TRUE(m.devices.writes.empty());
+  EXPECT_EQ(m.md.calls, (std::vector<std::string>{"start md126 vdb vdc", "link data md126"}));
+}
+
+TEST(RaidStep, KeepsAnArrayThatIsAlreadyRunning) {
+  Machine m(kRaid0);
+  m.devices.add("/dev/xvdf", "vdb", 16, kDisk);
+  m.devices.add("/dev/xvdg", "vdc", 32, kDisk);
+  ASSERT_EQ(m.raid().kind, OutcomeKind::Created);
+  m.md.calls.clear();
+  m.md.arrays.push_back({"md127", {"vdb", "vdc"}, "raid0", "clean", 2, 0});
+  Outcome o = m.raid();
+  EXPECT_EQ(o.kind, OutcomeKind::Kept) << o.detail;
+  EXPECT_EQ(m.md.calls, (std::vector<std::string>{"link data md127"}));
+}
+
+TEST(RaidStep, RefusesAMemberWithAFilesystemAndWritesNothing) {
+  Machine m(kRaid0);
+  m.devices.add("/dev/xvdf", "vdb", 16, kDisk);
+  auto& g = m.devices.add("/dev/xvdg", "vdc", 32, kDisk);
+  g[1024 + 56] = 0x53;  // an ext superblock magic
+  g[1024 + 57] = 0xEF;
+  Outcome o = m.raid();
+  ASSERT_EQ(o.kind, OutcomeKind::Failed);
+  EXPECT_NE(o.detail.find("/dev/xvdg holds ext2"), std::string::npos) << o.detail;
+  EXPECT_TRUE(m.devices.writes.empty());
+  EXPECT_TRUE(m.md.calls.empty());
+}
+
+TEST(RaidStep, RefusesUnknownDataAtTheEndOfAMember) {
+  Machine m(kRaid0);
+  m.devices.add("/dev/xvdf", "vdb", 16, kDisk);
+  auto& g = m.devices.add("/dev/xvdg", "vdc", 32, kDisk);
+  g[kDisk - 10] = 7;
+  Outcome o = m.raid();
+  ASSERT_EQ(o.kind, OutcomeKind::Failed);
+  EXPECT_NE(o.detail.find("unknown non-zero data"), std::string::npos) << o.detail;
+  EXPECT_TRUE(m.devices.writes.empty());
+}
+
+TEST(RaidStep, EraseOnBootAllowsCreatingOverOldData) {
+  Machine m(kRaid1Erase);
+  m.devices.add("/dev/xvdf", "vdb", 16, kDisk);
+  auto& g = m.devices.add("/dev/xvdg", "vdc", 32, kDisk);
+  g[510] = 0x55;
+  g[511] = 0xAA;  // an MBR
+  Outcome o = m.raid();
+  EXPECT_EQ(o.kind, OutcomeKind::Created) << o.detail;
+  EXPECT_EQ(g[510], 0);  // the old signature is gone, so no reader sees two things
+}
+
+TEST(RaidStep, Raid0WithAMissingMemberIsAnError) {
+  Machine m(kRaid0);
+  m.devices.add("/dev/xvdf", "vdb", 16, kDisk);
+  m.devices.add("/dev/xvdg", "vdc", 32, kDisk);
+  ASSERT_EQ(m.raid().kind, OutcomeKind::Created);
+  m.devices.devices.erase("/dev/xvdg");
+  m.md.calls.clear();
+  Outcome o = m.raid();
+  ASSERT_EQ(o.kind, OutcomeKind::Failed);
+  EXPECT_NE(o.detail.find("RAID 0 cannot start"), std::string::npos) << o.detail;
+  EXPECT_TRUE(m.md.calls.empty());
+}
+
+TEST(RaidStep, Raid1WithAMissingMemberStartsDegraded) {
+  Machine m(kRaid1Erase);
+  m.devices.add("/dev/xvdf", "vdb", 16, kDisk);
+  m.devices.add("/dev/xvdg", "vdc", 32, kDisk);
+  ASSERT_EQ(m.raid().kind, OutcomeKind::Created);
+  m.devices.devices.erase("/dev/xvdg");
+  m.md.calls.clear();
+  Outcome o = m.raid();
+  EXPECT_EQ(o.kind, OutcomeKind::Changed) << o.detail;
+  EXPECT_NE(o.detail.find("DEGRADED"), std::string::npos);
+  EXPECT_EQ(m.md.calls.front(), "start md126 vdb");
+}
+
+TEST(RaidStep, MemberOfAnotherRunningArrayIsRefused) {
+  Machine m(kRaid0);
+  m.devices.add("/dev/xvdf", "vdb", 16, kDisk);
+  m.devices.add("/dev/xvdg", "vdc", 32, kDisk);
+  m.md.arrays.push_back({"md5", {"vdc"}, "raid1", "clean", 2, 1});
+  Outcome o = m.raid();
+  ASSERT_EQ(o.kind, OutcomeKind::Failed);
+  EXPECT_NE(o.detail.find("running array md5"), std::string::npos) << o.detail;
+}
+
+MemberState member_of(const std::string& path, const std::string& name, int level, uint32_t disks, uint64_t events, uint8_t uuid = 1) {
+  MemberState m;
+  m.configured = path;
+  m.device = DeviceInfo{"/dev/x", "x", 1, 1, kDisk};
+  m.content = Content::Md12;
+  MdSuperblock1 sb;
+  sb.set_uuid.fill(uuid);
+  sb.set_name = "any:" + name;
+  sb.level = level;
+  sb.raid_disks = disks;
+  sb.events = events;
+  m.superblock = sb;
+  return m;
+}
+
+TEST(RaidDecision, ALevelOrMemberCountThatDiffersIsNeverReshaped) {
+  RaidArray array{"/dev/md/data", "data", 0, {"/dev/xvdf", "/dev/xvdg"}, {}};
+  auto d = decide_raid(array, {member_of("/dev/xvdf", "data", 1, 2, 5), member_of("/dev/xvdg", "data", 1, 2, 5)}, true);
+  EXPECT_EQ(d.action, RaidAction::Refuse);
+  EXPECT_NE(d.reason.find("RAID 1, the config says RAID 0"), std::string::npos) << d.reason;
+  d = decide_raid(array, {member_of("/dev/xvdf", "data", 0, 3, 5), member_of("/dev/xvdg", "data", 0, 3, 5)}, true);
+  EXPECT_EQ(d.action, RaidAction::Refuse);
+  EXPECT_NE(d.reason.find("has 3 members"), std::string::npos) << d.reason;
+}
+
+TEST(RaidDecision, AStaleMemberIsAddedBackAfterTheStart) {
+  RaidArray array{"/dev/md/data", "data", 1, {"/dev/xvdf", "/dev/xvdg"}, {}};
+  auto d = decide_raid(array, {member_of("/dev/xvdf", "data", 1, 2, 50), member_of("/dev/xvdg", "data", 1, 2, 10)}, false);
+  ASSERT_EQ(d.action, RaidAction::Assemble) << d.reason;
+  EXPECT_EQ(d.start, std::vector<size_t>{0});
+  EXPECT_EQ(d.stale, std::vector<size_t>{1});
+}
+
+TEST(RaidDecision, AnotherArraysSuperblockIsRefusedEvenWithEraseOnBootWhenMixed) {
+  RaidArray array{"/dev/md/data", "data", 1, {"/dev/xvdf", "/dev/xvdg"}, {}};
+  auto d = decide_raid(array, {member_of("/dev/xvdf", "data", 1, 2, 5), member_of("/dev/xvdg", "other", 1, 2, 5)}, false);
+  EXPECT_EQ(d.action, RaidAction::Refuse);
+  EXPECT_NE(d.reason.find("/dev/xvdg holds md superblock 1.2"), std::string::npos) << d.reason;
+  d = decide_raid(array, {member_of("/dev/xvdf", "data", 1, 2, 5, 1), member_of("/dev/xvdg", "data", 1, 2, 5, 2)}, false);
+  EXPECT_EQ(d.action, RaidAction::Refuse);
+}
+
+TEST(RaidSuperblocks, UnequalRaid0MembersRecordTheLayout) {
+  RaidArray array{"/dev/md/data", "data", 0, {"a", "b"}, {}};
+  auto sbs = new_array_superblocks(array, {64 << 20, 96 << 20}, MdUuid{}, {MdUuid{}, MdUuid{}}, 1);
+  ASSERT_EQ(sbs.size(), 2u);
+  EXPECT_EQ(sbs[0].feature_map & kMdFeatureRaid0Layout, kMdFeatureRaid0Layout);
+  EXPECT_EQ(sbs[1].data_size, (96u << 11) - 2048);
+  auto equal = new_array_superblocks(array, {64 << 20, 64 << 20}, MdUuid{}, {MdUuid{}, MdUuid{}}, 1);
+  EXPECT_EQ(equal[0].feature_map, 0u);
+  RaidArray mirror{"/dev/md/data", "data", 1, {"a", "b"}, {}};
+  EXPECT_EQ(new_array_superblocks(mirror, {64 << 20, 64 << 20}, MdUuid{}, {MdUuid{}, MdUuid{}}, 1)[0].resync_offset, 0u);
+}
+
+// --- mounts -----------------------------------------------------------------------------------
+
+MountSpec spec(const std::string& fs, bool erase) {
+  MountSpec s;
+  s.target = "/data";
+  s.partition = "/dev/xvdf";
+  s.filesystem = fs;
+  s.erase_on_boot = erase;
+  return s;
+}
+
+TEST(MountDecision, TheWholeTable) {
+  struct Row {
+    bool erase;
+    Content found;
+    MountAction expected;
+  };
+  const Row rows[] = {
+      {true, Content::Blank, MountAction::Format},    {true, Content::Ext4, MountAction::Format},
+      {true, Content::Xfs, MountAction::Format},      {true, Content::Unknown, MountAction::Format},
+      {false, Content::Blank, MountAction::Format},   {false, Content::Ext4, MountAction::Mount},
+      {false, Content::Ext3, MountAction::Refuse},    {false, Content::Xfs, MountAction::Refuse},
+      {false, Content::Btrfs, MountAction::Refuse},   {false, Content::Swap, MountAction::Refuse},
+      {false, Content::Luks, MountAction::Refuse},    {false, Content::Lvm, MountAction::Refuse},
+      {false, Content::Md12, MountAction::Refuse},    {false, Content::Md090, MountAction::Refuse},
+      {false, Content::Mbr, MountAction::Refuse},     {false, Content::Gpt, MountAction::Refuse},
+      {false, Content::Unknown, MountAction::Refuse},
+  };
+  for (const auto& row : rows) {
+    auto d = decide_mount(spec("ext4", row.erase), row.found);
+    EXPECT_EQ(d.action, row.expected) << "erase=" << row.erase << " found=" << content_name(row.found) << ": " << d.reason;
+  }
+  EXPECT_EQ(decide_mount(spec("xfs", false), Content::Xfs).action, MountAction::Mount);
+  EXPECT_NE(decide_mount(spec("ext4", false), Content::Xfs).reason.find("holds xfs, the config says ext4"), std::string::npos);
+}
+
+const char* kPlainMount = R"(
+mounts:
+  /data:
+    partition: /dev/xvdf
+    options: noatime, nodev,data=ordered
+  /scratch:
+    partition: none
+    filesystem: tmpfs
+    options: size=64m
+)";
+
+TEST(MountsStep, FormatsABlankDeviceOwnedBy999AndMountsOnATmpfs) {
+  Machine m(kPlainMount);
+  m.devices.add("/dev/xvdf", "vdb", 16, kDisk);
+  Outcome o = m.mounts();
+  ASSERT_EQ(o.kind, OutcomeKind::Created) << o.detail;
+  EXPECT_EQ(m.tools.calls, (std::vector<std::string>{"mkfs.ext4 -F -q -E nodiscard,root_owner=999:999 /dev/vdb"}));
+  EXPECT_TRUE(has_call(m.mounter.calls, "mount taupage-mounts /root/mounts tmpfs"));
+  EXPECT_TRUE(has_call(m.mounter.calls,
+                       "mount /dev/vdb /root/mounts/data ext4 flags=" + std::to_string(MS_NOATIME | MS_NODEV) + " data=data=ordered"));
+  EXPECT_TRUE(has_call(m.mounter.calls, "mount tmpfs /root/mounts/scratch tmpfs flags=0 data=size=64m"));
+  EXPECT_TRUE(has_call(m.mounter.calls, "open_up /root/mounts/data"));
+}
+
+TEST(MountsStep, RootTrueKeepsTheDefaultOwner) {
+  Machine m(std::string("root: true\n") + kPlainMount);
+  m.devices.add("/dev/xvdf", "vdb", 16, kDisk);
+  ASSERT_EQ(m.mounts().kind, OutcomeKind::Created);
+  EXPECT_EQ(m.tools.calls.front(), "mkfs.ext4 -F -q -E nodiscard /dev/vdb");
+}
+
+void make_ext4(std::vector<uint8_t>& disk, uint32_t blocks_4k) {
+  disk[1024 + 56] = 0x53;
+  disk[1024 + 57] = 0xEF;
+  disk[1024 + 96] = 0x40;  // extents: ext4
+  disk[1024 + 24] = 2;     // 4 KiB blocks
+  disk[1024 + 4] = static_cast<uint8_t>(blocks_4k);
+  disk[1024 + 5] = static_cast<uint8_t>(blocks_4k >> 8);
+}
+
+TEST(MountsStep, AnExistingFilesystemIsCheckedMountedAndGrownNeverFormatted) {
+  Machine m(kPlainMount);
+  make_ext4(m.devices.add("/dev/xvdf", "vdb", 16, kDisk), 256);  // 1 MiB of 4 MiB
+  m.mounter.mounts["/root/mounts/scratch"] = MountEntry{"tmpfs", "tmpfs", 0, 41};
+  Outcome o = m.mounts();
+  ASSERT_EQ(o.kind, OutcomeKind::Changed) << o.detail;
+  EXPECT_EQ(m.tools.calls, (std::vector<std::string>{"fsck.ext4 -p /dev/vdb", "resize2fs /dev/vdb"}));
+  EXPECT_NE(o.detail.find("grown"), std::string::npos);
+}
+
+TEST(MountsStep, FsckErrorsItCannotFixFailTheStepAndNothingIsFormatted) {
+  Machine m(kPlainMount);
+  make_ext4(m.devices.add("/dev/xvdf", "vdb", 16, kDisk), 1024);
+  m.tools.exit_codes["fsck.ext4"] = 4;
+  Outcome o = m.mounts();
+  ASSERT_EQ(o.kind, OutcomeKind::Failed);
+  EXPECT_NE(o.detail.find("cannot fix"), std::string::npos) << o.detail;
+  EXPECT_FALSE(has_call(m.tools.calls, "mkfs"));
+  EXPECT_FALSE(has_call(m.mounter.calls, "mount /dev/vdb"));
+}
+
+TEST(MountsStep, FixedErrorsAreReportedAndBootGoesOn) {
+  Machine m(kPlainMount);
+  make_ext4(m.devices.add("/dev/xvdf", "vdb", 16, kDisk), 1024);
+  m.tools.exit_codes["fsck.ext4"] = 1;
+  m.mounter.mounts["/root/mounts/scratch"] = MountEntry{"tmpfs", "tmpfs", 0, 41};
+  Outcome o = m.mounts();
+  EXPECT_EQ(o.kind, OutcomeKind::Changed) << o.detail;
+  EXPECT_NE(o.detail.find("repaired"), std::string::npos);
+}
+
+TEST(MountsStep, AnotherFilesystemTypeIsAnErrorNotAFormat) {
+  Machine m(kPlainMount);
+  auto& disk = m.devices.add("/dev/xvdf", "vdb", 16, kDisk);
+  disk[0] = 'X', disk[1] = 'F', disk[2] = 'S', disk[3] = 'B';
+  Outcome o = m.mounts();
+  ASSERT_EQ(o.kind, OutcomeKind::Failed);
+  EXPECT_NE(o.detail.find("holds xfs"), std::string::npos) << o.detail;
+  EXPECT_TRUE(m.tools.calls.empty());
+}
+
+TEST(MountsStep, AlreadyMountedFromTheSameDeviceIsKeptFromAnotherIsAnError) {
+  Machine m(kPlainMount);
+  m.devices.add("/dev/xvdf", "vdb", 16, kDisk);
+  m.mounter.mounts["/root/mounts"] = MountEntry{"taupage-mounts", "tmpfs", 0, 40};
+  m.mounter.mounts["/root/mounts/data"] = MountEntry{"/dev/vdb", "ext4", 253, 16};
+  m.mounter.mounts["/root/mounts/scratch"] = MountEntry{"tmpfs", "tmpfs", 0, 41};
+  Outcome o = m.mounts();
+  EXPECT_EQ(o.kind, OutcomeKind::Kept) << o.detail;
+  EXPECT_TRUE(m.mounter.calls.empty());
+  m.mounter.mounts["/root/mounts/data"] = MountEntry{"/dev/vdz", "ext4", 253, 99};
+  o = m.mounts();
+  ASSERT_EQ(o.kind, OutcomeKind::Failed);
+  EXPECT_NE(o.detail.find("already mounted from /dev/vdz"), std::string::npos) << o.detail;
+}
+
+TEST(MountsStep, EraseOnBootFormatsEveryBoot) {
+  Machine m(R"(
+mounts:
+  /data:
+    partition: /dev/xvdf
+    filesystem: xfs
+    erase_on_boot: true
+)");
+  auto& disk = m.devices.add("/dev/xvdf", "vdb", 16, kDisk);
+  disk[0] = 'X', disk[1] = 'F', disk[2] = 'S', disk[3] = 'B';
+  ASSERT_EQ(m.mounts().kind, OutcomeKind::Created);
+  EXPECT_EQ(m.tools.calls, (std::vector<std::string>{"mkfs.xfs -f -q -K /dev/vdb"}));
+}
+
+TEST(MountsStep, AMissingDeviceFails) {
+  Machine m(kPlainMount);
+  Outcome o = m.mounts();
+  ASSERT_EQ(o.kind, OutcomeKind::Failed);
+  EXPECT_NE(o.detail.find("/dev/xvdf did not appear"), std::string::npos) << o.detail;
+}
+
+}  // namespace
+}  // namespace taupage

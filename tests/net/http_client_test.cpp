@@ -1,0 +1,244 @@
+#include "net/http_client.h"
+
+#include <gtest/gtest.h>
+
+#include "support/scripted_server.h"
+#include "util/strings.h"
+
+namespace taupage {
+namespace {
+
+using testing::ScriptedReply;
+using testing::ScriptedServer;
+
+Endpoint local(uint16_t port) { return *Endpoint::parse(strfmt("http://127.0.0.1:%u", port)); }
+
+HttpRequest get(const std::string& target, int timeout_ms = 5000) {
+  HttpRequest request;
+  request.target = target;
+  request.timeout_ms = timeout_ms;
+  return request;
+}
+
+ScriptedReply ok(const std::string& body) {
+  return {strfmt("HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n\r\n", body.size()) + body};
+}
+
+TEST(HttpClient, ContentLengthBodyAndRequestOnTheWire) {
+  auto server = ScriptedServer::tcp([](const std::string&) { return ok("hello"); });
+  RealHttpClient client;
+  auto endpoint = *Endpoint::parse(strfmt("http://127.0.0.1:%u/base", server->port()));
+  HttpRequest request = get("/x?y=1");
+  request.method = "PUT";
+  request.body = "payload";
+  auto response = client.send(endpoint, request);
+  ASSERT_TRUE(response) << response.error().message();
+  EXPECT_EQ(response->status, 200);
+  EXPECT_EQ(response->reason, "OK");
+  EXPECT_EQ(response->body, "hello");
+  EXPECT_EQ(response->header("content-LENGTH"), "5");
+  ASSERT_EQ(server->requests().size(), 1u);
+  EXPECT_EQ(server->requests()[0], strfmt("PUT /base/x?y=1 HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nContent-Length: 7\r\n\r\npayload",
+                                          server->port()));
+}
+
+TEST(HttpClient, ChunkedBodyWithExtensionsAndTrailers) {
+  auto server = ScriptedServer::tcp([](const std::string&) {
+    return ScriptedReply{"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;x=y\r\nhello\r\n7\r\n, world\r\n0\r\nX-T: 1\r\n\r\n"};
+  });
+  RealHttpClient client;
+  auto response = client.send(local(server->port()), get("/"));
+  ASSERT_TRUE(response) << response.error().message();
+  EXPECT_EQ(response->body, "hello, world");
+  // The connection stays usable after a chunked body.
+  auto again = client.send(local(server->port()), get("/"));
+  ASSERT_TRUE(again) << again.error().message();
+  EXPECT_EQ(server->connections(), 1);
+}
+
+TEST(HttpClient, StreamsBodyToOnBodyAndCanAbort) {
+  auto server = ScriptedServer::tcp([](const std::string&) {
+    return ScriptedReply{"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n{a}\r\n3\r\n{b}\r\n0\r\n\r\n"};
+  });
+  RealHttpClient client;
+  std::vector<std::string> pieces;
+  HttpRequest request = get("/images/create");
+  request.on_body = [&](std::string_view piece) {
+    pieces.emplace_back(piece);
+    return true;
+  };
+  auto response = client.send(local(server->port()), request);
+  ASSERT_TRUE(response) << response.error().message();
+  EXPECT_EQ(response->body, "");
+  EXPECT_EQ(join(pieces, ""), "{a}{b}");
+  request.on_body = [](std::string_view) { return false; };
+  auto aborted = client.send(local(server->port()), request);
+  ASSERT_FALSE(aborted);
+  EXPECT_NE(aborted.error().message().find("aborted"), std::string::npos) << aborted.error().message();
+}
+
+TEST(HttpClient, ReadsUntilCloseWithoutLength) {
+  auto server = ScriptedServer::tcp([](const std::string&) { return ScriptedReply{"HTTP/1.0 200 OK\r\n\r\nall of it", true}; });
+  RealHttpClient client;
+  auto response = client.send(local(server->port()), get("/"));
+  ASSERT_TRUE(response) << response.error().message();
+  EXPECT_EQ(response->body, "all of it");
+}
+
+TEST(HttpClient, TruncatedBodyIsAnError) {
+  auto server = ScriptedServer::tcp([](const std::string&) { return ScriptedReply{"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", true}; });
+  RealHttpClient client;
+  auto response = client.send(local(server->port()), get("/x"));
+  ASSERT_FALSE(response);
+  EXPECT_NE(response.error().message().find("connection closed after 3 of 10 body bytes"), std::string::npos)
+      << response.error().message();
+  EXPECT_NE(response.error().message().find("GET http://127.0.0.1"), std::string::npos);
+}
+
+TEST(HttpClient, TruncatedChunkedBodyIsAnError) {
+  auto server = ScriptedServer::tcp([](const std::string&) {
+    return ScriptedReply{"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nabc", true};
+  });
+  RealHttpClient client;
+  auto response = client.send(local(server->port()), get("/"));
+  ASSERT_FALSE(response);
+  EXPECT_NE(response.error().message().find("chunked"), std::string::npos) << response.error().message();
+}
+
+TEST(HttpClient, OversizedHeadersAreRefused) {
+  auto server = ScriptedServer::tcp([](const std::string&) {
+    return ScriptedReply{"HTTP/1.1 200 OK\r\nX-Big: " + std::string(70000, 'a') + "\r\nContent-Length: 0\r\n\r\n"};
+  });
+  RealHttpClient client;
+  auto response = client.send(local(server->port()), get("/"));
+  ASSERT_FALSE(response);
+  EXPECT_NE(response.error().message().find("response headers larger than 65536 bytes"), std::string::npos)
+      << response.error().message();
+}
+
+TEST(HttpClient, OversizedBodyIsRefused) {
+  auto server = ScriptedServer::tcp([](const std::string& request) {
+    if (request.find("/chunked") != std::string::npos) {
+      return ScriptedReply{"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n400\r\n" + std::string(1024, 'x') +
+                           "\r\n400\r\n" + std::string(1024, 'x') + "\r\n0\r\n\r\n"};
+    }
+    return ok(std::string(2000, 'x'));
+  });
+  HttpClientOptions options;
+  options.max_body_bytes = 1500;
+  RealHttpClient client(options);
+  auto by_length = client.send(local(server->port()), get("/"));
+  ASSERT_FALSE(by_length);
+  EXPECT_NE(by_length.error().message().find("larger than the limit of 1500"), std::string::npos) << by_length.error().message();
+  auto chunked = client.send(local(server->port()), get("/chunked"));
+  ASSERT_FALSE(chunked);
+  EXPECT_NE(chunked.error().message().find("response body larger than 1500 bytes"), std::string::npos);
+  HttpRequest bigger = get("/");
+  bigger.max_body_bytes = 4096;
+  EXPECT_TRUE(client.send(local(server->port()), bigger));
+}
+
+TEST(HttpClient, TimesOutWhenTheServerNeverAnswers) {
+  auto server = ScriptedServer::tcp([](const std::string&) { return ScriptedReply{"", false, true}; });
+  RealHttpClient client;
+  auto response = client.send(local(server->port()), get("/", 300));
+  ASSERT_FALSE(response);
+  EXPECT_NE(response.error().message().find("no complete response within 300 ms"), std::string::npos)
+      << response.error().message();
+}
+
+TEST(HttpClient, ConnectionRefused) {
+  RealHttpClient client;
+  auto response = client.send(local(testing::unused_tcp_port()), get("/"));
+  ASSERT_FALSE(response);
+  EXPECT_NE(response.error().message().find("Connection refused"), std::string::npos) << response.error().message();
+}
+
+TEST(HttpClient, ReusesKeptAliveConnections) {
+  auto server = ScriptedServer::tcp([](const std::string&) { return ok("x"); });
+  RealHttpClient client;
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(client.send(local(server->port()), get("/")));
+  EXPECT_EQ(server->connections(), 1);
+  EXPECT_EQ(server->requests().size(), 3u);
+}
+
+TEST(HttpClient, ReconnectsWhenTheServerClosedAnIdleConnection) {
+  // The server closes after each answer without saying so; the idle connection is found dead
+  // and the next request goes over a new one.
+  auto server = ScriptedServer::tcp([](const std::string&) {
+    ScriptedReply reply = ok("x");
+    reply.close = true;
+    return reply;
+  });
+  RealHttpClient client;
+  for (int i = 0; i < 3; ++i) {
+    auto response = client.send(local(server->port()), get("/"));
+    ASSERT_TRUE(response) << response.error().message();
+  }
+  EXPECT_EQ(server->connections(), 3);
+}
+
+TEST(HttpClient, ConnectionCloseIsHonoured) {
+  auto server = ScriptedServer::tcp([](const std::string&) {
+    return ScriptedReply{"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 1\r\n\r\nx"};
+  });
+  RealHttpClient client;
+  ASSERT_TRUE(client.send(local(server->port()), get("/")));
+  ASSERT_TRUE(client.send(local(server->port()), get("/")));
+  EXPECT_EQ(server->connections(), 2);
+}
+
+TEST(HttpClient, SkipsInterimResponsesAndDoesNotFollowRedirects) {
+  auto server = ScriptedServer::tcp([](const std::string&) {
+    return ScriptedReply{"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 301 Moved\r\nLocation: http://elsewhere/\r\nContent-Length: 0\r\n\r\n"};
+  });
+  RealHttpClient client;
+  auto response = client.send(local(server->port()), get("/"));
+  ASSERT_TRUE(response) << response.error().message();
+  EXPECT_EQ(response->status, 301);
+  EXPECT_EQ(response->header("location"), "http://elsewhere/");
+  EXPECT_EQ(server->requests().size(), 1u);
+}
+
+TEST(HttpClient, MalformedStatusLine) {
+  auto server = ScriptedServer::tcp([](const std::string&) { return ScriptedReply{"SSH-2.0-OpenSSH\r\n\r\n", true}; });
+  RealHttpClient client;
+  auto response = client.send(local(server->port()), get("/"));
+  ASSERT_FALSE(response);
+  EXPECT_NE(response.error().message().find("malformed status line"), std::string::npos);
+}
+
+TEST(HttpClient, UnixSocket) {
+  auto server = ScriptedServer::unix_socket([](const std::string&) {
+    return ScriptedReply{"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nOK\r\n0\r\n\r\n"};
+  });
+  RealHttpClient client;
+  auto endpoint = Endpoint::parse("unix://" + server->socket_path());
+  ASSERT_TRUE(endpoint);
+  auto response = client.send(*endpoint, get("/_ping"));
+  ASSERT_TRUE(response) << response.error().message();
+  EXPECT_EQ(response->body, "OK");
+  ASSERT_TRUE(client.send(*endpoint, get("/_ping")));
+  EXPECT_EQ(server->connections(), 1);
+  EXPECT_NE(server->requests()[0].find("GET /_ping HTTP/1.1\r\nHost: localhost\r\n"), std::string::npos);
+}
+
+TEST(HttpClient, MissingUnixSocket) {
+  RealHttpClient client;
+  auto response = client.send(*Endpoint::parse("unix:///nonexistent/net-test.sock"), get("/"));
+  ASSERT_FALSE(response);
+  EXPECT_NE(response.error().message().find("No such file or directory"), std::string::npos) << response.error().message();
+}
+
+TEST(HttpClient, Ipv6Loopback) {
+  auto server = ScriptedServer::tcp([](const std::string&) { return ok("six"); }, true);
+  RealHttpClient client;
+  auto response = client.send(*Endpoint::parse(strfmt("http://[::1]:%u", server->port())), get("/"));
+  if (!response && response.error().message().find("Cannot assign") != std::string::npos) GTEST_SKIP() << "no IPv6 loopback";
+  ASSERT_TRUE(response) << response.error().message();
+  EXPECT_EQ(response->body, "six");
+  EXPECT_NE(server->requests()[0].find(strfmt("Host: [::1]:%u", server->port())), std::string::npos);
+}
+
+}  // namespace
+}  // namespace taupage
