@@ -1,4 +1,6 @@
 #include "boot/args.h"
+#include "boot/aws_runtime.h"
+#include "boot/cfn_signal.h"
 #include "boot/command.h"
 #include "boot/plan.h"
 #include "boot/runner.h"
@@ -38,25 +40,42 @@ int run_boot(const std::vector<std::string>& argv) {
     if (auto known = check_step_names(options.only, steps); !known) return usage_error(self, known.error().message());
   }
 
-  if (!args->has("config")) {
-    err("taupage boot: no --config given; reading user data from the instance metadata service is not built in this version\n");
-    return kExitFailed;
+  AwsRuntime aws(args->value("root", "/"));
+  std::string boot_id = read_boot_id();
+  std::string state_dir = args->value("state-dir", "/run/taupage");
+
+  std::string user_data;
+  if (args->has("config")) {
+    auto text = read_user_data_input(args->value("config"));
+    if (!text) {
+      Log::error("boot: " + text.error().message());
+      return kExitFailed;
+    }
+    user_data = std::move(*text);
+  } else {
+    auto fetched = aws.session.imds().user_data();
+    if (!fetched) {
+      Log::error("boot: reading user data from the instance metadata service: " + fetched.error().message());
+      return kExitFailed;
+    }
+    if (!*fetched) {
+      Log::error("boot: this instance has no user data (the instance metadata service answered 404 for /latest/user-data); "
+                 "launch it with a #taupage-ami-config document or give --config FILE");
+      return kExitFailed;
+    }
+    user_data = std::move(**fetched);
   }
-  auto user_data = read_user_data_input(args->value("config"));
-  if (!user_data) {
-    Log::error("boot: " + user_data.error().message());
-    return kExitFailed;
-  }
-  ConfigRead read = read_config(*user_data);
+  ConfigRead read = read_config(user_data);
   for (const auto& d : read.diagnostics) Log::write(d.is_error() ? LogLevel::Error : LogLevel::Warn, d.render());
   if (!read.config) {
     Log::error(strfmt("boot: the user data is invalid (%zu errors); nothing was changed on this machine", count_errors(read.diagnostics)));
+    if (!options.dry_run) signal_failure(&aws.session, notify_target_from_raw(user_data), state_dir, boot_id);
     return kExitFailed;
   }
 
   Context context(*read.config, real_clock());
   context.root = args->value("root", "/");
-  context.state_dir = args->value("state-dir", "/run/taupage");
+  context.state_dir = state_dir;
   context.dry_run = options.dry_run;
   RealBlockDevices block_devices(real_clock());
   RealMdControl md;
@@ -66,9 +85,14 @@ int run_boot(const std::vector<std::string>& argv) {
   context.md = &md;
   context.tools = &tools;
   context.mounter = &mounter;
-  options.boot_id = read_boot_id();
+  context.boot_id = boot_id;
+  context.aws = &aws.session;
+  options.boot_id = boot_id;
 
+  std::optional<SignalTarget> notify;
+  if (read.config->notify_cfn) notify = SignalTarget{read.config->notify_cfn->stack, read.config->notify_cfn->resource};
   Runner runner(steps, context);
+  runner.on_failure = [&](const StageReport&) { signal_failure(context.aws, notify, context.state_dir, context.boot_id); };
   for (Stage stage : stages) {
     Log::info(strfmt("taupage %s  %s stage%s", TAUPAGE_VERSION, stage_name(stage), options.dry_run ? " (dry run: nothing is changed)" : ""));
     StageReport report = runner.run_stage(stage, options);

@@ -10,6 +10,9 @@ int run_check(const std::vector<std::string>& args);
 int run_plan(const std::vector<std::string>& args);
 int run_boot(const std::vector<std::string>& args);
 int run_version(const std::vector<std::string>& args);
+int run_decrypt(const std::vector<std::string>& args);
+int run_signal(const std::vector<std::string>& args);
+int run_metadata(const std::vector<std::string>& args);
 
 const std::vector<Command>& all_commands() {
   static const std::vector<Command> commands = {
@@ -27,6 +30,20 @@ const std::vector<Command>& all_commands() {
        "  <state-dir>/report-<stage>.json (default state dir /run/taupage). Without --config the\n"
        "  user data comes from the instance metadata service.\n"
        "  Exit: 0 done, 1 invalid user data or a step failed, 2 wrong usage.", run_boot},
+      {"decrypt", "decrypt one aws:kms: value", "taupage decrypt VALUE\n"
+       "  Decrypts VALUE (aws:kms:<base64>, or the base64 alone) with KMS in the instance's region\n"
+       "  (AWS_REGION overrides) and prints the plaintext. Credentials: AWS_ACCESS_KEY_ID and\n"
+       "  AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN), else the instance role.\n"
+       "  Exit: 0 decrypted, 1 failed, 2 wrong usage.", run_decrypt},
+      {"signal", "send the CloudFormation signal by hand", "taupage signal SUCCESS|FAILURE [--config FILE | --stack S --resource R]\n"
+       "  Sends SignalResource for this instance, as cfn-signal does (CFN_V1 with the instance\n"
+       "  identity document; SigV4 with the instance's credentials as the fallback). The stack and\n"
+       "  resource come from notify_cfn in FILE or from --stack and --resource.\n"
+       "  Exit: 0 sent, 1 failed or CloudFormation no longer waits for a signal, 2 wrong usage.", run_signal},
+      {"metadata", "print the instance identity as JSON", "taupage metadata\n"
+       "  Prints the instance identity document and the instance profile's role name as JSON, read\n"
+       "  over IMDSv2 (AWS_EC2_METADATA_SERVICE_ENDPOINT overrides the address).\n"
+       "  Exit: 0 printed, 1 IMDS failed, 2 wrong usage.", run_metadata},
       {"version", "print the version and the pinned dependencies", "taupage version [--json]\n"
        "  Prints the version; --json adds every compiled-in dependency with its pinned version\n"
        "  and SHA-256, and the glibc and libstdc++ linked in.", run_version},

@@ -3,10 +3,12 @@
 /// real implementation and test doubles; the pointers are null where a stage does not need one.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "config/config.h"
 #include "util/clock.h"
+#include "util/secret.h"
 
 namespace taupage {
 
@@ -14,6 +16,7 @@ class BlockDevices;
 class MdControl;
 class ToolRunner;
 class Mounter;
+class AwsSession;
 
 struct Context {
   const Config& config;
@@ -27,6 +30,12 @@ struct Context {
   ToolRunner* tools = nullptr;
   Mounter* mounter = nullptr;
   double device_wait_seconds = 60;  // how long a configured device may take to appear
+  std::string boot_id;                      // the kernel's id of this boot (reports, the CloudFormation signal record)
+
+  AwsSession* aws = nullptr;                // IMDS and the AWS services; null where no step needs AWS
+  // Decrypted aws:kms: values, by environment variable name (and "logentries_account_key",
+  // "scalyr_account_key"): filled by the secrets step, read by the container and log-agent steps.
+  std::map<std::string, Secret> secrets;
 
   Context(const Config& c, Clock& k) : config(c), clock(k) {}
 };

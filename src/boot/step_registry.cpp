@@ -2,6 +2,8 @@
 
 #include "boot/step_mounts.h"
 #include "boot/step_raid.h"
+#include "boot/notify_step.h"
+#include "boot/secrets_step.h"
 
 namespace taupage {
 
@@ -12,6 +14,8 @@ StepList all_steps() {
   steps.push_back(make_mounts_step());
   // system stage
   // late stage
+  steps.push_back(std::make_unique<SecretsStep>());
+  steps.push_back(std::make_unique<NotifyStep>());
   return steps;
 }
 

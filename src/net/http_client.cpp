@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "net/dns_resolver.h"
 #include "net/http_wire.h"
 #include "net/socket.h"
 #include "net/tls.h"
@@ -280,8 +281,8 @@ Result<std::unique_ptr<Stream>> RealHttpClient::connect(const Endpoint& endpoint
   if (auto literal = IpAddress::parse(endpoint.host)) {
     addresses.push_back(*literal);
   } else {
+    if (!options_.resolver && !own_resolver_) own_resolver_ = DnsResolver::from_system(options_.root);
     Resolver* resolver = options_.resolver ? options_.resolver : own_resolver_.get();
-    if (!resolver) return Error("no resolver for " + endpoint.host);
     auto resolved = resolver->resolve(endpoint.host, deadline);
     if (!resolved) return std::move(resolved).error();
     addresses = std::move(*resolved);

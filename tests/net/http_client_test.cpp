@@ -230,6 +230,33 @@ TEST(HttpClient, MissingUnixSocket) {
   EXPECT_NE(response.error().message().find("No such file or directory"), std::string::npos) << response.error().message();
 }
 
+// A fixed table instead of DNS.
+class TableResolver : public Resolver {
+ public:
+  Result<std::vector<IpAddress>> resolve(const std::string& host, const Deadline&) override {
+    asked.push_back(host);
+    if (host == "stand-in.example") return std::vector<IpAddress>{*IpAddress::parse("127.0.0.1")};
+    return Error("resolve " + host + ": no such host");
+  }
+  std::vector<std::string> asked;
+};
+
+TEST(HttpClient, ConnectsToResolvedNames) {
+  auto server = ScriptedServer::tcp([](const std::string&) { return ok("named"); });
+  TableResolver resolver;
+  HttpClientOptions options;
+  options.resolver = &resolver;
+  RealHttpClient client(options);
+  auto response = client.send(*Endpoint::parse(strfmt("http://stand-in.example:%u", server->port())), get("/"));
+  ASSERT_TRUE(response) << response.error().message();
+  EXPECT_EQ(response->body, "named");
+  EXPECT_NE(server->requests()[0].find(strfmt("Host: stand-in.example:%u", server->port())), std::string::npos);
+  auto unknown = client.send(*Endpoint::parse("http://other.example"), get("/"));
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message().find("no such host"), std::string::npos);
+  EXPECT_EQ(resolver.asked, (std::vector<std::string>{"stand-in.example", "other.example"}));
+}
+
 TEST(HttpClient, Ipv6Loopback) {
   auto server = ScriptedServer::tcp([](const std::string&) { return ok("six"); }, true);
   RealHttpClient client;

@@ -1,0 +1,97 @@
+#include "boot/cfn_signal.h"
+
+#include "aws/cloudformation.h"
+#include "config/yaml_tree.h"
+#include "util/files.h"
+#include "util/json.h"
+#include "util/log.h"
+#include "util/strings.h"
+
+namespace taupage {
+
+Result<SignalSent> send_cfn_signal(AwsSession& aws, const SignalTarget& target, const std::string& status) {
+  std::string what = "SignalResource " + target.stack + "/" + target.resource + " " + status;
+  auto identity = aws.imds().identity();
+  if (!identity) return Error(identity.error()).wrap(what);
+  std::optional<InstanceProof> proof;
+  if (auto signature = aws.imds().identity_signature(); signature && !signature->empty()) {
+    proof = InstanceProof{identity->document, *signature};
+  } else {
+    Log::warn(what + ": no identity signature from IMDS; signing with the instance's credentials");
+  }
+  auto service = aws.service("cloudformation");
+  if (!service) return Error(service.error()).wrap(what);
+  CloudFormationClient cfn(**service);
+  Status sent = cfn.signal_resource({target.stack, target.resource, identity->instance_id, status}, proof);
+  SignalSent result;
+  if (!sent) {
+    if (cfn.last_error().code == "ValidationError") {
+      result.no_longer_waiting = true;
+      result.detail = strfmt("%s/%s: CloudFormation no longer waits for a signal (%s); not a failure", target.stack.c_str(),
+                             target.resource.c_str(), cfn.last_error().describe().c_str());
+      Log::warn("notify: " + result.detail);
+      return result;
+    }
+    return Error(sent.error()).wrap(target.stack + "/" + target.resource);
+  }
+  result.detail = strfmt("%s sent to %s/%s for %s (%s)", status.c_str(), target.stack.c_str(), target.resource.c_str(),
+                         identity->instance_id.c_str(), cfn.used_auth().c_str());
+  return result;
+}
+
+std::optional<std::string> signal_sent_in_boot(const std::string& state_dir, const std::string& boot_id) {
+  auto text = read_file(state_dir + "/cfn-signal.json", 64 * 1024);
+  if (!text) return std::nullopt;
+  auto json = parse_json(*text);
+  if (!json || !json->is_object() || json->get_string("boot_id") != boot_id) return std::nullopt;
+  std::string status = json->get_string("status");
+  if (status.empty()) return std::nullopt;
+  return status;
+}
+
+void record_signal(const std::string& state_dir, const std::string& boot_id, const std::string& status) {
+  Json record = Json::object();
+  record.set("boot_id", boot_id);
+  record.set("status", status);
+  if (auto made = make_dirs(state_dir); !made) Log::warn("notify: " + made.error().message());
+  if (auto st = write_file_atomic(state_dir + "/cfn-signal.json", record.dump(2) + "\n"); !st) {
+    Log::warn("notify: the signal record was not saved: " + st.error().message());
+  }
+}
+
+void signal_failure(AwsSession* aws, const std::optional<SignalTarget>& target, const std::string& state_dir, const std::string& boot_id) {
+  if (!target) return;
+  if (auto earlier = signal_sent_in_boot(state_dir, boot_id); earlier == "FAILURE") {
+    Log::info("notify: FAILURE was already sent to CloudFormation in this boot");
+    return;
+  }
+  if (!aws) {
+    Log::error("notify: CloudFormation could not be told FAILURE: no AWS access in this run");
+    return;
+  }
+  auto sent = send_cfn_signal(*aws, *target, "FAILURE");
+  if (!sent) {
+    Log::error("notify: CloudFormation could not be told FAILURE (" + sent.error().message() + "); the failure above is the reason");
+    return;
+  }
+  record_signal(state_dir, boot_id, "FAILURE");
+  if (!sent->no_longer_waiting) Log::error("notify: " + sent->detail);
+}
+
+std::optional<SignalTarget> notify_target_from_raw(const std::string& user_data) {
+  YamlParse parse = parse_yaml(user_data);
+  if (!parse.ok || !parse.root.is_mapping()) return std::nullopt;
+  for (const auto& [key, value] : parse.root.entries) {
+    if (!key.is_scalar() || key.text != "notify_cfn" || !value.is_mapping()) continue;
+    SignalTarget target;
+    for (const auto& [k, v] : value.entries) {
+      if (!k.is_scalar() || !v.is_scalar() || v.is_null()) continue;
+      if (k.text == "stack") target.stack = v.text;
+      if (k.text == "resource") target.resource = v.text;
+    }
+    if (!target.stack.empty() && !target.resource.empty()) return target;
+  }
+  return std::nullopt;
+}
+
+}  // namespace taupage

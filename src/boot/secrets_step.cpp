@@ -1,0 +1,76 @@
+#include "boot/secrets_step.h"
+
+#include <algorithm>
+
+#include "aws/aws_session.h"
+#include "aws/kms.h"
+#include "util/log.h"
+#include "util/strings.h"
+
+namespace taupage {
+
+namespace {
+struct EncryptedValue {
+  std::string name;
+  std::string ciphertext;
+  std::string line;
+};
+
+std::vector<EncryptedValue> encrypted_values(const Config& config) {
+  std::vector<EncryptedValue> values;
+  constexpr std::string_view kPrefix = "aws:kms:";
+  for (const auto& env : config.environment) {
+    if (env.encrypted) values.push_back({env.name, env.ciphertext, strfmt("line %d", env.mark.line)});
+  }
+  auto add_key = [&](const std::optional<MaybeEncrypted>& key, const char* name) {
+    if (key && key->encrypted && key->value.rfind(kPrefix, 0) == 0) {
+      values.push_back({name, key->value.substr(kPrefix.size()), strfmt("line %d", key->mark.line)});
+    }
+  };
+  add_key(config.logentries_account_key, "logentries_account_key");
+  add_key(config.scalyr_account_key, "scalyr_account_key");
+  return values;
+}
+}  // namespace
+
+std::vector<PlanAction> SecretsStep::describe(const Config& config) const {
+  std::vector<PlanAction> actions;
+  for (const auto& v : encrypted_values(config)) {
+    actions.push_back({v.name + " = aws:kms:**** (decrypted with KMS in the instance's region)", v.line});
+  }
+  return actions;
+}
+
+Outcome SecretsStep::run(Context& context) {
+  auto values = encrypted_values(context.config);
+  if (values.empty()) return Outcome::skipped("no aws:kms: values in the config");
+  if (!context.aws) return Outcome::failed("no AWS access in this run; " + std::to_string(values.size()) + " aws:kms: values left encrypted");
+  auto service = context.aws->service("kms");
+  if (!service) return Outcome::failed("KMS: " + service.error().message());
+  KmsClient kms(**service);
+  int64_t deadline = context.clock.monotonic_ms() + kThrottleDeadlineMs;
+  std::vector<std::string> names;
+  for (const auto& value : values) {
+    Result<Secret> plaintext = Error("not tried");
+    for (int round = 1;; ++round) {
+      plaintext = kms.decrypt(value.ciphertext);
+      if (plaintext || !kms.last_error().throttling()) break;
+      int64_t now = context.clock.monotonic_ms();
+      if (now >= deadline) break;
+      int64_t pause = std::min<int64_t>({int64_t{1000} << std::min(round, 5), int64_t{30000}, deadline - now});
+      Log::warn(strfmt("secrets: KMS is throttling (%s); trying %s again in %llds", kms.last_error().code.c_str(), value.name.c_str(),
+                       static_cast<long long>(pause / 1000)));
+      context.clock.sleep_ms(pause);
+    }
+    if (!plaintext) {
+      return Outcome::failed(strfmt("%s (%s): %s; %zu of %zu values decrypted, nothing else changed", value.name.c_str(), value.line.c_str(),
+                                    plaintext.error().message().c_str(), names.size(), values.size()));
+    }
+    Log::add_redaction(plaintext->reveal());
+    context.secrets[value.name] = std::move(*plaintext);
+    names.push_back(value.name);
+  }
+  return Outcome::created(strfmt("%zu values decrypted in %s: %s", names.size(), (*service)->region().c_str(), join(names, ", ").c_str()));
+}
+
+}  // namespace taupage

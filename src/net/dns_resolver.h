@@ -1,0 +1,45 @@
+/// DnsResolver: our own stub resolver, so that the static binary never needs getaddrinfo (which
+/// would read nsswitch.conf and try to dlopen). A and AAAA over UDP, again over TCP when the
+/// answer is truncated; a timeout per query and a bounded number of rounds; /etc/hosts first.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "net/resolver.h"
+#include "net/resolver_config.h"
+
+namespace taupage {
+
+struct DnsServer {
+  IpAddress address;
+  uint16_t port = 53;
+};
+
+// The Amazon-provided DNS server every VPC offers at this link-local address.
+inline constexpr const char* kVpcResolver = "169.254.169.253";
+
+class DnsResolver : public Resolver {
+ public:
+  DnsResolver(std::vector<DnsServer> servers, std::vector<HostsEntry> hosts, int timeout_ms = 2000, int attempts = 2);
+
+  // Nameservers from /etc/resolv.conf, else <root>/etc/resolv.conf, else the VPC resolver;
+  // hosts from /etc/hosts and <root>/etc/hosts.
+  static std::unique_ptr<DnsResolver> from_system(const std::string& root);
+
+  Result<std::vector<IpAddress>> resolve(const std::string& host, const Deadline& deadline) override;
+
+  const std::vector<DnsServer>& servers() const { return servers_; }
+  int timeout_ms() const { return timeout_ms_; }
+  int attempts() const { return attempts_; }
+
+ private:
+  std::vector<DnsServer> servers_;
+  std::vector<HostsEntry> hosts_;
+  int timeout_ms_;
+  int attempts_;
+};
+
+}  // namespace taupage
