@@ -132,6 +132,9 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):  # quiet: the tests read requests.jsonl
         pass
 
+    def date_time_string(self, timestamp=None):  # the Date header follows this service's clock
+        return formatdate(STATE.now(self.service), usegmt=True)
+
     # ---- plumbing -------------------------------------------------------------------------
     def read_body(self):
         length = int(self.headers.get("Content-Length") or 0)
@@ -158,7 +161,6 @@ class Handler(BaseHTTPRequestHandler):
             status = 200
         self.send_response(status)
         self.send_header("Content-Type", content_type)
-        self.send_header("Date", formatdate(STATE.now(self.service), usegmt=True))
         self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
         for k, v in (headers or {}).items():
             self.send_header(k, v)
