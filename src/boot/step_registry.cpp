@@ -2,6 +2,7 @@
 
 #include "boot/step_mounts.h"
 #include "boot/step_raid.h"
+#include "boot/step_volumes.h"
 #include "boot/notify_step.h"
 #include "boot/secrets_step.h"
 
@@ -10,6 +11,7 @@ namespace taupage {
 StepList all_steps() {
   StepList steps;
   // early stage (firewall and volumes come before raid when they exist)
+  steps.push_back(make_volumes_step());
   steps.push_back(make_raid_step());
   steps.push_back(make_mounts_step());
   // system stage
