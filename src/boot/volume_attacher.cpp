@@ -210,7 +210,8 @@ Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<Volume
         }
         first_look = false;
         bool attaching = std::any_of(items.begin(), items.end(), [](const Pending& q) { return q.phase == Phase::Attaching; });
-        next_describe_ms = now + (attaching ? timeouts_.attach_poll_ms : timeouts_.search_poll_ms);
+        // Counted from the end of this round's requests, which take a while over TLS at boot.
+        next_describe_ms = clock_.monotonic_ms() + (attaching ? timeouts_.attach_poll_ms : timeouts_.search_poll_ms);
       }
     }
 

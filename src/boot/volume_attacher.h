@@ -32,7 +32,7 @@ struct VolumeTimeouts {
   int64_t attach_ms = 5 * 60 * 1000;      // AttachVolume until the state is `attached`
   int64_t device_ms = 2 * 60 * 1000;      // `attached` until the disk and its node exist
   int64_t search_poll_ms = 5000;          // DescribeVolumes while waiting for an available volume
-  int64_t attach_poll_ms = 1000;          // DescribeVolumes while a volume is attaching
+  int64_t attach_poll_ms = 500;           // DescribeVolumes while a volume is attaching (seconds, usually)
   int64_t device_poll_ms = 100;           // sysfs while waiting for the disk
   int64_t progress_ms = 30000;            // at least one log line per waiting volume this often
 };
