@@ -1,3 +1,5 @@
+#include <cstdlib>
+
 #include "boot/args.h"
 #include "boot/aws_runtime.h"
 #include "boot/cfn_signal.h"
@@ -100,6 +102,10 @@ int run_boot(const std::vector<std::string>& argv) {
   context.boot_id = boot_id;
   context.aws = &aws.session;
   options.boot_id = boot_id;
+  // How long raid and mounts wait for a configured device to appear (default 60 s).
+  if (const char* wait = getenv("TAUPAGE_DEVICE_WAIT_SECONDS")) {
+    if (auto seconds = parse_uint(wait); seconds && *seconds <= 3600) context.device_wait_seconds = static_cast<double>(*seconds);
+  }
 
   std::optional<SignalTarget> notify;
   if (read.config->notify_cfn) notify = SignalTarget{read.config->notify_cfn->stack, read.config->notify_cfn->resource};

@@ -157,8 +157,19 @@ Status RealMdControl::link(const std::string& name, const std::string& array) {
 MdUuid RealMdControl::new_uuid() {
   MdUuid uuid{};
   size_t done = 0;
+  // A UUID needs uniqueness, not secrecy: GRND_INSECURE does not block at early boot until the
+  // entropy pool is ready (about a second of jitter entropy under emulation); mdadm reads
+  // /dev/urandom for the same reason. Kernels before 5.6 do not know the flag: plain getrandom.
+#ifndef GRND_INSECURE
+#define GRND_INSECURE 0x0004
+#endif
+  unsigned flags = GRND_INSECURE;
   while (done < uuid.size()) {
-    ssize_t n = getrandom(uuid.data() + done, uuid.size() - done, 0);
+    ssize_t n = getrandom(uuid.data() + done, uuid.size() - done, flags);
+    if (n < 0 && errno == EINVAL && flags != 0) {
+      flags = 0;
+      continue;
+    }
     if (n > 0) done += static_cast<size_t>(n);
     else if (errno != EINTR) break;  // no getrandom: the kernel is older than any we support
   }

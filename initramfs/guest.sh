@@ -1,0 +1,239 @@
+#!/bin/sh
+# The guest half of tests/integration/storage_qemu.sh, run by the test /init with the phase name:
+# `first` and `second` are two boots of the same disk images. Each scenario runs
+# `taupage boot --stage early --only raid,mounts` with its own config and root, then checks with
+# independent tools (mdadm, blkid, the kernel's /proc files). Results are marker lines:
+# TP-OK <check> / TP-FAIL <check>: <why>. The host knows which checks to expect.
+phase=$1
+token=$(sed -n 's/.*tptoken=\([a-z0-9]*\).*/\1/p' /proc/cmdline)
+mkdir -p /cfg /out /mnt
+
+ok() { echo "TP-OK $1"; echo "TP-TIME $(cut -d' ' -f1 /proc/uptime) $1"; }
+fail() { echo "TP-FAIL $1: $2"; echo "TP-TIME $(cut -d' ' -f1 /proc/uptime) $1"; }
+fails() { ! "$@"; }
+# check NAME COMMAND...: the command's exit status is the verdict.
+check() {
+  name=$1; shift
+  if "$@" > /tmp/check.out 2>&1; then ok "$name"; else fail "$name" "$(tail -n 3 /tmp/check.out | tr '\n' ' ')"; fi
+}
+# cfg NAME < yaml: a complete user data with the given volumes/mounts part.
+cfg() {
+  { echo '#taupage-ami-config'; echo 'application_id: storage-test'; echo "application_version: '1'"
+    echo 'runtime: Docker'; echo 'source: busybox:1'; cat; } > "/cfg/$1.yaml"
+}
+export TAUPAGE_DEVICE_WAIT_SECONDS=5  # the second boot misses a disk on purpose
+# tp NAME: taupage's early raid and mounts steps, on the read-only root /sysroot/NAME.
+tp() {
+  mkdir -p "/run/taupage/$1"
+  taupage boot --config "/cfg/$1.yaml" --stage early --only raid,mounts --root "/sysroot/$1" \
+    --state-dir "/run/taupage/$1" > "/out/$1.log" 2>&1
+  rc=$?
+  sed "s/^/[$1] /" "/out/$1.log"
+  return $rc
+}
+# level_cfg NAME LEVEL DEVICES...: an array /dev/md/NAME of LEVEL over DEVICES, ext4 at /NAME.
+level_cfg() {
+  name=$1 level=$2; shift 2
+  { printf 'volumes:\n  raid:\n    /dev/md/%s:\n      level: %s\n      devices: [' "$name" "$level"
+    first=1; for d in "$@"; do [ $first = 1 ] || printf ', '; printf '/dev/%s' "$d"; first=0; done
+    printf ']\nmounts:\n  /%s:\n    partition: /dev/md/%s\n' "$name" "$name"; } | cfg "$name"
+}
+has() { grep -q -- "$2" "/out/$1.log"; }
+lacks() { ! grep -q -- "$2" "/out/$1.log"; }
+as_app() { su -s /bin/sh -c "$1" application; }
+sum() { md5sum "$1" | cut -d' ' -f1; }
+mounted() { grep -q " $1 " /proc/mounts; }
+
+# The real root is read-only in the initramfs: Taupage must put its tmpfs over <root>/mounts.
+mkdir -p /sysroot
+mount -t tmpfs root /sysroot
+for s in raid0 raid0again refuse-fs refuse-raid refuse-mbr refuse-lvm refuse-junk refuse-foreign erase raid1 madm xfs fsck grow r5 r6 r10 data; do
+  mkdir -p "/sysroot/$s/mounts"
+done
+mount -o remount,ro /sysroot
+hostname "guest-$phase"  # a different host name on every boot: the array names must not depend on it
+
+if [ "$phase" = first ]; then
+  # RAID 0 over two blank NVMe disks, ext4, writable by uid 999.
+  cfg raid0 <<'Y'
+volumes:
+  raid:
+    /dev/md/data:
+      level: 0
+      devices: [/dev/xvdf, /dev/xvdg]
+mounts:
+  /data:
+    partition: /dev/md/data
+Y
+  check raid0-boot tp raid0
+  check raid0-created has raid0 'raid       created'
+  check raid0-formatted has raid0 'mounts     created'
+  check raid0-mdadm-examine sh -c 'mdadm --examine /dev/xvdf && mdadm --examine /dev/xvdf | grep -q "Name : any:data" && mdadm --examine /dev/xvdg | grep -q "Raid Level : raid0"'
+  check raid0-mdadm-detail sh -c 'mdadm --detail /dev/md/data && mdadm --detail /dev/md/data | grep -q "Raid Devices : 2"'
+  check raid0-blkid sh -c 'blkid /dev/md/data | grep -q "TYPE=\"ext4\"" && blkid /dev/xvdf | grep -q linux_raid_member'
+  check raid0-writable-by-999 as_app "echo $token > /sysroot/raid0/mounts/data/token"
+  check raid0-mode sh -c 'stat -c %a /sysroot/raid0/mounts/data | grep -q 77$ && stat -c %u:%g /sysroot/raid0/mounts/data | grep -q 999:999'
+  check raid0-tmpfs-over-mounts sh -c 'grep -q "taupage-mounts /sysroot/raid0/mounts tmpfs" /proc/mounts'
+  mdadm --examine /dev/xvdf | sed 's/^/[examine] /'
+
+  # Refusals: another filesystem, a member with one, a partition table, LVM, unknown data.
+  printf 'mounts:\n  /x:\n    partition: /dev/xvdh\n' | cfg refuse-fs
+  check refuse-fs-fails fails tp refuse-fs
+  check refuse-fs-says-why has refuse-fs '/dev/xvdh (for /x) holds btrfs, the config says ext4'
+  printf 'volumes:\n  raid:\n    /dev/md/r:\n      level: 1\n      devices: [/dev/xvdi, /dev/xvdh]\nmounts:\n  /r:\n    partition: /dev/md/r\n' | cfg refuse-raid
+  check refuse-raid-fails fails tp refuse-raid
+  check refuse-raid-says-why has refuse-raid '/dev/xvdh holds btrfs; an array is created only on blank members'
+  printf 'mounts:\n  /x:\n    partition: /dev/xvdj\n' | cfg refuse-mbr
+  check refuse-mbr-fails fails tp refuse-mbr
+  check refuse-mbr-says-why has refuse-mbr 'holds an MBR partition table'
+  printf 'mounts:\n  /x:\n    partition: /dev/xvdk\n' | cfg refuse-lvm
+  check refuse-lvm-fails fails tp refuse-lvm
+  check refuse-lvm-says-why has refuse-lvm 'holds an LVM physical volume'
+  printf 'mounts:\n  /x:\n    partition: /dev/xvdl\n' | cfg refuse-junk
+  check refuse-junk-fails fails tp refuse-junk
+  check refuse-junk-says-why has refuse-junk 'holds unknown non-zero data'
+  # A foreign array, made by mdadm and stopped: its members are left exactly as they were.
+  mdadm --create /dev/md/foreign --run --level=1 --raid-devices=2 --metadata=1.2 --homehost=any --name=foreign \
+    --assume-clean /dev/xvdm /dev/xvdn > /tmp/foreign.log 2>&1 && mdadm --stop /dev/md/foreign >> /tmp/foreign.log 2>&1
+  before="$(sum /dev/xvdm) $(sum /dev/xvdn)"
+  printf 'volumes:\n  raid:\n    /dev/md/mine:\n      level: 1\n      devices: [/dev/xvdm, /dev/xvdn]\nmounts:\n  /m:\n    partition: /dev/md/mine\n' | cfg refuse-foreign
+  check refuse-foreign-fails fails tp refuse-foreign
+  check refuse-foreign-says-why has refuse-foreign '/dev/xvdm holds md superblock 1.2'
+  after="$(sum /dev/xvdm) $(sum /dev/xvdn)"
+  check refuse-foreign-unchanged test "$before" = "$after"
+
+  # erase_on_boot: formatted on this boot and the next.
+  printf 'mounts:\n  /scratch:\n    partition: /dev/xvdo\n    erase_on_boot: true\n' | cfg erase
+  check erase-boot tp erase
+  check erase-formatted has erase 'erase_on_boot: true, formatted'
+  echo "$token" > /sysroot/erase/mounts/scratch/token
+
+  # RAID 1 over two blank disks; the next boot finds one of them gone.
+  printf 'volumes:\n  raid:\n    /dev/md/mirror:\n      level: 1\n      devices: [/dev/xvdp, /dev/xvdq]\nmounts:\n  /r1:\n    partition: /dev/md/mirror\n' | cfg raid1
+  check raid1-boot tp raid1
+  check raid1-created has raid1 'raid       created'
+  check raid1-mdadm-detail sh -c 'mdadm --detail /dev/md/mirror | grep -q "Raid Level : raid1"'
+  echo "$token" > /sysroot/raid1/mounts/r1/token
+
+  # An array made by mdadm --create, with a filesystem and data: Taupage assembles it next boot.
+  check madm-create sh -c 'mdadm --create /dev/md/madm --run --level=1 --raid-devices=2 --metadata=1.2 --homehost=any --name=madm /dev/xvdr /dev/xvds \
+    && mkfs.ext4 -q -F /dev/md/madm && mkdir -p /tmp/m && mount /dev/md/madm /tmp/m && echo '"$token"' > /tmp/m/token && umount /tmp/m \
+    && mdadm --stop /dev/md/madm'
+
+  # xfs on a blank disk and a tmpfs.
+  printf 'mounts:\n  /x:\n    partition: /dev/xvdt\n    filesystem: xfs\n  /t:\n    partition: none\n    filesystem: tmpfs\n    options: size=8m,noexec\n' | cfg xfs
+  check xfs-boot tp xfs
+  check xfs-mounted sh -c 'grep -q " /sysroot/xfs/mounts/x xfs " /proc/mounts'
+  check tmpfs-mounted sh -c 'grep " /sysroot/xfs/mounts/t tmpfs " /proc/mounts | grep -q noexec'
+
+  # An ext4 with errors e2fsck -p can fix is repaired and mounted, never formatted.
+  printf 'mounts:\n  /f:\n    partition: /dev/xvdu\n' | cfg fsck
+  check fsck-boot tp fsck
+  check fsck-repaired has fsck 'fsck repaired errors'
+  check fsck-not-formatted sh -c 'cat /sysroot/fsck/mounts/f/hostfile | grep -q made-on-host'
+
+  # A filesystem smaller than its disk is grown.
+  printf 'mounts:\n  /g:\n    partition: /dev/xvdv\n' | cfg grow
+  check grow-boot tp grow
+  check grow-grown has grow 'grown from 32 to 64 MiB'
+  check grow-size sh -c 'test "$(df -k /sysroot/grow/mounts/g | tail -1 | awk "{print \$2}")" -gt 50000'
+
+  # RAID 5, 6 and 10 over blank disks; the next boot assembles them.
+  level_cfg r5 5 xvdw xvdx xvdy
+  check r5-boot tp r5
+  check r5-created has r5 'raid       created'
+  check r5-mdadm-detail sh -c 'mdadm --detail /dev/md/r5 | grep -q "Raid Level : raid5"'
+  echo "$token" > /sysroot/r5/mounts/r5/token
+  level_cfg r6 6 xvdz xvdba xvdbb xvdbc
+  check r6-boot tp r6
+  check r6-created has r6 'raid       created'
+  check r6-mdadm-detail sh -c 'mdadm --detail /dev/md/r6 | grep -q "Raid Level : raid6"'
+  echo "$token" > /sysroot/r6/mounts/r6/token
+  level_cfg r10 10 xvdbd xvdbe xvdbf xvdbg
+  check r10-boot tp r10
+  check r10-created has r10 'raid       created'
+  check r10-mdadm-detail sh -c 'mdadm --detail /dev/md/r10 | grep -q "Raid Level : raid10"'
+  echo "$token" > /sysroot/r10/mounts/r10/token
+  sync
+fi
+
+if [ "$phase" = second ]; then
+  printf 'volumes:\n  raid:\n    /dev/md/data:\n      level: 0\n      devices: [/dev/xvdf, /dev/xvdg]\nmounts:\n  /data:\n    partition: /dev/md/data\n' | cfg raid0
+  check raid0-boot tp raid0
+  check raid0-assembled has raid0 'assembled as md'
+  check raid0-not-created lacks raid0 'created'
+  check raid0-fsck-clean has raid0 'fsck clean'
+  check raid0-data-intact sh -c "grep -q $token /sysroot/raid0/mounts/data/token"
+  # Taupage again, with the array running and mounted: everything is kept.
+  check raid0-again tp raid0
+  check raid0-running-kept has raid0 'kept (running as md'
+  check raid0-mount-kept has raid0 'kept (already mounted from /dev/md/data)'
+  printf 'mounts:\n  /scratch:\n    partition: /dev/xvdo\n    erase_on_boot: true\n' | cfg erase
+  check erase-boot tp erase
+  check erase-formatted-again has erase 'erase_on_boot: true, formatted as ext4 (it held ext4)'
+  check erase-token-gone test ! -e /sysroot/erase/mounts/scratch/token
+
+  printf 'volumes:\n  raid:\n    /dev/md/mirror:\n      level: 1\n      devices: [/dev/xvdp, /dev/xvdq]\nmounts:\n  /r1:\n    partition: /dev/md/mirror\n' | cfg raid1
+  check raid1-degraded-boot tp raid1
+  check raid1-degraded-warning has raid1 'DEGRADED'
+  check raid1-data-intact sh -c "grep -q $token /sysroot/raid1/mounts/r1/token"
+
+  printf 'volumes:\n  raid:\n    /dev/md/madm:\n      level: 1\n      devices: [/dev/xvdr, /dev/xvds]\nmounts:\n  /m:\n    partition: /dev/md/madm\n' | cfg madm
+  check madm-boot tp madm
+  check madm-assembled has madm 'assembled as md'
+  check madm-data-intact sh -c "grep -q $token /sysroot/madm/mounts/m/token"
+
+  level_cfg r5 5 xvdw xvdx xvdy
+  check r5-assembled-boot tp r5
+  check r5-assembled has r5 'assembled as md'
+  check r5-data-intact grep -q "$token" /sysroot/r5/mounts/r5/token
+  level_cfg r6 6 xvdz xvdba xvdbb xvdbc
+  check r6-assembled-boot tp r6
+  check r6-assembled has r6 'assembled as md'
+  check r6-data-intact grep -q "$token" /sysroot/r6/mounts/r6/token
+  # An array already running before Taupage (here assembled by mdadm) is kept as it is.
+  mdadm --assemble /dev/md/r10 /dev/xvdbd /dev/xvdbe /dev/xvdbf /dev/xvdbg > /dev/null 2>&1
+  level_cfg r10 10 xvdbd xvdbe xvdbf xvdbg
+  check r10-running-boot tp r10
+  check r10-running-kept has r10 'kept (running as md'
+  check r10-data-intact grep -q "$token" /sysroot/r10/mounts/r10/token
+  # mdadm, on a host with another name, brings the array back as /dev/md/data (homehost any).
+  check raid0-mdadm-assembles-by-name sh -c 'umount /sysroot/raid0/mounts/data && mdadm --stop /dev/md/data && rm -f /dev/md/data \
+    && mdadm --assemble --scan && test -b /dev/md/data && mount /dev/md/data /mnt && grep -q '"$token"' /mnt/token && umount /mnt'
+  cat /proc/mdstat | sed 's/^/[mdstat] /'
+fi
+
+# The benchmark (scripts/bench/storage.sh): Taupage beside mdadm + mkfs.ext4 + mount, same boot.
+now() { cut -d' ' -f1 /proc/uptime; }
+bench() { echo "TP-BENCH $1 $(echo "$3 $2" | awk '{printf "%.2f", $1 - $2}')"; }
+if [ "$phase" = bench-first ]; then
+  # Both sides measured after the kernel's random pool is ready (mke2fs and uuid generation may
+  # wait for it at early boot under emulation; on EC2 it is ready at once).
+  head -c 1 /dev/random > /dev/null
+  level_cfg data 0 xvdf xvdg
+  t0=$(now); tp data > /dev/null; t1=$(now)
+  bench taupage-create "$t0" "$t1"
+  t0=$(now)
+  mdadm --create /dev/md/other --run --level=0 --raid-devices=2 --metadata=1.2 --homehost=any --name=other /dev/xvdh /dev/xvdi > /dev/null 2>&1
+  mkfs.ext4 -q -F -E nodiscard /dev/md/other && mkdir -p /mnt/other && mount /dev/md/other /mnt/other
+  t1=$(now)
+  bench mdadm-create "$t0" "$t1"
+fi
+if [ "$phase" = bench-second ]; then
+  head -c 1 /dev/random > /dev/null
+  level_cfg data 0 xvdf xvdg
+  t0=$(now); tp data > /dev/null; t1=$(now)
+  bench taupage-assemble-fsck-mount "$t0" "$t1"
+  t0=$(now)
+  mdadm --assemble /dev/md/other /dev/xvdh /dev/xvdi > /dev/null 2>&1
+  t1=$(now)
+  fsck.ext4 -p /dev/md/other > /dev/null && mkdir -p /mnt/other && mount /dev/md/other /mnt/other
+  t2=$(now)
+  bench mdadm-assemble "$t0" "$t1"
+  bench mdadm-assemble-fsck-mount "$t0" "$t2"
+  umount /sysroot/data/mounts/data; umount /mnt/other
+  mdadm --stop /dev/md/data /dev/md/other > /dev/null 2>&1
+  printf 'volumes:\n  raid:\n    /dev/md/data:\n      level: 0\n      devices: [/dev/xvdf, /dev/xvdg]\n' | cfg data
+  t0=$(now); tp data > /dev/null; t1=$(now)
+  bench taupage-assemble "$t0" "$t1"
+fi

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Builds the test initramfs for the storage QEMU tests: the static build/taupage, busybox-static
+# for /init and the shell, the md/raid/virtio/xfs modules of Debian's linux-image-cloud-amd64
+# (nvme and ext4 are built in), the filesystem helpers Taupage runs, and Debian's mdadm and blkid
+# as independent readers. Usage: build-initramfs.sh OUT.cpio.gz. Rebuilt only when an input changed.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+out=$1
+kver=$(basename "$(ls /boot/vmlinuz-*-cloud-amd64 | sort -V | tail -1)" | sed 's/^vmlinuz-//')
+inputs=(build/taupage initramfs/init initramfs/guest.sh scripts/storage/build-initramfs.sh)
+if [ -f "$out" ]; then
+  newer=0
+  for f in "${inputs[@]}"; do [ "$f" -nt "$out" ] && newer=1; done
+  [ $newer = 0 ] && exit 0
+fi
+work=$(mktemp -d /tmp/storage-initramfs.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+root=$work/root
+mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,run,tmp,lib64,lib/x86_64-linux-gnu,lib/modules}
+cp /bin/busybox "$root/bin/busybox"
+for applet in $(/bin/busybox --list); do [ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"; done
+cp build/taupage "$root/sbin/taupage"
+cp initramfs/init "$root/init"
+cp initramfs/guest.sh "$root/guest.sh"
+chmod +x "$root/init" "$root/guest.sh"
+
+# Dynamic tools and their libraries (ldd); /sbin comes first in PATH, before busybox's versions.
+copy_tool() {
+  local path
+  path=$(command -v "$1")
+  cp -L "$path" "$root/sbin/$(basename "$1")"
+  for lib in $(ldd "$path" | grep -oE '/[^ ]+\.so[^ ]*'); do
+    case $lib in
+      /lib64/*) cp -nL "$lib" "$root/lib64/" ;;
+      *) cp -nL "$lib" "$root/lib/x86_64-linux-gnu/" ;;
+    esac
+  done
+}
+for t in mke2fs e2fsck resize2fs debugfs mkfs.xfs xfs_growfs xfs_db mdadm blkid; do copy_tool "$t"; done
+ln -sf mke2fs "$root/sbin/mkfs.ext4"; ln -sf mke2fs "$root/sbin/mkfs.ext2"; ln -sf mke2fs "$root/sbin/mkfs.ext3"
+ln -sf e2fsck "$root/sbin/fsck.ext4"; ln -sf e2fsck "$root/sbin/fsck.ext2"; ln -sf e2fsck "$root/sbin/fsck.ext3"
+# xfs_growfs is a script around xfs_io in some releases; in bookworm it is a binary.
+cp /etc/mke2fs.conf "$root/etc/"
+echo 'root:x:0:0:root:/:/bin/sh' > "$root/etc/passwd"
+echo 'application:x:999:999::/:/bin/false' >> "$root/etc/passwd"
+echo 'root:x:0:' > "$root/etc/group"
+
+# Modules in dependency order (-C /dev/null: no modprobe.d options of this host, such as start_ro).
+modprobe -C /dev/null -S "$kver" --show-depends -a md-mod raid0 raid1 raid10 raid456 virtio_blk virtio_pci xfs \
+  | awk '$1 == "insmod" && !seen[$2]++ {print $2}' > "$work/modules"
+: > "$root/etc/modules-order"
+while read -r ko; do
+  rel=${ko#/lib/modules/$kver/}
+  mkdir -p "$root/lib/modules/$(dirname "$rel")"
+  case $ko in
+    *.ko) cp "$ko" "$root/lib/modules/$rel" ;;
+    *.ko.xz) xz -dc "$ko" > "$root/lib/modules/${rel%.xz}"; rel=${rel%.xz} ;;
+    *.ko.zst) zstd -qdc "$ko" > "$root/lib/modules/${rel%.zst}"; rel=${rel%.zst} ;;
+  esac
+  echo "$rel" >> "$root/etc/modules-order"
+done < "$work/modules"
+
+mkdir -p "$(dirname "$out")"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$out.tmp"
+mv "$out.tmp" "$out"

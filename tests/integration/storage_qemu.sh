@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Taupage's raid and mounts steps on a real Linux kernel: two QEMU boots of the same disk images
+# (NVMe disks with EBS-like serials, virtio disks), the guest half in initramfs/guest.sh. The first
+# boot creates, formats and refuses; the second assembles and finds the data of the first, with a
+# RAID 1 member gone. Disks Taupage must refuse are compared byte for byte, here on the host.
+# Prints "N passed, N failed" last; exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+source scripts/storage/qemu.sh
+passed=0
+failed=0
+pass() { passed=$((passed + 1)); echo "ok   $1"; }
+flunk() { failed=$((failed + 1)); echo "FAIL $1${2:+: $2}"; }
+finish() { echo "$passed passed, $failed failed"; [ "$failed" = 0 ]; exit $?; }
+
+work=$(mktemp -d /tmp/storage-qemu.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+if [ -z "$(storage_kernel)" ] || ! command -v qemu-system-x86_64 > /dev/null; then
+  flunk setup "no cloud kernel or qemu (make deps installs them)"; finish
+fi
+mkdir -p build/storage-qemu
+export STORAGE_INITRD=$PWD/build/storage-qemu/initramfs.cpio.gz
+if ! bash scripts/storage/build-initramfs.sh "$STORAGE_INITRD" > "$work/initramfs.log" 2>&1; then
+  flunk initramfs "$(tail -3 "$work/initramfs.log")"; finish
+fi
+token=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+
+img() { truncate -s "$2" "$work/$1.img"; }
+for l in nvme-f nvme-g i o p q r s; do img "$l" 64M; done
+for l in m n; do img "$l" 16M; done
+for l in w x y z ba bb bc bd be bf bg; do img "$l" 32M; done
+img h 256M && mkfs.btrfs -q -f "$work/h.img" > /dev/null
+img j 64M && echo ',,L' | sfdisk -q --label dos "$work/j.img" > /dev/null
+img k 64M
+loop=$(losetup --find --show "$work/k.img") && { pvcreate -q "$loop" > /dev/null 2>&1; losetup -d "$loop"; }
+img l 64M && head -c 4096 /dev/urandom | dd of="$work/l.img" bs=4096 seek=100 conv=notrunc status=none
+img t 320M
+mkdir -p "$work/hostfiles" && echo made-on-host > "$work/hostfiles/hostfile"
+img u 64M && mke2fs -q -F -t ext4 -d "$work/hostfiles" "$work/u.img" \
+  && debugfs -w -R "ssv state 2" "$work/u.img" > /dev/null 2>&1 && debugfs -w -R "ssv free_blocks_count 7" "$work/u.img" > /dev/null 2>&1
+img v 64M && mke2fs -q -F -t ext4 "$work/v.img" 32M
+declare -A before
+for l in h i j k l; do before[$l]=$(sha256sum "$work/$l.img" | cut -d' ' -f1); done
+
+disks=("nvme:vol0000000000000000f:$work/nvme-f.img" "nvme:vol0000000000000000g:$work/nvme-g.img")
+for l in h i j k l m n o p q r s t u v w x y z ba bb bc bd be bf bg; do disks+=("virtio:xvd$l:$work/$l.img"); done
+
+# expected PHASE: the check names guest.sh runs in that phase.
+expected() { awk -v p="$1" '$0 ~ "^if \\[ \"\\$phase\" = " p " \\]" {on=1} on && /^fi$/ {on=0} on && $1 == "check" {print $2}' initramfs/guest.sh; }
+
+run_phase() { # phase disks...
+  local phase=$1; shift
+  local log=$work/boot-$phase.log
+  storage_qemu_boot "$log" "$phase" "$token" "$@"
+  local rc=$?
+  tr -d '\r' < "$log" > "$log.clean" && mv "$log.clean" "$log"
+  cp "$log" "build/storage-qemu/boot-$phase.log"
+  if ! grep -q "TP-DONE phase=$phase" "$log"; then
+    flunk "boot-$phase" "the guest did not finish (qemu exit $rc); the end of the console:"
+    tail -n 40 "$log" | sed 's/^/   | /'
+    return
+  fi
+  pass "boot-$phase"
+  for name in $(expected "$phase"); do
+    if grep -q "^TP-OK $name\$" "$log"; then
+      pass "$phase/$name"
+    else
+      flunk "$phase/$name" "$(grep -m1 "^TP-FAIL $name:" "$log" || echo 'no result')"
+    fi
+  done
+}
+
+run_phase first "${disks[@]}"
+# The second boot: the same images, one RAID 1 member (xvdq) gone.
+second=()
+for d in "${disks[@]}"; do [[ $d == virtio:xvdq:* ]] || second+=("$d"); done
+run_phase second "${second[@]}"
+
+# Refused disks are byte-for-byte what they were before both boots.
+for l in h i j k l; do
+  now=$(sha256sum "$work/$l.img" | cut -d' ' -f1)
+  if [ "$now" = "${before[$l]}" ]; then pass "unchanged/xvd$l"; else flunk "unchanged/xvd$l" "the image changed"; fi
+done
+finish
