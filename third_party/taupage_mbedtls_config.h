@@ -58,6 +58,8 @@
 #define MBEDTLS_PEM_PARSE_C
 #define MBEDTLS_X509_USE_C
 #define MBEDTLS_X509_CRT_PARSE_C
+/* RSA-PSS signatures: TLS 1.3 servers with RSA keys sign the handshake with them */
+#define MBEDTLS_X509_RSASSA_PSS_SUPPORT
 
 /* TLS: client only, 1.2 and 1.3, ECDHE key exchange, SNI */
 #define MBEDTLS_SSL_TLS_C

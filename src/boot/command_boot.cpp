@@ -12,6 +12,7 @@
 #include "storage/filesystem_tools.h"
 #include "storage/md_control.h"
 #include "storage/mounter.h"
+#include "firewall/netlink_channel.h"
 #include "util/log.h"
 #include "util/strings.h"
 
@@ -106,6 +107,8 @@ int run_boot(const std::vector<std::string>& argv) {
   if (const char* wait = getenv("TAUPAGE_DEVICE_WAIT_SECONDS")) {
     if (auto seconds = parse_uint(wait); seconds && *seconds <= 3600) context.device_wait_seconds = static_cast<double>(*seconds);
   }
+  KernelNetlinkChannel netfilter;  // opened only when the firewall step runs
+  context.netfilter = &netfilter;
 
   std::optional<SignalTarget> notify;
   if (read.config->notify_cfn) notify = SignalTarget{read.config->notify_cfn->stack, read.config->notify_cfn->resource};

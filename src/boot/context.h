@@ -7,6 +7,7 @@
 #include <string>
 
 #include "config/config.h"
+#include "firewall/netlink_channel.h"
 #include "util/clock.h"
 #include "util/secret.h"
 
@@ -34,6 +35,7 @@ struct Context {
   double volume_timeout_seconds = 1200;  // for an available volume with the configured Name (--volume-timeout)
   std::string sysfs_root = "/sys";       // where the kernel lists disks (the NVMe serials)
   std::string dev_dir = "/dev";          // device nodes, and where the /dev/sdX, /dev/xvdX links go
+  NetlinkChannel* netfilter = nullptr;   // nf_tables, for the firewall step
   std::string boot_id;                      // the kernel's id of this boot (reports, the CloudFormation signal record)
 
   AwsSession* aws = nullptr;                // IMDS and the AWS services; null where no step needs AWS

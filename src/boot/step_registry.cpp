@@ -1,20 +1,24 @@
 #include "boot/step_registry.h"
 
+#include "boot/step_firewall.h"
 #include "boot/step_mounts.h"
+#include "boot/step_notify.h"
 #include "boot/step_raid.h"
+#include "boot/step_secrets.h"
+#include "boot/step_ssh.h"
 #include "boot/step_volumes.h"
-#include "boot/notify_step.h"
-#include "boot/secrets_step.h"
 
 namespace taupage {
 
 StepList all_steps() {
   StepList steps;
-  // early stage (firewall and volumes come before raid when they exist)
+  // early stage
+  steps.push_back(make_firewall_step());
   steps.push_back(make_volumes_step());
   steps.push_back(make_raid_step());
   steps.push_back(make_mounts_step());
   // system stage
+  steps.push_back(make_ssh_step());
   // late stage
   steps.push_back(std::make_unique<SecretsStep>());
   steps.push_back(std::make_unique<NotifyStep>());

@@ -27,6 +27,12 @@ uint16_t random_id() {
   return id;
 }
 
+bool is_loopback(const IpAddress& address) {
+  if (!address.v6) return address.bytes[0] == 127;
+  static const IpAddress kLoopback6 = *IpAddress::parse("::1");
+  return address == kLoopback6;
+}
+
 std::string server_text(const DnsServer& server) { return address_text(server.address, server.port); }
 
 // What one server said about one type.
@@ -140,8 +146,10 @@ std::string rcode_text(int rcode) {
 DnsResolver::DnsResolver(std::vector<DnsServer> servers, std::vector<HostsEntry> hosts, int timeout_ms, int attempts)
     : servers_(std::move(servers)), hosts_(std::move(hosts)), timeout_ms_(timeout_ms), attempts_(attempts) {}
 
-std::unique_ptr<DnsResolver> DnsResolver::from_system(const std::string& root) {
-  std::vector<std::string> prefixes = {""};
+std::unique_ptr<DnsResolver> DnsResolver::from_system(const std::string& root) { return from_files("", root); }
+
+std::unique_ptr<DnsResolver> DnsResolver::from_files(const std::string& own_prefix, const std::string& root) {
+  std::vector<std::string> prefixes = {own_prefix};
   if (!root.empty() && root != "/") prefixes.push_back(root);
   ResolvConf conf;
   std::vector<HostsEntry> hosts;
@@ -151,6 +159,11 @@ std::unique_ptr<DnsResolver> DnsResolver::from_system(const std::string& root) {
       auto text = read_file(prefix + "/etc/resolv.conf", kMaxFileBytes);
       if (text) {
         ResolvConf candidate = parse_resolv_conf(*text);
+        if (prefix != own_prefix) {
+          // A loopback nameserver in the real root's file (systemd-resolved's 127.0.0.53) is a
+          // service of that system, which is not running yet while we boot from the initramfs.
+          std::erase_if(candidate.nameservers, [](const IpAddress& address) { return is_loopback(address); });
+        }
         if (!candidate.nameservers.empty()) {
           conf = candidate;
           found = true;

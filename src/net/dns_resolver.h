@@ -25,9 +25,12 @@ class DnsResolver : public Resolver {
  public:
   DnsResolver(std::vector<DnsServer> servers, std::vector<HostsEntry> hosts, int timeout_ms = 2000, int attempts = 2);
 
-  // Nameservers from /etc/resolv.conf, else <root>/etc/resolv.conf, else the VPC resolver;
-  // hosts from /etc/hosts and <root>/etc/hosts.
+  // Nameservers from /etc/resolv.conf, else <root>/etc/resolv.conf (loopback ones skipped
+  // there: the root's own local resolver is not running yet), else the VPC resolver; hosts
+  // from /etc/hosts and <root>/etc/hosts.
   static std::unique_ptr<DnsResolver> from_system(const std::string& root);
+  // The same with this system's files under `own_prefix` instead of / (tests).
+  static std::unique_ptr<DnsResolver> from_files(const std::string& own_prefix, const std::string& root);
 
   Result<std::vector<IpAddress>> resolve(const std::string& host, const Deadline& deadline) override;
 

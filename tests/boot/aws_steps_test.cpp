@@ -6,8 +6,8 @@
 
 #include "aws/aws_session.h"
 #include "boot/cfn_signal.h"
-#include "boot/notify_step.h"
-#include "boot/secrets_step.h"
+#include "boot/step_notify.h"
+#include "boot/step_secrets.h"
 #include "config/config_reader.h"
 #include "support/aws_fakes.h"
 #include "util/base64.h"

@@ -19,7 +19,7 @@ TEST(DnsMessage, EncodesAQuery) {
 }
 
 TEST(DnsMessage, RefusesBadNames) {
-  for (const char* bad : {"", ".", "a..b", "a b", std::string(64, 'a').c_str()}) {
+  for (const std::string& bad : {std::string(""), std::string("."), std::string("a..b"), std::string("a b"), std::string(64, 'a')}) {
     EXPECT_FALSE(encode_dns_query(1, bad, DnsType::A)) << bad;
   }
 }

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -359,28 +360,34 @@ TEST(ResolverConfig, ParsesResolvConf) {
 
 TEST(ResolverConfig, SystemFilesUnderRootAndTheVpcFallback) {
   char dir[] = "/tmp/net-root-XXXXXX";
-  std::string root = ::mkdtemp(dir);
+  std::string base = ::mkdtemp(dir);
+  std::string own = base + "/own";   // stands for this system's /
+  std::string root = base + "/root";  // stands for --root
+  ASSERT_TRUE(make_dirs(own + "/etc"));
   ASSERT_TRUE(make_dirs(root + "/etc"));
-  // This test must not depend on the host's own /etc/resolv.conf: it checks the fallback only
-  // when the host has none, and the root's file otherwise only for hosts.
   ASSERT_TRUE(write_file_atomic(root + "/etc/hosts", "192.0.2.9 in-root.example\n"));
-  auto resolver = DnsResolver::from_system(root);
+  ASSERT_TRUE(write_file_atomic(own + "/etc/hosts", "192.0.2.8 in-own.example\n"));
+  // No resolv.conf anywhere: the VPC resolver. Hosts from both places.
+  auto resolver = DnsResolver::from_files(own, root);
+  ASSERT_EQ(resolver->servers().size(), 1u);
+  EXPECT_EQ(resolver->servers()[0].address.text(), kVpcResolver);
+  EXPECT_EQ(resolver->servers()[0].port, 53);
   auto in_root = resolver->resolve("in-root.example", Deadline::after_ms(1000));
   ASSERT_TRUE(in_root) << in_root.error().message();
   EXPECT_EQ(texts(*in_root), (Texts{"192.0.2.9"}));
-  if (!path_exists("/etc/resolv.conf")) {
-    ASSERT_EQ(resolver->servers().size(), 1u);
-    EXPECT_EQ(resolver->servers()[0].address.text(), kVpcResolver);
-  }
-  ASSERT_TRUE(write_file_atomic(root + "/etc/resolv.conf", "nameserver 192.0.2.53\n"));
-  auto with_conf = DnsResolver::from_system(root);
-  if (!path_exists("/etc/resolv.conf")) {
-    EXPECT_EQ(with_conf->servers()[0].address.text(), "192.0.2.53");
-  }
-  ::unlink((root + "/etc/hosts").c_str());
-  ::unlink((root + "/etc/resolv.conf").c_str());
-  ::rmdir((root + "/etc").c_str());
-  ::rmdir(root.c_str());
+  EXPECT_TRUE(resolver->resolve("in-own.example", Deadline::after_ms(1000)));
+  // The root's file, without its loopback stub resolver.
+  ASSERT_TRUE(write_file_atomic(root + "/etc/resolv.conf", "nameserver 127.0.0.53\nnameserver 192.0.2.53\noptions timeout:3\n"));
+  auto with_root_conf = DnsResolver::from_files(own, root);
+  ASSERT_EQ(with_root_conf->servers().size(), 1u);
+  EXPECT_EQ(with_root_conf->servers()[0].address.text(), "192.0.2.53");
+  EXPECT_EQ(with_root_conf->timeout_ms(), 3000);
+  // This system's own file wins, loopback included (its resolver is running).
+  ASSERT_TRUE(write_file_atomic(own + "/etc/resolv.conf", "nameserver 127.0.0.53\n"));
+  auto with_own_conf = DnsResolver::from_files(own, root);
+  ASSERT_EQ(with_own_conf->servers().size(), 1u);
+  EXPECT_EQ(with_own_conf->servers()[0].address.text(), "127.0.0.53");
+  EXPECT_EQ(std::system(("rm -rf " + base).c_str()), 0);
 }
 
 }  // namespace

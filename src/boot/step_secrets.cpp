@@ -1,4 +1,4 @@
-#include "boot/secrets_step.h"
+#include "boot/step_secrets.h"
 
 #include <algorithm>
 

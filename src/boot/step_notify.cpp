@@ -1,4 +1,4 @@
-#include "boot/notify_step.h"
+#include "boot/step_notify.h"
 
 #include "boot/cfn_signal.h"
 #include "util/strings.h"
