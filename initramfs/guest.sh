@@ -203,6 +203,17 @@ if [ "$phase" = second ]; then
   cat /proc/mdstat | sed 's/^/[mdstat] /'
 fi
 
+if [ "$phase" = third ]; then
+  # The RAID 1 member missing in the second boot is back, with older events: it is added back
+  # to the array and resynced, and the data written before is still there.
+  printf 'volumes:\n  raid:\n    /dev/md/mirror:\n      level: 1\n      devices: [/dev/xvdp, /dev/xvdq]\nmounts:\n  /r1:\n    partition: /dev/md/mirror\n' | cfg raid1
+  check raid1-back-boot tp raid1
+  check raid1-stale-added-back has raid1 '/dev/xvdq is stale'
+  check raid1-two-members sh -c 'test "$(ls /sys/block/$(basename "$(readlink -f /dev/md/mirror)")/slaves | wc -l)" = 2'
+  check raid1-data-intact-after-return grep -q "$token" /sysroot/raid1/mounts/r1/token
+  cat /proc/mdstat | sed 's/^/[mdstat] /'
+fi
+
 # The benchmark (scripts/bench/storage.sh): Taupage beside mdadm + mkfs.ext4 + mount, same boot.
 now() { cut -d' ' -f1 /proc/uptime; }
 bench() { echo "TP-BENCH $1 $(echo "$3 $2" | awk '{printf "%.2f", $1 - $2}')"; }

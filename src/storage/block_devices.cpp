@@ -44,6 +44,8 @@ std::optional<std::string> nvme_by_serial(const std::string& sysfs_root, const s
   return std::nullopt;
 }
 
+std::vector<std::string> block_names(const std::string& sysfs_root) { return list_dir(sysfs_root + "/block"); }
+
 std::vector<std::string> slaves_of(const std::string& sysfs_root, const std::string& name) {
   return list_dir(sysfs_root + "/block/" + name + "/slaves");
 }

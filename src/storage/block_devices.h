@@ -36,6 +36,8 @@ class BlockDevices {
 // The kernel name of the NVMe namespace whose controller reports `serial` (an EBS volume id without
 // the dash), looked up under `sysfs_root`/block; nothing if none does.
 std::optional<std::string> nvme_by_serial(const std::string& sysfs_root, const std::string& serial);
+// The kernel names of every block device under `sysfs_root`/block, sorted.
+std::vector<std::string> block_names(const std::string& sysfs_root);
 // The kernel names under `sysfs_root`/block/<name>/slaves (the members of an md array).
 std::vector<std::string> slaves_of(const std::string& sysfs_root, const std::string& name);
 

@@ -43,8 +43,7 @@ class Fd {
 Result<std::vector<RunningArray>> RealMdControl::running() {
   std::vector<RunningArray> arrays;
   std::string block = sysfs_root_ + "/block";
-  for (int minor = 0; minor < 512; ++minor) {
-    std::string name = "md" + std::to_string(minor);
+  for (const auto& name : block_names(sysfs_root_)) {  // md127, and md_<name> where mdadm named one
     std::string md = block + "/" + name + "/md";
     if (!path_exists(md)) continue;
     RunningArray array;
