@@ -25,9 +25,7 @@ class VolumesStep : public Step {
   std::vector<PlanAction> describe(const Config& config) const override {
     std::vector<PlanAction> actions;
     for (const auto& v : config.ebs) {
-      actions.push_back({strfmt("attach %s <- Name=%s (the one available volume in this availability zone, or the one already attached)",
-                                v.device.c_str(), v.name_tag.c_str()),
-                         strfmt("line %d", v.mark.line)});
+      actions.push_back({strfmt("attach %s <- Name=%s", v.device.c_str(), v.name_tag.c_str()), strfmt("line %d", v.mark.line)});
     }
     return actions;
   }
