@@ -47,7 +47,7 @@ mounted() { grep -q " $1 " /proc/mounts; }
 # The real root is read-only in the initramfs: Taupage must put its tmpfs over <root>/mounts.
 mkdir -p /sysroot
 mount -t tmpfs root /sysroot
-for s in raid0 raid0again refuse-fs refuse-raid refuse-mbr refuse-lvm refuse-junk refuse-foreign erase raid1 madm xfs fsck grow r5 r6 r10 data; do
+for s in raid0 raid0again refuse-fs refuse-raid refuse-mbr refuse-lvm refuse-junk refuse-foreign erase raid1 madm xfs fsck grow r5 r6 r10 data uneq; do
   mkdir -p "/sysroot/$s/mounts"
 done
 mount -o remount,ro /sysroot
@@ -211,6 +211,11 @@ if [ "$phase" = third ]; then
   check raid1-stale-added-back has raid1 '/dev/xvdq is stale'
   check raid1-two-members sh -c 'test "$(ls /sys/block/$(basename "$(readlink -f /dev/md/mirror)")/slaves | wc -l)" = 2'
   check raid1-data-intact-after-return grep -q "$token" /sysroot/raid1/mounts/r1/token
+  # RAID 0 over members of different sizes: the kernel starts it only with the layout recorded.
+  level_cfg uneq 0 xvdbh xvdbi
+  check uneq-boot tp uneq
+  check uneq-created has uneq 'raid       created'
+  check uneq-layout sh -c 'mdadm --examine /dev/xvdbh | grep -q "Feature Map : 0x1000" && mdadm --detail /dev/md/uneq | grep -q "Array Size : 7"'
   cat /proc/mdstat | sed 's/^/[mdstat] /'
 fi
 

@@ -176,3 +176,8 @@ MdUuid RealMdControl::new_uuid() {
 }
 
 }  // namespace taupage
+
+// The superblock constants are written out in md_superblock.h (which tests and the fuzzer use
+// without kernel headers); here they are checked against the kernel's own header.
+static_assert(taupage::kMdFeatureRaid0Layout == MD_FEATURE_RAID0_LAYOUT);
+static_assert(taupage::kMdMagic == MD_SB_MAGIC);

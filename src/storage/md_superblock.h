@@ -14,7 +14,7 @@ namespace taupage {
 
 constexpr uint32_t kMdMagic = 0xa92b4efc;
 constexpr uint64_t kMd12SuperOffsetSectors = 8;  // 1.2: 4 KiB from the start
-constexpr uint32_t kMdFeatureRaid0Layout = 1u << 13;
+constexpr uint32_t kMdFeatureRaid0Layout = 4096;  // MD_FEATURE_RAID0_LAYOUT in linux/raid/md_p.h
 constexpr uint64_t kMdMaxSector = ~uint64_t{0};  // resync_offset meaning "in sync"
 constexpr uint16_t kMdRoleSpare = 0xffff;
 constexpr uint16_t kMdRoleFaulty = 0xfffe;

@@ -246,7 +246,8 @@ TEST(RaidSuperblocks, UnequalRaid0MembersRecordTheLayout) {
   RaidArray array{"/dev/md/data", "data", 0, {"a", "b"}, {}};
   auto sbs = new_array_superblocks(array, {64 << 20, 96 << 20}, MdUuid{}, {MdUuid{}, MdUuid{}}, 1);
   ASSERT_EQ(sbs.size(), 2u);
-  EXPECT_EQ(sbs[0].feature_map & kMdFeatureRaid0Layout, kMdFeatureRaid0Layout);
+  EXPECT_EQ(sbs[0].feature_map, 0x1000u);  // MD_FEATURE_RAID0_LAYOUT, the value the kernel checks
+  EXPECT_EQ(sbs[0].layout, 2u);            // RAID0_ALT_MULTIZONE_LAYOUT
   EXPECT_EQ(sbs[1].data_size, (96u << 11) - 2048);
   auto equal = new_array_superblocks(array, {64 << 20, 64 << 20}, MdUuid{}, {MdUuid{}, MdUuid{}}, 1);
   EXPECT_EQ(equal[0].feature_map, 0u);

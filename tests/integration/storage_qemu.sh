@@ -75,8 +75,10 @@ run_phase first "${disks[@]}"
 second=()
 for d in "${disks[@]}"; do [[ $d == virtio:xvdq:* ]] || second+=("$d"); done
 run_phase second "${second[@]}"
-# The third boot: the RAID 1 disks only, the missing one back.
-run_phase third "virtio:xvdp:$work/p.img" "virtio:xvdq:$work/q.img"
+# The third boot: the RAID 1 disks, the missing one back; two blank disks of different sizes.
+img bh 32M
+img bi 48M
+run_phase third "virtio:xvdp:$work/p.img" "virtio:xvdq:$work/q.img" "virtio:xvdbh:$work/bh.img" "virtio:xvdbi:$work/bi.img"
 
 # Refused disks are byte-for-byte what they were before both boots.
 for l in h i j k l; do
