@@ -22,7 +22,7 @@ namespace taupage {
 
 int run_boot(const std::vector<std::string>& argv) {
   const Command& self = command_named("boot");
-  auto args = Args::parse(argv, {"config", "stage", "root", "only", "state-dir"}, {"dry-run"}, 0);
+  auto args = Args::parse(argv, {"config", "stage", "root", "only", "state-dir", "volume-timeout", "sysfs", "dev"}, {"dry-run"}, 0);
   if (!args) return usage_error(self, args.error().message());
 
   std::vector<Stage> stages;
@@ -43,6 +43,15 @@ int run_boot(const std::vector<std::string>& argv) {
       if (!trim(name).empty()) options.only.insert(std::string(trim(name)));
     }
     if (auto known = check_step_names(options.only, steps); !known) return usage_error(self, known.error().message());
+  }
+
+  double volume_timeout_seconds = 1200;
+  if (args->has("volume-timeout")) {
+    auto seconds = parse_uint(args->value("volume-timeout"));
+    if (!seconds || *seconds == 0 || *seconds > 7 * 24 * 3600) {
+      return usage_error(self, "--volume-timeout takes whole seconds, 1 to 604800, got " + quote(args->value("volume-timeout")));
+    }
+    volume_timeout_seconds = static_cast<double>(*seconds);
   }
 
   AwsRuntime aws(args->value("root", "/"));
@@ -87,7 +96,10 @@ int run_boot(const std::vector<std::string>& argv) {
   options.boot_id = boot_id;
   KernelNetlinkChannel netfilter;  // opened only when the firewall step runs
   context.netfilter = &netfilter;
-  RealBlockDevices block_devices(real_clock());
+  context.volume_timeout_seconds = volume_timeout_seconds;
+  context.sysfs_root = args->value("sysfs", "/sys");
+  context.dev_dir = args->value("dev", "/dev");
+  RealBlockDevices block_devices(real_clock(), context.sysfs_root);
   RealMdControl md;
   RealToolRunner tools;
   RealMounter mounter;

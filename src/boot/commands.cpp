@@ -25,10 +25,14 @@ const std::vector<Command>& all_commands() {
        "  action comes from. Secret values print masked. Touches nothing.\n"
        "  Exit: 0 planned, 1 invalid user data, 2 wrong usage.", run_plan},
       {"boot", "run the boot stages", "taupage boot [--config FILE] [--stage early|system|late|all] [--root DIR]\n"
-       "             [--only STEP,...] [--dry-run] [--state-dir DIR]\n"
+       "             [--only STEP,...] [--dry-run] [--state-dir DIR] [--volume-timeout SECONDS]\n"
+       "             [--sysfs DIR] [--dev DIR]\n"
        "  Runs the steps of a stage (default: all three, in order) and writes the report to\n"
        "  <state-dir>/report-<stage>.json (default state dir /run/taupage). Without --config the\n"
        "  user data comes from the instance metadata service.\n"
+       "  --volume-timeout: how long the volumes step waits for an available EBS volume (default\n"
+       "  1200). --sysfs and --dev: where the kernel lists disks and keeps device nodes (default\n"
+       "  /sys and /dev; tests point them at a fake tree).\n"
        "  Exit: 0 done, 1 invalid user data or a step failed, 2 wrong usage.", run_boot},
       {"decrypt", "decrypt one aws:kms: value", "taupage decrypt VALUE\n"
        "  Decrypts VALUE (aws:kms:<base64>, or the base64 alone) with KMS in the instance's region\n"

@@ -8,6 +8,7 @@
 #include "boot/step_ssh.h"
 #include "boot/step_mounts.h"
 #include "boot/step_raid.h"
+#include "boot/step_volumes.h"
 
 namespace taupage {
 
@@ -15,6 +16,7 @@ StepList all_steps() {
   StepList steps;
   // early stage
   steps.push_back(make_firewall_step());
+  steps.push_back(make_volumes_step());
   steps.push_back(make_raid_step());
   steps.push_back(make_mounts_step());
   // system stage
