@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "boot/context.h"
@@ -39,6 +40,10 @@ struct Outcome {
   static Outcome failed(std::string reason) { return {OutcomeKind::Failed, std::move(reason)}; }
   bool is_failure() const { return kind == OutcomeKind::Failed; }
 };
+
+// The outcome of a step that handles several items (arrays, mounts): created when any item was
+// created, else changed when any changed, else kept; the items' details joined by "; ".
+Outcome combined_outcome(const std::vector<std::pair<std::string, OutcomeKind>>& items);
 
 class Step {
  public:

@@ -68,19 +68,13 @@ class MountsStep : public Step {
     std::vector<const MountSpec*> specs;
     for (const auto& m : config.mounts) specs.push_back(&m);
     std::stable_sort(specs.begin(), specs.end(), [](const MountSpec* a, const MountSpec* b) { return a->target < b->target; });
-    std::vector<std::string> done;
-    bool created = false, changed = false;
+    std::vector<Done> done;
     for (const MountSpec* spec : specs) {
       auto result = one(context, *spec, join_path(mounts_root, spec->target));
       if (!result) return Outcome::failed(result.error().message());
-      done.push_back(result->first);
-      if (result->second == OutcomeKind::Created) created = true;
-      if (result->second == OutcomeKind::Changed) changed = true;
+      done.push_back(*result);
     }
-    std::string detail = join(done, "; ");
-    if (created) return Outcome::created(detail);
-    if (changed) return Outcome::changed(detail);
-    return Outcome::kept(detail);
+    return combined_outcome(done);
   }
 
  private:

@@ -41,19 +41,13 @@ class RaidStep : public Step {
     const Config& config = context.config;
     if (config.raid.empty()) return Outcome::skipped("no volumes.raid in the config");
     if (context.block_devices == nullptr || context.md == nullptr) return Outcome::failed("raid: no block device or md access in this build");
-    std::vector<std::string> done;
-    bool created = false, changed = false;
+    std::vector<Done> done;
     for (const auto& array : config.raid) {
       auto result = one(context, array);
       if (!result) return Outcome::failed(result.error().message());
-      done.push_back(result->first);
-      if (result->second == OutcomeKind::Created) created = true;
-      if (result->second == OutcomeKind::Changed) changed = true;
+      done.push_back(*result);
     }
-    std::string detail = join(done, "; ");
-    if (created) return Outcome::created(detail);
-    if (changed) return Outcome::changed(detail);
-    return Outcome::kept(detail);
+    return combined_outcome(done);
   }
 
  private:

@@ -69,7 +69,7 @@ void Json::dump_to(std::string& out, int indent, int depth) const {
       if (integral_ || (std::floor(number_) == number_ && std::fabs(number_) < 1e15)) {
         out += strfmt("%lld", static_cast<long long>(number_));
       } else {
-        out += strfmt("%.17g", number_);
+        out += strfmt("%.15g", number_);  // 15 digits: 0.743, not 0.74299999999999999
       }
       break;
     case Type::String: out += quote(string_); break;
@@ -171,23 +171,6 @@ class Parser {
     return Json(std::strtod(number.c_str(), nullptr));
   }
 
-  static void append_utf8(std::string& out, uint32_t cp) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-  }
 
   Result<uint32_t> parse_hex4() {
     if (pos_ + 4 > text_.size()) return fail("truncated \\u escape");

@@ -27,6 +27,9 @@ size_t edit_distance(std::string_view a, std::string_view b);
 // The candidate closest to `word` when it is close enough to be a likely typo, else empty.
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
 
+// Appends the UTF-8 encoding of a Unicode code point (JSON \u escapes, XML character references).
+void append_utf8(std::string& out, uint32_t code_point);
+
 // Quotes and escapes a string the way JSON does ("a\"b").
 std::string quote(std::string_view text);
 
