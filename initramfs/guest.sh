@@ -6,31 +6,10 @@
 # TP-OK <check> / TP-FAIL <check>: <why>. The host knows which checks to expect.
 phase=$1
 token=$(sed -n 's/.*tptoken=\([a-z0-9]*\).*/\1/p' /proc/cmdline)
-mkdir -p /cfg /out /mnt
-
-ok() { echo "TP-OK $1"; echo "TP-TIME $(cut -d' ' -f1 /proc/uptime) $1"; }
-fail() { echo "TP-FAIL $1: $2"; echo "TP-TIME $(cut -d' ' -f1 /proc/uptime) $1"; }
-fails() { ! "$@"; }
-# check NAME COMMAND...: the command's exit status is the verdict.
-check() {
-  name=$1; shift
-  if "$@" > /tmp/check.out 2>&1; then ok "$name"; else fail "$name" "$(tail -n 3 /tmp/check.out | tr '\n' ' ')"; fi
-}
-# cfg NAME < yaml: a complete user data with the given volumes/mounts part.
-cfg() {
-  { echo '#taupage-ami-config'; echo 'application_id: storage-test'; echo "application_version: '1'"
-    echo 'runtime: Docker'; echo 'source: busybox:1'; cat; } > "/cfg/$1.yaml"
-}
+mkdir -p /mnt
+. /guest-lib.sh
 export TAUPAGE_DEVICE_WAIT_SECONDS=5  # the second boot misses a disk on purpose
-# tp NAME: taupage's early raid and mounts steps, on the read-only root /sysroot/NAME.
-tp() {
-  mkdir -p "/run/taupage/$1"
-  taupage boot --config "/cfg/$1.yaml" --stage early --only raid,mounts --root "/sysroot/$1" \
-    --state-dir "/run/taupage/$1" > "/out/$1.log" 2>&1
-  rc=$?
-  sed "s/^/[$1] /" "/out/$1.log"
-  return $rc
-}
+TP_ONLY=raid,mounts
 # level_cfg NAME LEVEL DEVICES...: an array /dev/md/NAME of LEVEL over DEVICES, ext4 at /NAME.
 level_cfg() {
   name=$1 level=$2; shift 2
@@ -38,7 +17,6 @@ level_cfg() {
     first=1; for d in "$@"; do [ $first = 1 ] || printf ', '; printf '/dev/%s' "$d"; first=0; done
     printf ']\nmounts:\n  /%s:\n    partition: /dev/md/%s\n' "$name" "$name"; } | cfg "$name"
 }
-has() { grep -q -- "$2" "/out/$1.log"; }
 lacks() { ! grep -q -- "$2" "/out/$1.log"; }
 as_app() { su -s /bin/sh -c "$1" application; }
 sum() { md5sum "$1" | cut -d' ' -f1; }

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Builds the test initramfs for the storage QEMU tests: the static build/taupage, busybox-static
 # for /init and the shell, the md/raid/virtio/xfs modules of Debian's linux-image-cloud-amd64
-# (nvme and ext4 are built in), the filesystem helpers Taupage runs, and Debian's mdadm and blkid
-# as independent readers. Usage: build-initramfs.sh OUT.cpio.gz. Rebuilt only when an input changed.
+# (nvme, its hot-plug and ext4 are built in; virtio_net for the volumes tests' network), the
+# filesystem helpers Taupage runs, and Debian's mdadm and blkid as independent readers. Usage: build-initramfs.sh OUT.cpio.gz. Rebuilt only when an input changed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=$1
 kver=$(basename "$(ls /boot/vmlinuz-*-cloud-amd64 | sort -V | tail -1)" | sed 's/^vmlinuz-//')
-inputs=(build/taupage initramfs/init initramfs/guest.sh scripts/storage/build-initramfs.sh)
+inputs=(build/taupage initramfs/* scripts/storage/build-initramfs.sh)
 if [ -f "$out" ]; then
   newer=0
   for f in "${inputs[@]}"; do [ "$f" -nt "$out" ] && newer=1; done
@@ -21,8 +21,8 @@ cp /bin/busybox "$root/bin/busybox"
 for applet in $(/bin/busybox --list); do [ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"; done
 cp build/taupage "$root/sbin/taupage"
 cp initramfs/init "$root/init"
-cp initramfs/guest.sh "$root/guest.sh"
-chmod +x "$root/init" "$root/guest.sh"
+cp initramfs/guest*.sh "$root/"
+chmod +x "$root/init" "$root"/guest*.sh
 
 # Dynamic tools and their libraries (ldd); /sbin comes first in PATH, before busybox's versions.
 copy_tool() {
@@ -46,7 +46,7 @@ echo 'application:x:999:999::/:/bin/false' >> "$root/etc/passwd"
 echo 'root:x:0:' > "$root/etc/group"
 
 # Modules in dependency order (-C /dev/null: no modprobe.d options of this host, such as start_ro).
-modprobe -C /dev/null -S "$kver" --show-depends -a md-mod raid0 raid1 raid10 raid456 virtio_blk virtio_pci xfs \
+modprobe -C /dev/null -S "$kver" --show-depends -a md-mod raid0 raid1 raid10 raid456 virtio_blk virtio_pci virtio_net xfs \
   | awk '$1 == "insmod" && !seen[$2]++ {print $2}' > "$work/modules"
 : > "$root/etc/modules-order"
 while read -r ko; do

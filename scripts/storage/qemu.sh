@@ -1,6 +1,8 @@
-# Sourced by the storage QEMU tests and benchmark: boots Debian's cloud kernel with the test
-# initramfs under software emulation (KVM hangs on this kind of host), with a deadline.
+# Sourced by the QEMU tests and benchmarks (storage, volumes): boots Debian's cloud kernel with
+# the test initramfs under software emulation (KVM hangs on this kind of host), with a deadline,
+# and reads the guest's marker lines (initramfs/guest-lib.sh) into the tests' counts.
 # storage_qemu_boot LOG PHASE TOKEN DISK...   DISK = nvme:SERIAL:FILE | virtio:SERIAL:FILE
+# STORAGE_INITRD: the initramfs; STORAGE_QEMU_EXTRA (array): more QEMU arguments (a NIC, QMP).
 storage_kernel() { ls /boot/vmlinuz-*-cloud-amd64 2>/dev/null | sort -V | tail -1; }
 
 storage_qemu_boot() {
@@ -20,5 +22,52 @@ storage_qemu_boot() {
     -display none -no-reboot -serial stdio -monitor none \
     -kernel "$(storage_kernel)" -initrd "$STORAGE_INITRD" \
     -append "console=ttyS0 quiet panic=-1 tpphase=$phase tptoken=$token tpdisks=$n" \
-    "${args[@]}" < /dev/null > "$log" 2>&1
+    "${args[@]}" ${STORAGE_QEMU_EXTRA[@]+"${STORAGE_QEMU_EXTRA[@]}"} < /dev/null > "$log" 2>&1
+}
+
+# The counts of a test script: pass NAME, flunk NAME [WHY], finish (prints "N passed, N failed").
+passed=0
+failed=0
+pass() { passed=$((passed + 1)); echo "ok   $1"; }
+flunk() { failed=$((failed + 1)); echo "FAIL $1${2:+: $2}"; }
+finish() { echo "$passed passed, $failed failed"; [ "$failed" = 0 ]; exit $?; }
+
+# guest_checks SCRIPT PHASE: the check names the guest script runs in that phase, read from its
+# `if [ "$phase" = PHASE ]; then ... fi` block, so that a check that never reports is a failure.
+guest_checks() {
+  awk -v p="$2" '$0 ~ "^if \\[ \"\\$phase\" = " p " \\]" {on=1} on && /^fi$/ {on=0} on && $1 == "check" {print $2}' "$1"
+}
+
+# qemu_run_phase SCRIPT PHASE DISK...: one boot; its console goes to $work/boot-PHASE.log and
+# build/<suite>-qemu/ ($qemu_logs), then every check the guest script has for PHASE is counted.
+qemu_run_phase() {
+  local script=$1 phase=$2; shift 2
+  local log=$work/boot-$phase.log
+  storage_qemu_boot "$log" "$phase" "$token" "$@"
+  local rc=$?
+  tr -d '\r' < "$log" > "$log.clean" && mv "$log.clean" "$log"
+  cp "$log" "$qemu_logs/boot-$phase.log"
+  if ! grep -q "TP-DONE phase=$phase" "$log"; then
+    flunk "boot-$phase" "the guest did not finish (qemu exit $rc); the end of the console:"
+    tail -n 40 "$log" | sed 's/^/   | /'
+    return
+  fi
+  pass "boot-$phase"
+  for name in $(guest_checks "$script" "$phase"); do
+    if grep -q "^TP-OK $name\$" "$log"; then
+      pass "$phase/$name"
+    else
+      flunk "$phase/$name" "$(grep -m1 "^TP-FAIL $name:" "$log" || echo 'no result')"
+    fi
+  done
+}
+
+# qemu_initramfs: builds (when stale) the test initramfs into $STORAGE_INITRD, or fails the test.
+qemu_initramfs() {
+  if [ -z "$(storage_kernel)" ] || ! command -v qemu-system-x86_64 > /dev/null; then
+    flunk setup "no cloud kernel or qemu (make deps installs them)"; finish
+  fi
+  if ! bash scripts/storage/build-initramfs.sh "$STORAGE_INITRD" > "$work/initramfs.log" 2>&1; then
+    flunk initramfs "$(tail -3 "$work/initramfs.log")"; finish
+  fi
 }

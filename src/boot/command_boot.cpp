@@ -107,9 +107,13 @@ int run_boot(const std::vector<std::string>& argv) {
   context.md = &md;
   context.tools = &tools;
   context.mounter = &mounter;
-  // How long raid and mounts wait for a configured device to appear (default 60 s).
+  // One setting for every wait on a disk: raid and mounts for a configured device (default 60 s),
+  // volumes for the disk of a volume EC2 reports attached (default 120 s).
   if (const char* wait = getenv("TAUPAGE_DEVICE_WAIT_SECONDS")) {
-    if (auto seconds = parse_uint(wait); seconds && *seconds <= 3600) context.device_wait_seconds = static_cast<double>(*seconds);
+    if (auto seconds = parse_uint(wait); seconds && *seconds <= 3600) {
+      context.device_wait_seconds = static_cast<double>(*seconds);
+      context.volume_device_wait_seconds = static_cast<double>(*seconds);
+    }
   }
 
   // The late stage talks to the Docker daemon (DOCKER_HOST) and to the application.

@@ -36,6 +36,7 @@ struct Context {
   double device_wait_seconds = 60;  // how long a configured device may take to appear
   // volumes (EBS attach)
   double volume_timeout_seconds = 1200;  // for an available volume with the configured Name (--volume-timeout)
+  double volume_device_wait_seconds = 120;  // from `attached` until the disk and its node exist
   std::string sysfs_root = "/sys";       // where the kernel lists disks (the NVMe serials)
   std::string dev_dir = "/dev";          // device nodes, and where the /dev/sdX, /dev/xvdX links go
   std::string boot_id;                      // the kernel's id of this boot (reports, the CloudFormation signal record)

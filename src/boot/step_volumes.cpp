@@ -64,6 +64,7 @@ class VolumesStep : public Step {
     EbsDeviceLocator devices(context.sysfs_root, context.dev_dir);
     VolumeTimeouts timeouts;
     timeouts.available_ms = static_cast<int64_t>(context.volume_timeout_seconds * 1000);
+    timeouts.device_ms = static_cast<int64_t>(context.volume_device_wait_seconds * 1000);
     VolumeAttacher attacher(api, devices, context.clock, {identity->instance_id, identity->availability_zone}, timeouts);
     auto attached = attacher.run(requests);
     if (!attached) return Outcome::failed(attached.error().message());

@@ -62,7 +62,7 @@ std::string left_behind(const std::vector<Pending>& items) {
   std::vector<std::string> parts;
   for (const auto& p : items) {
     if (p.phase == Phase::Search || p.volume_id.empty()) continue;
-    parts.push_back(p.request.device + " " + p.volume_id + (p.phase == Phase::Done ? " attached" : " attaching"));
+    parts.push_back(p.request.device + " " + p.volume_id + (p.phase == Phase::Attaching ? " attaching" : " attached"));
   }
   return parts.empty() ? "nothing was attached" : "left attached: " + join(parts, ", ");
 }

@@ -338,6 +338,7 @@ TEST_F(Attacher, ADiskThatNeverAppearsHitsTheDeviceDeadline) {
   const std::string& m = result.error().message();
   EXPECT_NE(m.find("gave up waiting for the disk after 120s"), std::string::npos) << m;
   EXPECT_NE(m.find("NVMe serial vol0aaa000000000001"), std::string::npos) << m;
+  EXPECT_NE(m.find("left attached: /dev/sdf vol-0aaa000000000001 attached:"), std::string::npos) << m;
   EXPECT_LE(clock.monotonic_ms(), cloud.attach_delay_ms + t.attach_poll_ms + t.device_ms + t.device_poll_ms);
 }
 

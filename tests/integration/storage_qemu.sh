@@ -7,22 +7,12 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/storage/qemu.sh
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); echo "ok   $1"; }
-flunk() { failed=$((failed + 1)); echo "FAIL $1${2:+: $2}"; }
-finish() { echo "$passed passed, $failed failed"; [ "$failed" = 0 ]; exit $?; }
-
 work=$(mktemp -d /tmp/storage-qemu.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-if [ -z "$(storage_kernel)" ] || ! command -v qemu-system-x86_64 > /dev/null; then
-  flunk setup "no cloud kernel or qemu (make deps installs them)"; finish
-fi
-mkdir -p build/storage-qemu
+qemu_logs=build/storage-qemu
+mkdir -p "$qemu_logs"
 export STORAGE_INITRD=$PWD/build/storage-qemu/initramfs.cpio.gz
-if ! bash scripts/storage/build-initramfs.sh "$STORAGE_INITRD" > "$work/initramfs.log" 2>&1; then
-  flunk initramfs "$(tail -3 "$work/initramfs.log")"; finish
-fi
+qemu_initramfs
 token=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
 
 img() { truncate -s "$2" "$work/$1.img"; }
@@ -45,30 +35,7 @@ for l in h i j k l; do before[$l]=$(sha256sum "$work/$l.img" | cut -d' ' -f1); d
 disks=("nvme:vol0000000000000000f:$work/nvme-f.img" "nvme:vol0000000000000000g:$work/nvme-g.img")
 for l in h i j k l m n o p q r s t u v w x y z ba bb bc bd be bf bg; do disks+=("virtio:xvd$l:$work/$l.img"); done
 
-# expected PHASE: the check names guest.sh runs in that phase.
-expected() { awk -v p="$1" '$0 ~ "^if \\[ \"\\$phase\" = " p " \\]" {on=1} on && /^fi$/ {on=0} on && $1 == "check" {print $2}' initramfs/guest.sh; }
-
-run_phase() { # phase disks...
-  local phase=$1; shift
-  local log=$work/boot-$phase.log
-  storage_qemu_boot "$log" "$phase" "$token" "$@"
-  local rc=$?
-  tr -d '\r' < "$log" > "$log.clean" && mv "$log.clean" "$log"
-  cp "$log" "build/storage-qemu/boot-$phase.log"
-  if ! grep -q "TP-DONE phase=$phase" "$log"; then
-    flunk "boot-$phase" "the guest did not finish (qemu exit $rc); the end of the console:"
-    tail -n 40 "$log" | sed 's/^/   | /'
-    return
-  fi
-  pass "boot-$phase"
-  for name in $(expected "$phase"); do
-    if grep -q "^TP-OK $name\$" "$log"; then
-      pass "$phase/$name"
-    else
-      flunk "$phase/$name" "$(grep -m1 "^TP-FAIL $name:" "$log" || echo 'no result')"
-    fi
-  done
-}
+run_phase() { qemu_run_phase initramfs/guest.sh "$@"; }
 
 run_phase first "${disks[@]}"
 # The second boot: the same images, one RAID 1 member (xvdq) gone.

@@ -5,7 +5,8 @@ at runtime. Every SigV4 signature is checked by re-signing the request with boto
 implementation nobody on this project wrote); a mismatch is answered as AWS answers it, in each
 protocol's error shape.
 
-Usage: aws_standin.py --dir DIR [--region R] [--attach-delay SECONDS] [--role-ttl SECONDS]
+Usage: aws_standin.py --dir DIR [--region R] [--attach-delay SECONDS] [--role-ttl SECONDS] [--san IP]...
+(--san: one more address the server certificate is for, such as the host as a QEMU guest sees it)
 
 DIR receives: ca.pem, env (shell `export` lines pointing Taupage at the stand-in), ready (written
 last), signals.jsonl (every CloudFormation signal accepted), requests.jsonl (one line per request:
@@ -605,8 +606,8 @@ def run(cmd):
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def make_pki(d):
-    """A CA and a server certificate for 127.0.0.1 and localhost; an RSA key signing the identity document."""
+def make_pki(d, extra_ips=()):
+    """A CA and a server certificate for 127.0.0.1, localhost and extra_ips; an RSA key signing the identity document."""
     pki = os.path.join(d, "pki")
     os.makedirs(pki, exist_ok=True)
     j = lambda name: os.path.join(pki, name)
@@ -615,7 +616,7 @@ def make_pki(d):
     run(["openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", j("server.key"),
          "-out", j("server.csr"), "-subj", "/CN=localhost"])
     with open(j("ext.cnf"), "w") as f:
-        f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n")
+        f.write("subjectAltName=IP:127.0.0.1,DNS:localhost" + "".join(",IP:" + ip for ip in extra_ips) + "\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n")
     run(["openssl", "x509", "-req", "-in", j("server.csr"), "-CA", os.path.join(d, "ca.pem"), "-CAkey", j("ca.key"),
          "-CAcreateserial", "-out", j("server.pem"), "-days", "2", "-extfile", j("ext.cnf")])
     run(["openssl", "genrsa", "-out", j("identity.key"), "2048"])
@@ -669,10 +670,11 @@ def main():
     parser.add_argument("--region", default="eu-central-1")
     parser.add_argument("--attach-delay", type=float, default=1.0)
     parser.add_argument("--role-ttl", type=float, default=6 * 3600)
+    parser.add_argument("--san", action="append", default=[])
     args = parser.parse_args()
     os.makedirs(os.path.join(args.dir, "faults"), exist_ok=True)
     STATE = State(args)
-    tls = make_pki(args.dir)
+    tls = make_pki(args.dir, args.san)
     ports = {"imds": serve(ImdsHandler), "ec2": serve(Ec2Handler, tls), "kms": serve(KmsHandler, tls),
              "cloudformation": serve(CfnHandler, tls), "s3": serve(S3Handler, tls)}
     with open(os.path.join(args.dir, "env"), "w") as f:
