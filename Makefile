@@ -43,7 +43,8 @@ SAN_OBJS := $(call obj,san,$(SRCS))
 .SECONDARY:
 
 .PHONY: all deps third-party test unit demo bench fuzz clean
-all: $(BUILD)/taupage
+all: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/taupage
 
 deps:
 	@bash scripts/deps.sh

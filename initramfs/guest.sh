@@ -161,13 +161,21 @@ if [ "$phase" = second ]; then
   check madm-assembled has madm 'assembled as md'
   check madm-data-intact sh -c "grep -q $token /sysroot/madm/mounts/m/token"
 
+  # udev's incremental assembly saw one member first: an inactive array holds it, never started.
+  mdadm --incremental /dev/xvdw > /tmp/incremental.log 2>&1
+  check r5-incremental-inactive sh -c 'grep -q inactive /proc/mdstat'
   level_cfg r5 5 xvdw xvdx xvdy
   check r5-assembled-boot tp r5
+  check r5-partial-stopped has r5 'an inactive partial assembly of its members'
   check r5-assembled has r5 'assembled as md'
+  check r5-not-created lacks r5 'created'
+  check r5-fsck-clean has r5 'fsck clean'
+  check r5-three-members sh -c 'mdadm --detail /dev/md/r5 | grep -q "Active Devices : 3"'
   check r5-data-intact grep -q "$token" /sysroot/r5/mounts/r5/token
   level_cfg r6 6 xvdz xvdba xvdbb xvdbc
   check r6-assembled-boot tp r6
   check r6-assembled has r6 'assembled as md'
+  check r6-not-created lacks r6 'created'
   check r6-data-intact grep -q "$token" /sysroot/r6/mounts/r6/token
   # An array already running before Taupage (here assembled by mdadm) is kept as it is.
   mdadm --assemble /dev/md/r10 /dev/xvdbd /dev/xvdbe /dev/xvdbf /dev/xvdbg > /dev/null 2>&1

@@ -19,6 +19,10 @@ int tolerated_failures(int level, int members) {
   }
 }
 
+bool carries_array(const MemberState& member, const RaidArray& array) {
+  return member.superblock && member.superblock->short_name() == array.name;
+}
+
 RaidDecision decide_raid(const RaidArray& array, const std::vector<MemberState>& members, bool erase_allowed) {
   RaidDecision d;
   const std::string label = array.device;
@@ -27,7 +31,7 @@ RaidDecision decide_raid(const RaidArray& array, const std::vector<MemberState>&
     d.reason = std::move(why);
     return d;
   };
-  auto ours = [&](const MemberState& m) { return m.superblock && m.superblock->short_name() == array.name; };
+  auto ours = [&](const MemberState& m) { return carries_array(m, array); };
 
   // 1. Members already in a running array: keep ours, refuse anyone else's.
   std::string running;

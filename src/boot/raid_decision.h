@@ -36,6 +36,8 @@ struct RaidDecision {
 // The name recorded in the superblock: "any:<name>", as `mdadm --homehost any` writes it, so that
 // mdadm on any host brings the array back as /dev/md/<name>.
 std::string md_recorded_name(const std::string& name);
+// The member carries a superblock of this array (by its recorded name).
+bool carries_array(const MemberState& member, const RaidArray& array);
 // Members that may be missing while a level still has all its data.
 int tolerated_failures(int level, int members);
 

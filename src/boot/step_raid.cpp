@@ -94,6 +94,7 @@ class RaidStep : public Step {
       members.push_back(m);
     }
 
+    if (auto released = release_partial_assemblies(md, array, *running, members); !released) return std::move(released).error();
     RaidDecision decision = decide_raid(array, members, erase_allowed_for(context.config, array));
     switch (decision.action) {
       case RaidAction::Refuse:
@@ -114,6 +115,33 @@ class RaidStep : public Step {
         return create(context, array, members);
     }
     return Error("unreachable");
+  }
+
+  // udev's incremental assembly (mdadm -I) may hold some members in an array it never started:
+  // md shows it "inactive". It is not running, and it keeps the members from being assembled.
+  // One that holds nothing but members of this array is stopped; one that also holds anything
+  // else is left alone, and the array is refused.
+  Status release_partial_assemblies(MdControl& md, const RaidArray& array, const std::vector<RunningArray>& running,
+                                    std::vector<MemberState>& members) {
+    for (const auto& r : running) {
+      if (r.state != "inactive") continue;
+      if (std::none_of(members.begin(), members.end(), [&](const MemberState& m) { return m.running_array == r.name; })) continue;
+      bool only_ours = std::all_of(r.members.begin(), r.members.end(), [&](const std::string& held) {
+        return std::any_of(members.begin(), members.end(),
+                           [&](const MemberState& m) { return m.device && m.device->name == held && carries_array(m, array); });
+      });
+      if (!only_ours) {
+        return Error(strfmt("%s: its members are held by %s, an inactive array (never started) that also holds other devices (%s); nothing was changed",
+                            array.device.c_str(), r.name.c_str(), join(r.members, ", ").c_str()));
+      }
+      if (auto stopped = md.stop(r.name); !stopped) return std::move(stopped).error().wrap(array.device);
+      Log::warn(strfmt("raid %s: stopped %s, an inactive partial assembly of its members (%s) that was never started; assembling them here",
+                       array.device.c_str(), r.name.c_str(), join(r.members, ", ").c_str()));
+      for (auto& m : members) {
+        if (m.running_array == r.name) m.running_array.clear();
+      }
+    }
+    return Status::Ok();
   }
 
   Result<Done> assemble(MdControl& md, const RaidArray& array, const std::vector<MemberState>& members, const RaidDecision& d) {

@@ -877,7 +877,8 @@ bool check_header(std::string_view user_data, Diagnostics& diagnostics) {
     return fail("the user data is gzip-compressed" + accepted + ", uncompressed");
   }
   std::string_view first = user_data.substr(0, user_data.find('\n'));
-  first = trim(first);
+  // Trailing blanks (and the \r of CRLF) are forgiven; the header itself must start the data.
+  while (!first.empty() && (first.back() == ' ' || first.back() == '\t' || first.back() == '\r')) first.remove_suffix(1);
   if (first == kUserDataHeader) return true;
   if (first.rfind("#cloud-config", 0) == 0) return fail("this is cloud-init's #cloud-config" + accepted);
   if (first.rfind("#!", 0) == 0) return fail("this is a script (" + std::string(first.substr(0, 40)) + ")" + accepted);

@@ -129,6 +129,32 @@ TEST(RaidStep, KeepsAnArrayThatIsAlreadyRunning) {
   EXPECT_EQ(m.md.calls, (std::vector<std::string>{"link data md127"}));
 }
 
+TEST(RaidStep, AnInactivePartialAssemblyOfItsMembersIsStoppedThenAssembled) {
+  Machine m(kRaid0);
+  m.devices.add("/dev/xvdf", "vdb", 16, kDisk);
+  m.devices.add("/dev/xvdg", "vdc", 32, kDisk);
+  ASSERT_EQ(m.raid().kind, OutcomeKind::Created);
+  m.md.calls.clear();
+  m.md.arrays.push_back({"md125", {"vdb"}, "", "inactive", 0, 0});  // udev's mdadm -I saw one member
+  Outcome o = m.raid();
+  EXPECT_EQ(o.kind, OutcomeKind::Kept) << o.detail;
+  EXPECT_NE(o.detail.find("assembled"), std::string::npos) << o.detail;
+  EXPECT_EQ(m.md.calls, (std::vector<std::string>{"stop md125", "start md126 vdb vdc", "link data md126"}));
+}
+
+TEST(RaidStep, AnInactiveArrayHoldingSomethingElseIsLeftAloneAndRefused) {
+  Machine m(kRaid0);
+  m.devices.add("/dev/xvdf", "vdb", 16, kDisk);
+  m.devices.add("/dev/xvdg", "vdc", 32, kDisk);
+  ASSERT_EQ(m.raid().kind, OutcomeKind::Created);
+  m.md.calls.clear();
+  m.md.arrays.push_back({"md125", {"vdb", "vdz"}, "", "inactive", 0, 0});  // vdz is no member of ours
+  Outcome o = m.raid();
+  ASSERT_EQ(o.kind, OutcomeKind::Failed) << o.detail;
+  EXPECT_NE(o.detail.find("held by md125, an inactive array"), std::string::npos) << o.detail;
+  EXPECT_TRUE(m.md.calls.empty()) << m.md.calls.front();
+}
+
 TEST(RaidStep, RefusesAMemberWithAFilesystemAndWritesNothing) {
   Machine m(kRaid0);
   m.devices.add("/dev/xvdf", "vdb", 16, kDisk);

@@ -66,6 +66,7 @@ TEST(ConfigReader, HeaderMustBeTaupageAmiConfig) {
       {"#cloud-config\nfoo: 1\n", "cloud-init's #cloud-config"},
       {"#!/bin/sh\necho hi\n", "this is a script"},
       {"application_id: x\n", "the first line is"},
+      {" #taupage-ami-config\napplication_id: x\n", "the first line is \" #taupage-ami-config\""},
       {"", "the user data is empty"},
       {std::string("\x1f\x8b\x08\x00", 4), "gzip-compressed"},
       {std::string("\x01\x02\x03\xff\xfe", 5), "binary"},
@@ -77,12 +78,13 @@ TEST(ConfigReader, HeaderMustBeTaupageAmiConfig) {
     EXPECT_NE(d.message.find(c.fragment), std::string::npos) << d.render();
     EXPECT_NE(d.message.find("#taupage-ami-config"), std::string::npos) << d.render();
     EXPECT_EQ(d.mark.line, 1);
+    EXPECT_EQ(d.mark.column, 1);
   }
 }
 
 TEST(ConfigReader, HeaderWithCarriageReturnIsAccepted) {
   std::string text = kMinimal;
-  text.replace(text.find('\n'), 1, "\r\n");
+  text.replace(text.find('\n'), 1, " \r\n");
   EXPECT_TRUE(read_config(text).config);
 }
 
@@ -382,6 +384,19 @@ TEST(ConfigReader, LogAgentKeysAndMintBucket) {
   EXPECT_EQ(r.config->mint_bucket, "my-s3-mint-bucket");
   EXPECT_TRUE(r.config->has_encrypted_values());
   expect_error("mint_bucket: My_Bucket\n", "$.mint_bucket", 6, 14, "S3 bucket name");
+  expect_error("scalyr_account_key: aws:kms:not*base64\n", "$.scalyr_account_key", 6, 21, "not valid base64");
+  expect_error("logentries_account_key: \"aws:kms:\"\n", "$.logentries_account_key", 6, 25, "it is empty");
+}
+
+TEST(ConfigReader, ScalyrLogParserDefaultsToSlf4jAndMustBeText) {
+  auto defaulted = read("");
+  ASSERT_TRUE(defaulted.config);
+  EXPECT_EQ(defaulted.config->scalyr_application_log_parser, "");  // empty: the documented default slf4j
+  auto set = read("scalyr_application_log_parser: customParser\n");
+  ASSERT_TRUE(set.config);
+  EXPECT_EQ(set.config->scalyr_application_log_parser, "customParser");
+  expect_error("scalyr_application_log_parser: \"\"\n", "$.scalyr_application_log_parser", 6, 32, "must not be empty");
+  expect_error("scalyr_application_log_parser: [a]\n", "$.scalyr_application_log_parser", 6, 32, "expected a string, got a list");
 }
 
 TEST(ConfigReader, UnknownKeysWarnWithSuggestionAndFailUnderStrict) {

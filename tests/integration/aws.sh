@@ -189,6 +189,12 @@ run boot --config "$WORK/invalid.yaml" --stage late --state-dir "$WORK/state4"; 
 check "an invalid config still sends FAILURE when notify_cfn can be read" \
   bash -c "[ $rc = 1 ] && grep -q '\"stack\": \"stack-e\".*\"FAILURE\"' $S/signals.jsonl"
 
+printf '#taupage-ami-config\napplication_id: app\napplication_version: "1"\nruntime: Docker\nsource: nginx:1\nnotify_cfn:\n  stack: stack-g\n  resource: Res\n' > "$WORK/nodocker.yaml"
+mkdir -p "$WORK/state6"
+tp env DOCKER_HOST=ssh://nowhere.example "$TAUPAGE" boot --config "$WORK/nodocker.yaml" --stage late --state-dir "$WORK/state6"; rc=$?
+check "a DOCKER_HOST Taupage cannot use fails the boot and sends FAILURE" \
+  bash -c "[ $rc = 1 ] && grep -q 'not supported' $WORK/err && grep -q '\"stack\": \"stack-g\".*\"FAILURE\"' $S/signals.jsonl"
+
 cp "$WORK/boot.yaml" "$S/user-data"
 sed -i 's/stack-c/stack-f/' "$S/user-data"
 mkdir -p "$WORK/state5"

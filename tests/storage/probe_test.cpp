@@ -152,6 +152,18 @@ TEST(Probe, AShortReadIsAnErrorNeverBlank) {
   EXPECT_NE(result.error().message().find("I/O error"), std::string::npos);
 }
 
+TEST(Probe, ADeviceOfSizeZeroIsAnErrorNeverBlank) {
+  class Empty : public ByteSource {
+   public:
+    uint64_t size() const override { return 0; }
+    Result<std::vector<uint8_t>> read_at(uint64_t, size_t) const override { return std::vector<uint8_t>{}; }
+    std::string name() const override { return "/dev/md127"; }
+  } empty;
+  auto result = probe(empty);
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.error().message().find("/dev/md127: the device reports a size of 0 bytes"), std::string::npos) << result.error().message();
+}
+
 TEST(Probe, NamesSayWhatWasFound) {
   EXPECT_EQ(content_name(Content::Lvm), "an LVM physical volume");
   EXPECT_EQ(filesystem_type(Content::Ext4), "ext4");
