@@ -1,5 +1,6 @@
 #include "util/json.h"
 
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 
@@ -66,8 +67,10 @@ void Json::dump_to(std::string& out, int indent, int depth) const {
     case Type::Null: out += "null"; break;
     case Type::Bool: out += bool_ ? "true" : "false"; break;
     case Type::Number:
-      if (integral_ || (std::floor(number_) == number_ && std::fabs(number_) < 1e15)) {
+      if ((integral_ && std::fabs(number_) < 9e18) || (std::floor(number_) == number_ && std::fabs(number_) < 1e15)) {
         out += strfmt("%lld", static_cast<long long>(number_));
+      } else if (integral_) {
+        out += strfmt("%.17g", number_);  // near INT64_MAX the double no longer fits a long long
       } else {
         out += strfmt("%.15g", number_);  // 15 digits: 0.743, not 0.74299999999999999
       }
@@ -167,8 +170,15 @@ class Parser {
       if (!digits()) return fail("a number needs digits in its exponent");
     }
     std::string number(text_.substr(start, pos_ - start));
-    if (integral) return Json(static_cast<int64_t>(std::strtoll(number.c_str(), nullptr, 10)));
-    return Json(std::strtod(number.c_str(), nullptr));
+    if (integral) {
+      errno = 0;
+      long long whole = std::strtoll(number.c_str(), nullptr, 10);
+      if (errno != ERANGE) return Json(static_cast<int64_t>(whole));
+    }
+    // Beyond int64 it is a double; beyond a double it is refused rather than made infinite.
+    double value = std::strtod(number.c_str(), nullptr);
+    if (!std::isfinite(value)) return fail("a number out of range");
+    return Json(value);
   }
 
 

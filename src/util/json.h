@@ -44,7 +44,12 @@ class Json {
 
   bool as_bool() const { return bool_; }
   double as_number() const { return number_; }
-  int64_t as_int() const { return static_cast<int64_t>(number_); }
+  // Clamped: a double beyond int64 would make the conversion undefined.
+  int64_t as_int() const {
+    if (number_ >= 9.2e18) return INT64_MAX;
+    if (number_ <= -9.2e18) return INT64_MIN;
+    return static_cast<int64_t>(number_);
+  }
   const std::string& as_string() const { return string_; }
   const std::vector<Json>& items() const { return items_; }
   const std::vector<Member>& members() const { return members_; }

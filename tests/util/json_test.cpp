@@ -33,6 +33,21 @@ TEST(Json, ParsesWhatItDumps) {
   EXPECT_EQ(again->dump(), parsed->dump());
 }
 
+TEST(Json, NumbersBeyondInt64BecomeDoublesAndBeyondDoubleAreRefused) {
+  auto big = parse_json("[99999999999999999999, -99999999999999999999, 9223372036854775807]");
+  ASSERT_TRUE(big) << big.error().message();
+  EXPECT_DOUBLE_EQ((*big)[0].as_number(), 1e20);  // not clamped to INT64_MAX
+  EXPECT_DOUBLE_EQ((*big)[1].as_number(), -1e20);
+  EXPECT_EQ((*big)[0].as_int(), INT64_MAX);
+  EXPECT_EQ((*big)[1].as_int(), INT64_MIN);
+  EXPECT_EQ(big->dump(), "[1e+20,-1e+20,9.2233720368547758e+18]");  // kept as a double: no wrap to negative
+  for (const char* huge : {"2777771e87777772", "-1e400", "[1e309]"}) {  // found by the JSON fuzzer: dumped as "inf"
+    auto result = parse_json(huge);
+    ASSERT_FALSE(result) << huge;
+    EXPECT_NE(result.error().message().find("out of range"), std::string::npos) << result.error().message();
+  }
+}
+
 TEST(Json, RejectsMalformedAndHostileInput) {
   for (const char* bad : {"", "{", "[1,]", "{\"a\" 1}", "tru", "\"abc", "01x", "[1] 2", "\"\\x\"", "{\"a\":1,}"}) {
     EXPECT_FALSE(parse_json(bad)) << bad;
