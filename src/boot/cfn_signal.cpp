@@ -1,6 +1,7 @@
 #include "boot/cfn_signal.h"
 
 #include "aws/cloudformation.h"
+#include "aws/throttle_wait.h"
 #include "config/yaml_tree.h"
 #include "util/files.h"
 #include "util/json.h"
@@ -22,7 +23,10 @@ Result<SignalSent> send_cfn_signal(AwsSession& aws, const SignalTarget& target, 
   auto service = aws.service("cloudformation");
   if (!service) return Error(service.error()).wrap(what);
   CloudFormationClient cfn(**service);
-  Status sent = cfn.signal_resource({target.stack, target.resource, identity->instance_id, status}, proof);
+  Status sent = repeat_while_throttled(
+      aws.clock(), aws.clock().monotonic_ms() + kSignalThrottleDeadlineMs, "notify: " + what,
+      [&] { return cfn.signal_resource({target.stack, target.resource, identity->instance_id, status}, proof); },
+      [&]() -> const AwsError& { return cfn.last_error(); });
   SignalSent result;
   if (!sent) {
     if (cfn.last_error().code == "ValidationError") {

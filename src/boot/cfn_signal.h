@@ -22,6 +22,8 @@ struct SignalSent {
   std::string detail;              // one line for the step outcome
 };
 
+// Throttling (a fleet signalling at once) is repeated for up to this long; then it is a failure.
+inline constexpr int64_t kSignalThrottleDeadlineMs = 5 * 60 * 1000;
 Result<SignalSent> send_cfn_signal(AwsSession& aws, const SignalTarget& target, const std::string& status);
 
 // What this boot already sent ("SUCCESS", "FAILURE"), from <state_dir>/cfn-signal.json.

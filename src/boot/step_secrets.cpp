@@ -4,6 +4,7 @@
 
 #include "aws/aws_session.h"
 #include "aws/kms.h"
+#include "aws/throttle_wait.h"
 #include "util/log.h"
 #include "util/strings.h"
 
@@ -51,17 +52,9 @@ Outcome SecretsStep::run(Context& context) {
   int64_t deadline = context.clock.monotonic_ms() + kThrottleDeadlineMs;
   std::vector<std::string> names;
   for (const auto& value : values) {
-    Result<Secret> plaintext = Error("not tried");
-    for (int round = 1;; ++round) {
-      plaintext = kms.decrypt(value.ciphertext);
-      if (plaintext || !kms.last_error().throttling()) break;
-      int64_t now = context.clock.monotonic_ms();
-      if (now >= deadline) break;
-      int64_t pause = std::min<int64_t>({int64_t{1000} << std::min(round, 5), int64_t{30000}, deadline - now});
-      Log::warn(strfmt("secrets: KMS is throttling (%s); trying %s again in %llds", kms.last_error().code.c_str(), value.name.c_str(),
-                       static_cast<long long>(pause / 1000)));
-      context.clock.sleep_ms(pause);
-    }
+    Result<Secret> plaintext = repeat_while_throttled(
+        context.clock, deadline, "secrets: KMS Decrypt of " + value.name, [&] { return kms.decrypt(value.ciphertext); },
+        [&]() -> const AwsError& { return kms.last_error(); });
     if (!plaintext) {
       return Outcome::failed(strfmt("%s (%s): %s; %zu of %zu values decrypted, nothing else changed", value.name.c_str(), value.line.c_str(),
                                     plaintext.error().message().c_str(), names.size(), values.size()));

@@ -38,6 +38,7 @@ struct World {
   FakeHttpClient http;
   ManualClock clock;
   int kms_throttles = 0;
+  int cfn_throttles = 0;
   std::string kms_error;        // a KMS error code to answer with
   std::string cfn_error;        // a CloudFormation error code to answer with
   std::vector<std::string> signals;
@@ -67,6 +68,10 @@ struct World {
         return make_response(200, R"({"Plaintext":")" + base64_encode("plain-of-" + *base64_decode(blob)) + "\"}");
       }
       if (e.host.rfind("cloudformation.", 0) == 0) {
+        if (cfn_throttles > 0) {
+          --cfn_throttles;
+          return make_response(400, "<ErrorResponse><Error><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>");
+        }
         if (!cfn_error.empty()) return make_response(400, "<ErrorResponse><Error><Code>" + cfn_error + "</Code><Message>m</Message></Error></ErrorResponse>");
         signals.push_back(r.target);
         return make_response(200, "<SignalResourceResponse/>");
@@ -176,6 +181,40 @@ TEST(NotifyStep, ValidationErrorAfterARebootIsNotAFailure) {
   w.cfn_error = "AccessDenied";
   Outcome refused = NotifyStep().run(context);
   EXPECT_EQ(refused.kind, OutcomeKind::Failed);
+}
+
+TEST(NotifyStep, KeepsRetryingThrottlingUntilItsDeadline) {
+  World w;
+  w.cfn_throttles = 7;  // more than one call's three attempts: a fleet signalling at once
+  Config config = config_of(kConfig);
+  Context context(config, w.clock);
+  context.aws = w.session.get();
+  context.state_dir = w.state_dir;
+  Outcome outcome = NotifyStep().run(context);
+  EXPECT_EQ(outcome.kind, OutcomeKind::Created) << outcome.detail;
+  EXPECT_EQ(w.signals.size(), 1u);
+
+  World endless;
+  endless.cfn_throttles = 1000000;
+  Context context2(config, endless.clock);
+  context2.aws = endless.session.get();
+  context2.state_dir = endless.state_dir;
+  Outcome gave_up = NotifyStep().run(context2);
+  EXPECT_EQ(gave_up.kind, OutcomeKind::Failed);
+  EXPECT_NE(gave_up.detail.find("Throttling"), std::string::npos) << gave_up.detail;
+  EXPECT_GE(endless.clock.monotonic_ms(), kSignalThrottleDeadlineMs);
+  EXPECT_LT(endless.clock.monotonic_ms(), kSignalThrottleDeadlineMs + 120000);
+}
+
+TEST(CfnSignal, AFailureSignalThatIsRefusedIsNotRecordedAndRaisesNothing) {
+  World w;
+  w.cfn_error = "AccessDenied";
+  signal_failure(w.session.get(), SignalTarget{"st", "Res"}, w.state_dir, "boot-3");  // logs; the caller's failure stays the reason
+  EXPECT_TRUE(w.signals.empty());
+  EXPECT_FALSE(signal_sent_in_boot(w.state_dir, "boot-3"));
+  w.cfn_error.clear();
+  signal_failure(w.session.get(), SignalTarget{"st", "Res"}, w.state_dir, "boot-3");  // so a later try still sends it
+  EXPECT_EQ(w.signals.size(), 1u);
 }
 
 TEST(CfnSignal, NotifyTargetFromInvalidUserData) {
