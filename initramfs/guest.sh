@@ -20,12 +20,23 @@ level_cfg() {
 lacks() { ! grep -q -- "$2" "/out/$1.log"; }
 as_app() { su -s /bin/sh -c "$1" application; }
 sum() { md5sum "$1" | cut -d' ' -f1; }
+# old_md NAME VERSION DISK: a one-member RAID 1 of that superblock version on /dev/xvdDISK (any
+# earlier superblock wiped), made by mdadm and stopped; its sum kept for same_as_made; a config
+# NAME mounting the disk at /x.
+old_md() {
+  mdadm --zero-superblock "/dev/xvd$3" > /dev/null 2>&1
+  mdadm --create "/dev/md/$1" --run --force --level=1 --raid-devices=1 --metadata="$2" "/dev/xvd$3" > "/tmp/$1.log" 2>&1 \
+    && mdadm --stop "/dev/md/$1" >> "/tmp/$1.log" 2>&1
+  sum "/dev/xvd$3" > "/tmp/made-$3"
+  printf 'mounts:\n  /x:\n    partition: /dev/xvd%s\n' "$3" | cfg "$1"
+}
+same_as_made() { [ "$(sum "/dev/xvd$1")" = "$(cat "/tmp/made-$1")" ]; }
 mounted() { grep -q " $1 " /proc/mounts; }
 
 # The real root is read-only in the initramfs: Taupage must put its tmpfs over <root>/mounts.
 mkdir -p /sysroot
 mount -t tmpfs root /sysroot
-for s in raid0 raid0again refuse-fs refuse-raid refuse-mbr refuse-lvm refuse-junk refuse-foreign erase raid1 madm xfs fsck grow r5 r6 r10 data uneq; do
+for s in raid0 raid0again refuse-fs refuse-raid refuse-mbr refuse-lvm refuse-junk refuse-foreign refuse-md090 refuse-md10 refuse-md11 erase raid1 madm xfs btrfs fsck grow r5 r6 r10 data uneq; do
   mkdir -p "/sysroot/$s/mounts"
 done
 mount -o remount,ro /sysroot
@@ -79,6 +90,28 @@ Y
   check refuse-foreign-says-why has refuse-foreign '/dev/xvdm holds md superblock 1.2'
   after="$(sum /dev/xvdm) $(sum /dev/xvdn)"
   check refuse-foreign-unchanged test "$before" = "$after"
+
+  # Arrays of the older superblock formats, made by mdadm on xvdn in turn (the foreign array's
+  # member, done with): refused, left byte for byte.
+  old_md refuse-md090 0.90 n
+  check refuse-md090-fails fails tp refuse-md090
+  check refuse-md090-says-why has refuse-md090 '/dev/xvdn (for /x) holds md superblock 0.90'
+  check refuse-md090-unchanged same_as_made n
+  old_md refuse-md10 1.0 n
+  check refuse-md10-fails fails tp refuse-md10
+  check refuse-md10-says-why has refuse-md10 '/dev/xvdn (for /x) holds md superblock 1.0'
+  check refuse-md10-unchanged same_as_made n
+  old_md refuse-md11 1.1 n
+  check refuse-md11-fails fails tp refuse-md11
+  check refuse-md11-says-why has refuse-md11 '/dev/xvdn (for /x) holds md superblock 1.1'
+  check refuse-md11-unchanged same_as_made n
+
+  # btrfs on a blank disk, writable by the application's user.
+  printf 'mounts:\n  /b:\n    partition: /dev/xvdbj\n    filesystem: btrfs\n' | cfg btrfs
+  check btrfs-boot tp btrfs
+  check btrfs-formatted has btrfs 'formatted as btrfs'
+  check btrfs-mounted sh -c 'grep -q " /sysroot/btrfs/mounts/b btrfs " /proc/mounts'
+  check btrfs-writable-by-999 as_app "echo $token > /sysroot/btrfs/mounts/b/token"
 
   # erase_on_boot: formatted on this boot and the next.
   printf 'mounts:\n  /scratch:\n    partition: /dev/xvdo\n    erase_on_boot: true\n' | cfg erase
@@ -150,6 +183,11 @@ if [ "$phase" = second ]; then
   check erase-boot tp erase
   check erase-formatted-again has erase 'erase_on_boot: true, formatted as ext4 (it held ext4)'
   check erase-token-gone test ! -e /sysroot/erase/mounts/scratch/token
+
+  printf 'mounts:\n  /b:\n    partition: /dev/xvdbj\n    filesystem: btrfs\n' | cfg btrfs
+  check btrfs-again-boot tp btrfs
+  check btrfs-not-formatted lacks btrfs 'formatted'
+  check btrfs-data-intact grep -q "$token" /sysroot/btrfs/mounts/b/token
 
   printf 'volumes:\n  raid:\n    /dev/md/mirror:\n      level: 1\n      devices: [/dev/xvdp, /dev/xvdq]\nmounts:\n  /r1:\n    partition: /dev/md/mirror\n' | cfg raid1
   check raid1-degraded-boot tp raid1

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the test initramfs for the storage QEMU tests: the static build/taupage, busybox-static
-# for /init and the shell, the md/raid/virtio/xfs modules of Debian's linux-image-cloud-amd64
+# for /init and the shell, the md/raid/virtio/xfs/btrfs modules of Debian's linux-image-cloud-amd64
 # (nvme, its hot-plug and ext4 are built in; virtio_net for the volumes tests' network), the
 # filesystem helpers Taupage runs, and Debian's mdadm and blkid as independent readers. Usage: build-initramfs.sh OUT.cpio.gz. Rebuilt only when an input changed.
 set -euo pipefail
@@ -36,7 +36,7 @@ copy_tool() {
     esac
   done
 }
-for t in mke2fs e2fsck resize2fs debugfs mkfs.xfs xfs_growfs xfs_db mdadm blkid; do copy_tool "$t"; done
+for t in mke2fs e2fsck resize2fs debugfs mkfs.xfs xfs_growfs xfs_db mkfs.btrfs mdadm blkid; do copy_tool "$t"; done
 ln -sf mke2fs "$root/sbin/mkfs.ext4"; ln -sf mke2fs "$root/sbin/mkfs.ext2"; ln -sf mke2fs "$root/sbin/mkfs.ext3"
 ln -sf e2fsck "$root/sbin/fsck.ext4"; ln -sf e2fsck "$root/sbin/fsck.ext2"; ln -sf e2fsck "$root/sbin/fsck.ext3"
 # xfs_growfs is a script around xfs_io in some releases; in bookworm it is a binary.
@@ -46,7 +46,7 @@ echo 'application:x:999:999::/:/bin/false' >> "$root/etc/passwd"
 echo 'root:x:0:' > "$root/etc/group"
 
 # Modules in dependency order (-C /dev/null: no modprobe.d options of this host, such as start_ro).
-modprobe -C /dev/null -S "$kver" --show-depends -a md-mod raid0 raid1 raid10 raid456 virtio_blk virtio_pci virtio_net xfs \
+modprobe -C /dev/null -S "$kver" --show-depends -a md-mod raid0 raid1 raid10 raid456 virtio_blk virtio_pci virtio_net xfs btrfs \
   | awk '$1 == "insmod" && !seen[$2]++ {print $2}' > "$work/modules"
 : > "$root/etc/modules-order"
 while read -r ko; do

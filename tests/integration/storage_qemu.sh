@@ -29,11 +29,12 @@ mkdir -p "$work/hostfiles" && echo made-on-host > "$work/hostfiles/hostfile"
 img u 64M && mke2fs -q -F -t ext4 -d "$work/hostfiles" "$work/u.img" \
   && debugfs -w -R "ssv state 2" "$work/u.img" > /dev/null 2>&1 && debugfs -w -R "ssv free_blocks_count 7" "$work/u.img" > /dev/null 2>&1
 img v 64M && mke2fs -q -F -t ext4 "$work/v.img" 32M
+img bj 256M
 declare -A before
 for l in h i j k l; do before[$l]=$(sha256sum "$work/$l.img" | cut -d' ' -f1); done
 
 disks=("nvme:vol0000000000000000f:$work/nvme-f.img" "nvme:vol0000000000000000g:$work/nvme-g.img")
-for l in h i j k l m n o p q r s t u v w x y z ba bb bc bd be bf bg; do disks+=("virtio:xvd$l:$work/$l.img"); done
+for l in h i j k l m n o p q r s t u v w x y z ba bb bc bd be bf bg bj; do disks+=("virtio:xvd$l:$work/$l.img"); done
 
 run_phase() { qemu_run_phase initramfs/guest.sh "$@"; }
 
