@@ -44,8 +44,11 @@ OUT=$DK_BASE/out
 mkdir -p "$ROOT/mounts/data" "$STATE" "$OUT"
 SECRET_PASSWORD=dk-registry-pw-$RANDOM$RANDOM
 mkdir -p "$DK_BASE/docker-config"
-printf '{"auths":{"%s":{"auth":"%s"}}}' "$DK_REGISTRY" "$(printf 'dk-user:%s' "$SECRET_PASSWORD" | base64 -w0)" \
-  > "$DK_BASE/docker-config/config.json"
+printf '{"auths":{"%s":{"auth":"%s"},"%s":{"auth":"%s"}}}' "$DK_REGISTRY" "$(printf 'dk-user:%s' "$SECRET_PASSWORD" | base64 -w0)" \
+  "$DK_AUTH_REGISTRY" "$(printf 'dk-user:%s' "$SECRET_PASSWORD" | base64 -w0)" > "$DK_BASE/docker-config/config.json"
+mkdir -p "$DK_BASE/docker-config-wrong"
+printf '{"auths":{"%s":{"auth":"%s"}}}' "$DK_AUTH_REGISTRY" "$(printf 'dk-user:%s' "not-$SECRET_PASSWORD" | base64 -w0)" \
+  > "$DK_BASE/docker-config-wrong/config.json"
 n=0
 LAST_OUT=""
 
@@ -291,6 +294,24 @@ dk_stop_pid "$HANG_PID" 5; HANG_PID=""
 boot full DOCKER_HOST="ssh://dk@example.org"
 check "DOCKER_HOST with an unsupported scheme: exit 1" "$RC" 1
 contains "DOCKER_HOST with an unsupported scheme: named" "$(out)" "not supported"
+
+# --- 7b. a registry that wants credentials: X-Registry-Auth from DOCKER_CONFIG -----------------
+remove_app
+if dk_auth_registry_start dk-user "$SECRET_PASSWORD"; then
+  write_config private <<EOF
+source: $DK_AUTH_REGISTRY/dk/web:1.0
+EOF
+  boot private DOCKER_CONFIG="$DK_BASE/no-docker-config"
+  check "private registry, no credentials: exit 1" "$RC" 1
+  contains "private registry, no credentials: the registry's refusal is named" "$(report '.reason')" "no basic auth credentials"
+  boot private DOCKER_CONFIG="$DK_BASE/docker-config-wrong"
+  check "private registry, wrong password: exit 1" "$RC" 1
+  boot private
+  check "private registry, the credentials of DOCKER_CONFIG: pulled and started" "$RC" 0
+  contains "private registry: pulled from it" "$(out)" "pulled $DK_AUTH_REGISTRY/dk/web:1.0: sha256:"
+else
+  bad "the registry with authentication starts"
+fi
 
 # --- 8. a KMS secret: decrypted by the secrets step (AWS stand-in), then only in the container --
 remove_app

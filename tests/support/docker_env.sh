@@ -16,6 +16,8 @@
 #                  and the registry live there: 127.0.0.1 means the namespace's loopback)
 #   DK_REGISTRY    127.0.0.1:5000
 #   DK_DOCKER      the docker CLI used as an independent checker (Debian's 20.10)
+# dk_auth_registry_start USER PASSWORD adds $DK_AUTH_REGISTRY (127.0.0.1:5001): the same images,
+# for that user only.
 # dk_build_images imports the test images from busybox-static and pushes them:
 #   $DK_REGISTRY/dk/web:1.0, web:1.1   busybox httpd on 8080, 200 on /, 500 on /cgi-bin/fail
 #   $DK_REGISTRY/dk/web500:1.0         answers 500 on /health
@@ -101,6 +103,32 @@ dk_registry_start() {
   fi
 }
 
+# dk_auth_registry_start USER PASSWORD: a second registry on $DK_AUTH_REGISTRY serving the same
+# storage (so the same images) to USER with PASSWORD only (htpasswd, bcrypt from the C library).
+DK_AUTH_REGISTRY=127.0.0.1:5001
+DK_AUTH_REGISTRY_PID=""
+dk_auth_registry_start() {
+  USER_NAME=$1 PASSWORD=$2 python3 -W ignore -c 'import crypt, os
+print(os.environ["USER_NAME"] + ":" + crypt.crypt(os.environ["PASSWORD"], crypt.mksalt(crypt.METHOD_BLOWFISH)))' > "$DK_BASE/htpasswd" || return 1
+  cat > "$DK_BASE/registry-auth.yml" <<EOF
+version: 0.1
+log: {level: warn}
+storage:
+  filesystem: {rootdirectory: $DK_BASE/registry}
+auth:
+  htpasswd: {realm: dk-registry, path: $DK_BASE/htpasswd}
+http:
+  addr: $DK_AUTH_REGISTRY
+EOF
+  nsenter --net="/run/netns/$DK_NS" /usr/bin/docker-registry serve "$DK_BASE/registry-auth.yml" >> "$DK_BASE/logs/registry-auth.log" 2>&1 &
+  DK_AUTH_REGISTRY_PID=$!
+  # Once it listens, its answer to /v2/ without credentials is 401.
+  if ! dk_wait_for 15 sh -c "nsenter --net=/run/netns/$DK_NS curl -s -o /dev/null -w '%{http_code}' -m 1 http://$DK_AUTH_REGISTRY/v2/ | grep -q 401"; then
+    dk_log "the registry with authentication did not answer within 15 s; its log:"; tail -20 "$DK_BASE/logs/registry-auth.log" >&2
+    return 1
+  fi
+}
+
 dk_registry_stop() {
   dk_stop_pid "$DK_REGISTRY_PID" 10
   DK_REGISTRY_PID=""
@@ -150,6 +178,8 @@ dk_env_stop() {
   [ -n "${DK_BASE:-}" ] && [ -d "$DK_BASE" ] || return 0
   dk_remove_all_containers
   dk_registry_stop
+  dk_stop_pid "$DK_AUTH_REGISTRY_PID" 10
+  DK_AUTH_REGISTRY_PID=""
   dk_stop_pid "$DK_DOCKERD_PID" 20
   DK_DOCKERD_PID=""
   # After a killed dockerd the containers keep running under their shims: remove them with
