@@ -181,6 +181,7 @@ Status EngineClient::pull_image(const ImageReference& image, const Secret& regis
   request.target = "/images/create?fromImage=" + escape_query(image.name()) + "&tag=" + escape_query(tag);
   if (!registry_auth.empty()) request.headers.emplace_back("X-Registry-Auth", registry_auth.reveal());
   request.timeout_ms = timeouts_.pull_ms;
+  request.idle_timeout_ms = timeouts_.pull_idle_ms;
 
   // The answer is a stream of JSON messages, one per line. Errors before the stream are a
   // plain JSON body with an HTTP status; errors during it are messages in a 200 stream.

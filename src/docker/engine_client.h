@@ -33,6 +33,7 @@ struct EngineTimeouts {
   int ping_ms = 5000;
   int call_ms = 30000;
   int pull_ms = 30 * 60 * 1000;  // one pull attempt, the whole stream
+  int pull_idle_ms = 5 * 60 * 1000;  // a pull stream silent this long has stalled (a registry that stopped sending)
 };
 
 class EngineClient : public DockerApi {

@@ -20,7 +20,7 @@ constexpr size_t kMaxChunkLine = 4096;
 // came back (a reused connection that the server had closed fails before that, and is retried).
 class ResponseReader {
  public:
-  ResponseReader(Stream& stream, const Deadline& deadline) : stream_(stream), deadline_(deadline) {}
+  ResponseReader(Stream& stream, const Deadline& deadline, int idle_ms) : stream_(stream), deadline_(deadline), idle_ms_(idle_ms) {}
 
   // Reads more into the buffer; false at end of stream.
   Result<bool> fill() {
@@ -30,9 +30,10 @@ class ResponseReader {
     }
     size_t old = buffer_.size();
     buffer_.resize(old + kReadSize);
-    auto n = stream_.read_some(buffer_.data() + old, kReadSize, deadline_);
+    auto n = stream_.read_some(buffer_.data() + old, kReadSize, idle_ms_ > 0 ? deadline_.capped_ms(idle_ms_) : deadline_);
     if (!n) {
       buffer_.resize(old);
+      if (idle_ms_ > 0 && !deadline_.expired()) return std::move(n).error().wrap(strfmt("nothing received for %d ms", idle_ms_));
       return std::move(n).error();
     }
     buffer_.resize(old + *n);
@@ -99,6 +100,7 @@ class ResponseReader {
 
   Stream& stream_;
   const Deadline& deadline_;
+  int idle_ms_;
   std::string buffer_;
   size_t pos_ = 0;
   bool started_ = false;
@@ -334,7 +336,7 @@ Result<HttpResponse> RealHttpClient::send(const Endpoint& endpoint, const HttpRe
       stream = std::move(*connected);
     }
     Status sent = stream->write_all(*wire, deadline);
-    ResponseReader reader(*stream, deadline);
+    ResponseReader reader(*stream, deadline, request.idle_timeout_ms);
     Result<Exchange> exchange = sent ? read_response(reader, request, options_) : Result<Exchange>(std::move(sent).error().wrap("send request"));
     if (exchange) {
       if (exchange->reusable && !asks_to_close(request)) {

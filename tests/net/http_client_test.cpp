@@ -147,6 +147,26 @@ TEST(HttpClient, TimesOutWhenTheServerNeverAnswers) {
       << response.error().message();
 }
 
+TEST(HttpClient, AStreamThatStallsFailsAfterTheIdleTimeout) {
+  // Headers and one progress line, then nothing: a pull whose registry stopped sending.
+  auto server = ScriptedServer::tcp([](const std::string&) {
+    return ScriptedReply{"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n{a}\r\n"};
+  });
+  RealHttpClient client;
+  HttpRequest request = get("/images/create", 20000);
+  request.idle_timeout_ms = 300;
+  std::string seen;
+  request.on_body = [&](std::string_view piece) {
+    seen.append(piece);
+    return true;
+  };
+  auto response = client.send(local(server->port()), request);
+  ASSERT_FALSE(response);
+  EXPECT_EQ(seen, "{a}");
+  // Said only when the idle limit, not the 20 s deadline, ended the exchange.
+  EXPECT_NE(response.error().message().find("nothing received for 300 ms"), std::string::npos) << response.error().message();
+}
+
 TEST(HttpClient, ConnectionRefused) {
   RealHttpClient client;
   auto response = client.send(local(testing::unused_tcp_port()), get("/"));
