@@ -4,8 +4,12 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include "aws/aws_session.h"
 #include "config/config_reader.h"
+#include "docker/registry_auth.h"
+#include "support/aws_fakes.h"
 #include "support/fake_docker.h"
+#include "util/base64.h"
 #include "support/manual_clock.h"
 #include "util/log.h"
 
@@ -76,6 +80,49 @@ TEST_F(ContainerStepTest, HealthIsSkippedWithoutAPath) {
   EXPECT_EQ(o.kind, OutcomeKind::Skipped);
   EXPECT_EQ(o.detail, "no health_check_path configured");
   EXPECT_TRUE(HealthStep().describe(config).empty());
+}
+
+// An ECR source: GetAuthorizationToken in the registry's region (not the instance's), and its
+// login in X-Registry-Auth; when ECR refuses, the pull goes on with config.json's (none here).
+TEST_F(ContainerStepTest, AnEcrSourceLogsInThroughEcrInTheRegistrysRegion) {
+  const std::string registry = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
+  ConfigRead read = read_config("#taupage-ami-config\napplication_id: shop\napplication_version: \"1\"\nruntime: Docker\nsource: " +
+                                registry + "/team/shop:1.0\n");
+  ASSERT_TRUE(read.config);
+  config = *read.config;
+  docker.registry[registry + "/team/shop:1.0"] = DockerImage{"sha256:2", {}, 1};
+  testing::FakeHttpClient http;
+  std::vector<std::string> ecr_hosts;
+  std::string ecr_error;
+  http.handler = [&](const Endpoint& e, const HttpRequest& r) -> Result<HttpResponse> {
+    if (e.host == "169.254.169.254") {
+      if (r.method == "PUT") return testing::make_response(200, "token");
+      if (r.target == "/latest/dynamic/instance-identity/document") return testing::make_response(200, R"({"region":"eu-central-1","instanceId":"i-9"})");
+      return testing::make_response(404, "");
+    }
+    ecr_hosts.push_back(e.host);
+    if (!ecr_error.empty()) return testing::make_response(400, R"({"__type":")" + ecr_error + R"(","message":"no"})");
+    return testing::make_response(200, R"({"authorizationData":[{"authorizationToken":")" + base64_encode("AWS:ecr-pw") +
+                                           R"(","proxyEndpoint":"https://)" + registry + R"("}]})");
+  };
+  AwsSession session(http, clock, fixed_environment({{"AWS_ACCESS_KEY_ID", "AK"}, {"AWS_SECRET_ACCESS_KEY", "S"}}), [] { return 0.5; });
+  Context c = context();
+  c.aws = &session;
+  Outcome o = ContainerStep().run(c);
+  EXPECT_EQ(o.kind, OutcomeKind::Created) << o.detail;
+  ASSERT_EQ(ecr_hosts.size(), 1u);
+  EXPECT_EQ(ecr_hosts[0], "api.ecr.eu-west-1.amazonaws.com");
+  EXPECT_EQ(docker.last_registry_auth, registry_auth_header("AWS", Secret("ecr-pw"), registry).reveal());
+  for (const auto& line : lines) EXPECT_EQ(line.find("ecr-pw"), std::string::npos) << line;
+
+  ecr_error = "AccessDeniedException";
+  docker.containers.clear();
+  Outcome refused = ContainerStep().run(c);
+  EXPECT_EQ(refused.kind, OutcomeKind::Created) << refused.detail;
+  EXPECT_EQ(docker.last_registry_auth, "");
+  bool warned = false;
+  for (const auto& line : lines) warned = warned || line.find("ECR GetAuthorizationToken failed") != std::string::npos;
+  EXPECT_TRUE(warned);
 }
 
 TEST_F(ContainerStepTest, PlanLinesPointAtTheirSource) {
