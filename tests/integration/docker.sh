@@ -228,6 +228,16 @@ check "host networking: NetworkMode" "$(inspect '{{.HostConfig.NetworkMode}}')" 
 if inspect '{{json .HostConfig.PortBindings}}' | grep -q HostPort; then bad "host networking: nothing published"; else ok "host networking: nothing published"; fi
 check "host networking: the application answers on the host's port" "$(dk_ns curl -s -m 5 http://127.0.0.1:8080/)" "hello from dk/web 1.0"
 
+remove_app
+write_config nonet <<EOF
+source: $DK_REGISTRY/dk/web:1.0
+networking: none
+EOF
+boot nonet
+check "no networking: boot succeeds" "$RC" 0
+check "no networking: NetworkMode" "$(inspect '{{.HostConfig.NetworkMode}}')" none
+check "no networking: the container has no address" "$(inspect '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}')" ""
+
 # --- 6. syslog: a socket under the root is used, with the application id in the tag ----------
 remove_app
 mkdir -p "$ROOT/dev"
