@@ -76,6 +76,13 @@ struct Machine {
     context->device_wait_seconds = 0;
   }
   Outcome raid() { return make_raid_step()->run(*context); }
+  // vdb and vdc as /dev/xvdf and /dev/xvdg, the array created on them; the calls so far forgotten.
+  void raid0_created_on_two_blank_disks() {
+    devices.add("/dev/xvdf", "vdb", 16, kDisk);
+    devices.add("/dev/xvdg", "vdc", 32, kDisk);
+    ASSERT_EQ(raid().kind, OutcomeKind::Created);
+    md.calls.clear();
+  }
   Outcome mounts() { return make_mounts_step()->run(*context); }
 };
 
@@ -105,10 +112,7 @@ TEST(RaidStep, CreatesOnTwoBlankMembersAndWritesReadableSuperblocks) {
 
 TEST(RaidStep, SecondBootAssemblesAndNeverCreatesAgain) {
   Machine m(kRaid0);
-  m.devices.add("/dev/xvdf", "vdb", 16, kDisk);
-  m.devices.add("/dev/xvdg", "vdc", 32, kDisk);
-  ASSERT_EQ(m.raid().kind, OutcomeKind::Created);
-  m.md.calls.clear();
+  ASSERT_NO_FATAL_FAILURE(m.raid0_created_on_two_blank_disks());
   m.devices.writes.clear();
   Outcome o = m.raid();  // the same disks, nothing running: a reboot
   EXPECT_EQ(o.kind, OutcomeKind::Kept) << o.detail;
@@ -119,10 +123,7 @@ TEST(RaidStep, SecondBootAssemblesAndNeverCreatesAgain) {
 
 TEST(RaidStep, KeepsAnArrayThatIsAlreadyRunning) {
   Machine m(kRaid0);
-  m.devices.add("/dev/xvdf", "vdb", 16, kDisk);
-  m.devices.add("/dev/xvdg", "vdc", 32, kDisk);
-  ASSERT_EQ(m.raid().kind, OutcomeKind::Created);
-  m.md.calls.clear();
+  ASSERT_NO_FATAL_FAILURE(m.raid0_created_on_two_blank_disks());
   m.md.arrays.push_back({"md127", {"vdb", "vdc"}, "raid0", "clean", 2, 0});
   Outcome o = m.raid();
   EXPECT_EQ(o.kind, OutcomeKind::Kept) << o.detail;
@@ -131,10 +132,7 @@ TEST(RaidStep, KeepsAnArrayThatIsAlreadyRunning) {
 
 TEST(RaidStep, AnInactivePartialAssemblyOfItsMembersIsStoppedThenAssembled) {
   Machine m(kRaid0);
-  m.devices.add("/dev/xvdf", "vdb", 16, kDisk);
-  m.devices.add("/dev/xvdg", "vdc", 32, kDisk);
-  ASSERT_EQ(m.raid().kind, OutcomeKind::Created);
-  m.md.calls.clear();
+  ASSERT_NO_FATAL_FAILURE(m.raid0_created_on_two_blank_disks());
   m.md.arrays.push_back({"md125", {"vdb"}, "", "inactive", 0, 0});  // udev's mdadm -I saw one member
   Outcome o = m.raid();
   EXPECT_EQ(o.kind, OutcomeKind::Kept) << o.detail;
@@ -144,10 +142,7 @@ TEST(RaidStep, AnInactivePartialAssemblyOfItsMembersIsStoppedThenAssembled) {
 
 TEST(RaidStep, AnInactiveArrayHoldingSomethingElseIsLeftAloneAndRefused) {
   Machine m(kRaid0);
-  m.devices.add("/dev/xvdf", "vdb", 16, kDisk);
-  m.devices.add("/dev/xvdg", "vdc", 32, kDisk);
-  ASSERT_EQ(m.raid().kind, OutcomeKind::Created);
-  m.md.calls.clear();
+  ASSERT_NO_FATAL_FAILURE(m.raid0_created_on_two_blank_disks());
   m.md.arrays.push_back({"md125", {"vdb", "vdz"}, "", "inactive", 0, 0});  // vdz is no member of ours
   Outcome o = m.raid();
   ASSERT_EQ(o.kind, OutcomeKind::Failed) << o.detail;
