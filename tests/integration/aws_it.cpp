@@ -1,7 +1,9 @@
-// The EC2 and S3 clients (which no sub-command drives yet) against the AWS stand-in over real
+// The EC2 and S3 clients (S3 has no sub-command yet) against the AWS stand-in over real
 // TLS, through the real HTTP client: botocore checks every signature there. DescribeVolumes
 // pages by NextToken, AttachVolume goes attaching -> attached, S3 follows the bucket's region.
 #include <gtest/gtest.h>
+
+#include <cstdio>
 
 #include "aws/aws_session.h"
 #include "aws/ec2.h"
@@ -79,6 +81,47 @@ TEST(AwsStandinIt, S3GetObjectFollowsTheBucketRegion) {
   auto missing = s3.get_object("home-bucket", "nope");
   ASSERT_FALSE(missing);
   EXPECT_EQ(s3.last_error().code, "NoSuchKey");
+}
+
+// Faults the next requests meet, one a line, as the stand-in's faults/<service> file says.
+void inject(const testing::AwsStandin& standin, const std::string& service, const std::string& fault) {
+  FILE* f = std::fopen((standin.dir() + "/faults/" + service).c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  std::fprintf(f, "%s\n", fault.c_str());
+  std::fclose(f);
+}
+
+// EC2 and S3 with their own throttling codes (RequestLimitExceeded, SlowDown), 5xx, a reset, a
+// cut or overlong body and a server clock 10 minutes ahead (RequestExpired, RequestTimeTooSkewed):
+// each is retried or re-signed and the call succeeds. EC2 answering 200 with a body that is not
+// XML is an error that says so. (S3's GetObject body is the object itself: no such check there.)
+TEST(AwsStandinIt, Ec2AndS3RideOutTransientFaultsAndSkew) {
+  testing::AwsStandin standin({{"volumes.json", R"([{"id":"vol-01","name":"data"}])"}, {"s3/home-bucket/key", "object body"}});
+  ASSERT_TRUE(standin.ready());
+  Session s(standin);
+  auto ec2_service = s.session->service("ec2");
+  auto s3_service = s.session->service("s3");
+  ASSERT_TRUE(ec2_service && s3_service);
+  Ec2Client ec2(**ec2_service);
+  S3Client s3(**s3_service);
+  for (const char* fault : {"throttle", "500", "503", "reset", "truncate", "badlength", "skew"}) {
+    inject(standin, "ec2", fault);
+    auto volumes = ec2.describe_volumes({{"tag:Name", {"data"}}});
+    ASSERT_TRUE(volumes) << fault << ": " << volumes.error().message();
+    EXPECT_EQ(volumes->size(), 1u) << fault;
+    inject(standin, "s3", fault);
+    auto body = s3.get_object("home-bucket", "key");
+    ASSERT_TRUE(body) << fault << ": " << body.error().message();
+    EXPECT_EQ(*body, "object body") << fault;
+  }
+  inject(standin, "ec2", "500\n500\n500");  // more than the three attempts: the fault was really there
+  auto exhausted = ec2.describe_volumes({{"tag:Name", {"data"}}});
+  ASSERT_FALSE(exhausted);
+  EXPECT_EQ(ec2.last_error().status, 500) << exhausted.error().message();
+  inject(standin, "ec2", "badbody");
+  auto garbled = ec2.describe_volumes({{"tag:Name", {"data"}}});
+  ASSERT_FALSE(garbled);
+  EXPECT_NE(garbled.error().message().find("DescribeVolumes"), std::string::npos) << garbled.error().message();
 }
 
 }  // namespace
