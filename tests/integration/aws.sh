@@ -145,6 +145,11 @@ printf '#taupage-ami-config\napplication_id: app\napplication_version: "1"\nrunt
 fault cloudformation throttle
 run signal FAILURE --config "$WORK/signal.yaml"; rc=$?
 check "signal FAILURE --config, after one throttled attempt" bash -c "[ $rc = 0 ] && grep -q '\"stack\": \"stack-b\".*\"FAILURE\"' $S/signals.jsonl"
+touch "$S/refuse-cfn-v1"
+run signal SUCCESS --stack stack-h --resource Res; rc=$?
+rm -f "$S/refuse-cfn-v1"
+check "signal with CFN_V1 refused: signed with SigV4 instead, and accepted" \
+  bash -c "[ $rc = 0 ] && grep -q '\"stack\": \"stack-h\".*\"auth\": \"SigV4\"' $S/signals.jsonl && grep -q 'refused the instance identity' $WORK/err"
 run signal MAYBE --stack s --resource r; rc=$?
 check "signal with an unknown status is a usage error" bash -c "[ $rc = 2 ]"
 

@@ -14,6 +14,8 @@ service, action, status, fault). Tests steer it through files in DIR:
   user-data                   served at /latest/user-data (404 when absent)
   volumes.json                EC2 volumes at start ([{"id","name","az","status"}...])
   s3/<bucket>/<key>           S3 objects; s3/<bucket>/.region the bucket's region
+  refuse-cfn-v1               present: CloudFormation refuses the instance identity (CFN_V1), so
+                              only SigV4 signals are accepted
   faults/<service>            one fault per line, consumed one per request (service: imds, ec2,
                               kms, cloudformation, s3): throttle, 500, 503, reset, hang, truncate,
                               badlength, badbody, skew (server clock +600 s from then on), unskew
@@ -457,6 +459,8 @@ class CfnHandler(QueryHandler):
     def dispatch(self, method, body):
         auth = self.headers.get("Authorization", "")
         if auth.startswith("CFN_V1 "):
+            if os.path.exists(os.path.join(STATE.dir, "refuse-cfn-v1")):
+                raise AwsError(403, "AccessDenied", "CFN_V1 authentication is not accepted here")
             self.verify_cfn_v1(auth)
             kind = "CFN_V1"
         else:
