@@ -235,6 +235,14 @@ if [ "$phase" = third ]; then
   check raid1-stale-added-back has raid1 '/dev/xvdq is stale'
   check raid1-two-members sh -c 'test "$(ls /sys/block/$(basename "$(readlink -f /dev/md/mirror)")/slaves | wc -l)" = 2'
   check raid1-data-intact-after-return grep -q "$token" /sysroot/raid1/mounts/r1/token
+  # The mirror started by mdadm without xvdq before Taupage (degraded): kept, and xvdq added back.
+  umount /sysroot/raid1/mounts/r1 && mdadm --stop /dev/md/mirror > /dev/null 2>&1
+  mdadm --assemble --run /dev/md/mirror /dev/xvdp > /tmp/mirror.log 2>&1
+  check raid1-degraded-by-mdadm sh -c 'mdadm --detail /dev/md/mirror | grep -q "Active Devices : 1"'
+  check raid1-kept-boot tp raid1
+  check raid1-kept-member-added-back has raid1 'kept (running as md[0-9]*), 1 member added back'
+  check raid1-kept-two-members sh -c 'test "$(ls /sys/block/$(basename "$(readlink -f /dev/md/mirror)")/slaves | wc -l)" = 2'
+  check raid1-kept-data-intact grep -q "$token" /sysroot/raid1/mounts/r1/token
   # RAID 0 over members of different sizes: the kernel starts it only with the layout recorded.
   level_cfg uneq 0 xvdbh xvdbi
   check uneq-boot tp uneq

@@ -101,11 +101,19 @@ class RaidStep : public Step {
         return Error(decision.reason);
       case RaidAction::Keep: {
         if (auto linked = md.link(array.name, decision.running_array); !linked) return std::move(linked).error().wrap(array.device);
+        int added = 0;
         for (const auto& r : *running) {
-          if (r.name == decision.running_array && r.degraded > 0) {
+          if (r.name != decision.running_array || r.degraded == 0) continue;
+          added = rejoin_absent_members(md, array, r.name, members);
+          if (added < r.degraded) {
             Log::warn(strfmt("WARNING: raid %s (%s) runs DEGRADED: %d of %d members missing; its data has no redundancy left to lose",
-                             array.device.c_str(), r.name.c_str(), r.degraded, r.raid_disks));
+                             array.device.c_str(), r.name.c_str(), r.degraded - added, r.raid_disks));
           }
+        }
+        if (added > 0) {
+          return Done{strfmt("%s kept (running as %s), %d member%s added back", array.device.c_str(), decision.running_array.c_str(), added,
+                             added == 1 ? "" : "s"),
+                      OutcomeKind::Changed};
         }
         return Done{array.device + " kept (running as " + decision.running_array + ")", OutcomeKind::Kept};
       }
@@ -115,6 +123,33 @@ class RaidStep : public Step {
         return create(context, array, members);
     }
     return Error("unreachable");
+  }
+
+  // A running array that is degraded while one of its absent members is here again (a volume that
+  // came late; an assembly by someone else that went without it): a member carrying this array's
+  // superblock, of the same set, is added back and the kernel resyncs it. One with more events
+  // than the running members holds newer writes than the array: it is left alone, never resynced over.
+  int rejoin_absent_members(MdControl& md, const RaidArray& array, const std::string& running, const std::vector<MemberState>& members) {
+    auto in_array = std::find_if(members.begin(), members.end(), [&](const MemberState& m) { return m.running_array == running && m.superblock; });
+    if (in_array == members.end()) return 0;
+    const MdSuperblock1& live = *in_array->superblock;
+    int added = 0;
+    for (const auto& m : members) {
+      if (!m.device || !m.running_array.empty() || !carries_array(m, array) || m.superblock->set_uuid != live.set_uuid) continue;
+      if (m.superblock->events > live.events) {
+        Log::warn(strfmt("raid %s: %s belongs to the running array %s but has newer events (%llu > %llu); not added back, check it by hand",
+                         array.device.c_str(), m.configured.c_str(), running.c_str(), (unsigned long long)m.superblock->events,
+                         (unsigned long long)live.events));
+        continue;
+      }
+      if (auto joined = md.add_member(running, *m.device); !joined) {
+        Log::warn("raid " + array.device + ": " + joined.error().message());
+        continue;
+      }
+      Log::warn("raid " + array.device + ": " + m.configured + " was missing from the running array " + running + "; added back, the kernel resyncs it");
+      ++added;
+    }
+    return added;
   }
 
   // udev's incremental assembly (mdadm -I) may hold some members in an array it never started:

@@ -10,6 +10,7 @@
 #include "boot/step_raid.h"
 #include "config/config_reader.h"
 #include "support/storage_doubles.h"
+#include "util/log.h"
 
 namespace taupage {
 namespace {
@@ -148,6 +149,44 @@ TEST(RaidStep, AnInactiveArrayHoldingSomethingElseIsLeftAloneAndRefused) {
   ASSERT_EQ(o.kind, OutcomeKind::Failed) << o.detail;
   EXPECT_NE(o.detail.find("held by md125, an inactive array"), std::string::npos) << o.detail;
   EXPECT_TRUE(m.md.calls.empty()) << m.md.calls.front();
+}
+
+TEST(RaidStep, ADegradedRunningArrayTakesItsAbsentMemberBack) {
+  Machine m(kRaid1Erase);
+  m.devices.add("/dev/xvdf", "vdb", 16, kDisk);
+  m.devices.add("/dev/xvdg", "vdc", 32, kDisk);
+  ASSERT_EQ(m.raid().kind, OutcomeKind::Created);
+  m.md.calls.clear();
+  m.md.arrays.push_back({"md127", {"vdb"}, "raid1", "clean", 2, 1});  // started without vdc
+  Outcome o = m.raid();
+  EXPECT_EQ(o.kind, OutcomeKind::Changed) << o.detail;
+  EXPECT_NE(o.detail.find("1 member added back"), std::string::npos) << o.detail;
+  EXPECT_EQ(m.md.calls, (std::vector<std::string>{"link data md127", "add md127 vdc"}));
+}
+
+TEST(RaidStep, AnAbsentMemberWithNewerEventsIsNeverResyncedOver) {
+  Machine m(kRaid1Erase);
+  auto& f = m.devices.add("/dev/xvdf", "vdb", 16, kDisk);
+  auto& g = m.devices.add("/dev/xvdg", "vdc", 32, kDisk);
+  ASSERT_EQ(m.raid().kind, OutcomeKind::Created);
+  m.md.calls.clear();
+  // vdc saw writes after the running array (on vdb) was last written: raise its event count.
+  auto sb = MdSuperblock1::decode(std::vector<uint8_t>(g.begin() + 4096, g.begin() + 4096 + 1024));
+  ASSERT_TRUE(sb.ok());
+  sb->events += 5;
+  auto bytes = sb->encode();
+  std::copy(bytes.begin(), bytes.end(), g.begin() + 4096);
+  (void)f;
+  m.md.arrays.push_back({"md127", {"vdb"}, "raid1", "clean", 2, 1});
+  std::vector<std::string> lines;
+  Log::set_sink([&](LogLevel, const std::string& line) { lines.push_back(line); });
+  Outcome o = m.raid();
+  Log::set_sink({});
+  EXPECT_EQ(o.kind, OutcomeKind::Kept) << o.detail;
+  EXPECT_EQ(m.md.calls, (std::vector<std::string>{"link data md127"}));
+  bool said = false;
+  for (const auto& line : lines) said = said || line.find("/dev/xvdg belongs to the running array md127 but has newer events") != std::string::npos;
+  EXPECT_TRUE(said);
 }
 
 TEST(RaidStep, RefusesAMemberWithAFilesystemAndWritesNothing) {
