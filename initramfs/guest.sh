@@ -221,6 +221,11 @@ if [ "$phase" = second ]; then
   check r10-running-boot tp r10
   check r10-running-kept has r10 'kept (running as md'
   check r10-data-intact grep -q "$token" /sysroot/r10/mounts/r10/token
+  # Stopped again, the RAID 10 is assembled by Taupage itself.
+  umount /sysroot/r10/mounts/r10 && mdadm --stop /dev/md/r10 > /dev/null 2>&1
+  check r10-assembled-boot tp r10
+  check r10-assembled has r10 'assembled as md'
+  check r10-assembled-data-intact grep -q "$token" /sysroot/r10/mounts/r10/token
   # mdadm, on a host with another name, brings the array back as /dev/md/data (homehost any).
   check raid0-mdadm-assembles-by-name sh -c 'umount /sysroot/raid0/mounts/data && mdadm --stop /dev/md/data && rm -f /dev/md/data \
     && mdadm --assemble --scan && test -b /dev/md/data && mount /dev/md/data /mnt && grep -q '"$token"' /mnt/token && umount /mnt'
