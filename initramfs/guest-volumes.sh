@@ -77,6 +77,7 @@ if [ "$phase" = volumes-first ]; then
   printf 'volumes:\n  ebs:\n    /dev/sdj: ghost\n' | cfg ghost
   check ghost-fails fails tp ghost
   check ghost-says-why has ghost 'gave up waiting for the disk after 8s'
+  check ghost-left-attached has ghost 'left attached: /dev/sdj vol-0a11000000000000f attached:'
 fi
 
 if [ "$phase" = volumes-reboot ]; then

@@ -94,7 +94,9 @@ class RaidStep : public Step {
       members.push_back(m);
     }
 
-    if (auto released = release_partial_assemblies(md, array, *running, members); !released) return std::move(released).error();
+    if (auto released = release_partial_assemblies(md, array, *running, members, erase_allowed_for(context.config, array)); !released) {
+      return std::move(released).error();
+    }
     RaidDecision decision = decide_raid(array, members, erase_allowed_for(context.config, array));
     switch (decision.action) {
       case RaidAction::Refuse:
@@ -128,7 +130,8 @@ class RaidStep : public Step {
   // A running array that is degraded while one of its absent members is here again (a volume that
   // came late; an assembly by someone else that went without it): a member carrying this array's
   // superblock, of the same set, is added back and the kernel resyncs it. One with more events
-  // than the running members holds newer writes than the array: it is left alone, never resynced over.
+  // than the running members, or that ran without them, may hold newer writes: it is left alone,
+  // never resynced over.
   int rejoin_absent_members(MdControl& md, const RaidArray& array, const std::string& running, const std::vector<MemberState>& members) {
     auto in_array = std::find_if(members.begin(), members.end(), [&](const MemberState& m) { return m.running_array == running && m.superblock; });
     if (in_array == members.end()) return 0;
@@ -136,6 +139,15 @@ class RaidStep : public Step {
     int added = 0;
     for (const auto& m : members) {
       if (!m.device || !m.running_array.empty() || !carries_array(m, array) || m.superblock->set_uuid != live.set_uuid) continue;
+      // The absent member's own superblock says the running member had dropped out: it ran
+      // without it (split brain) and may hold writes the running array never saw.
+      const auto& roles = m.superblock->dev_roles;
+      bool ran_without_live = live.dev_number < roles.size() && roles[live.dev_number] >= kMdRoleFaulty;
+      if (ran_without_live) {
+        Log::warn(strfmt("raid %s: %s belongs to the running array %s but ran without its members (split brain); not added back, check it by hand",
+                         array.device.c_str(), m.configured.c_str(), running.c_str()));
+        continue;
+      }
       if (m.superblock->events > live.events) {
         Log::warn(strfmt("raid %s: %s belongs to the running array %s but has newer events (%llu > %llu); not added back, check it by hand",
                          array.device.c_str(), m.configured.c_str(), running.c_str(), (unsigned long long)m.superblock->events,
@@ -157,7 +169,7 @@ class RaidStep : public Step {
   // One that holds nothing but members of this array is stopped; one that also holds anything
   // else is left alone, and the array is refused.
   Status release_partial_assemblies(MdControl& md, const RaidArray& array, const std::vector<RunningArray>& running,
-                                    std::vector<MemberState>& members) {
+                                    std::vector<MemberState>& members, bool erase_allowed) {
     for (const auto& r : running) {
       if (r.state != "inactive") continue;
       if (std::none_of(members.begin(), members.end(), [&](const MemberState& m) { return m.running_array == r.name; })) continue;
@@ -168,6 +180,15 @@ class RaidStep : public Step {
       if (!only_ours) {
         return Error(strfmt("%s: its members are held by %s, an inactive array (never started) that also holds other devices (%s); nothing was changed",
                             array.device.c_str(), r.name.c_str(), join(r.members, ", ").c_str()));
+      }
+      // Stopped only when the members will be assembled; a refusal must leave it as it was.
+      std::vector<MemberState> released = members;
+      for (auto& m : released) {
+        if (m.running_array == r.name) m.running_array.clear();
+      }
+      RaidDecision then = decide_raid(array, released, erase_allowed);
+      if (then.action != RaidAction::Assemble) {
+        return Error(then.action == RaidAction::Refuse ? then.reason : array.device + ": held by the inactive array " + r.name + "; nothing was changed");
       }
       if (auto stopped = md.stop(r.name); !stopped) return std::move(stopped).error().wrap(array.device);
       Log::warn(strfmt("raid %s: stopped %s, an inactive partial assembly of its members (%s) that was never started; assembling them here",

@@ -30,10 +30,13 @@ class ResponseReader {
     }
     size_t old = buffer_.size();
     buffer_.resize(old + kReadSize);
-    auto n = stream_.read_some(buffer_.data() + old, kReadSize, idle_ms_ > 0 ? deadline_.capped_ms(idle_ms_) : deadline_);
+    const Deadline read_deadline = idle_ms_ > 0 ? deadline_.capped_ms(idle_ms_) : deadline_;
+    auto n = stream_.read_some(buffer_.data() + old, kReadSize, read_deadline);
     if (!n) {
       buffer_.resize(old);
-      if (idle_ms_ > 0 && !deadline_.expired()) return std::move(n).error().wrap(strfmt("nothing received for %d ms", idle_ms_));
+      if (idle_ms_ > 0 && read_deadline.expired() && !deadline_.expired()) {
+        return std::move(n).error().wrap(strfmt("nothing received for %d ms", idle_ms_));
+      }
       return std::move(n).error();
     }
     buffer_.resize(old + *n);

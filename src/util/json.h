@@ -46,8 +46,9 @@ class Json {
   double as_number() const { return number_; }
   // Clamped: a double beyond int64 would make the conversion undefined.
   int64_t as_int() const {
-    if (number_ >= 9.2e18) return INT64_MAX;
-    if (number_ <= -9.2e18) return INT64_MIN;
+    if (!(number_ == number_)) return 0;  // NaN
+    if (number_ >= 9223372036854775808.0) return INT64_MAX;
+    if (number_ < -9223372036854775808.0) return INT64_MIN;
     return static_cast<int64_t>(number_);
   }
   const std::string& as_string() const { return string_; }

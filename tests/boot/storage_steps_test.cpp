@@ -189,6 +189,40 @@ TEST(RaidStep, AnAbsentMemberWithNewerEventsIsNeverResyncedOver) {
   EXPECT_TRUE(said);
 }
 
+TEST(RaidStep, AnAbsentMemberThatRanWithoutTheOthersIsNeverResyncedOver) {
+  Machine m(kRaid1Erase);
+  m.devices.add("/dev/xvdf", "vdb", 16, kDisk);
+  auto& g = m.devices.add("/dev/xvdg", "vdc", 32, kDisk);
+  ASSERT_EQ(m.raid().kind, OutcomeKind::Created);
+  m.md.calls.clear();
+  // vdc ran alone somewhere and marked vdb (device 0) faulty, with no more events than vdb.
+  auto sb = MdSuperblock1::decode(std::vector<uint8_t>(g.begin() + 4096, g.begin() + 4096 + 1024));
+  ASSERT_TRUE(sb.ok());
+  sb->dev_roles[0] = kMdRoleFaulty;
+  auto bytes = sb->encode();
+  std::copy(bytes.begin(), bytes.end(), g.begin() + 4096);
+  m.md.arrays.push_back({"md127", {"vdb"}, "raid1", "clean", 2, 1});
+  std::vector<std::string> lines;
+  Log::set_sink([&](LogLevel, const std::string& line) { lines.push_back(line); });
+  Outcome o = m.raid();
+  Log::set_sink({});
+  EXPECT_EQ(o.kind, OutcomeKind::Kept) << o.detail;
+  EXPECT_EQ(m.md.calls, (std::vector<std::string>{"link data md127"}));
+  bool said = false;
+  for (const auto& line : lines) said = said || line.find("ran without its members (split brain)") != std::string::npos;
+  EXPECT_TRUE(said);
+}
+
+TEST(RaidStep, AnInactiveAssemblyIsLeftAsItWasWhenTheArrayIsRefusedAnyway) {
+  Machine m(kRaid0);
+  ASSERT_NO_FATAL_FAILURE(m.raid0_created_on_two_blank_disks());
+  m.devices.devices.erase("/dev/xvdg");  // RAID 0 with a member missing: refused
+  m.md.arrays.push_back({"md125", {"vdb"}, "", "inactive", 0, 0});
+  Outcome o = m.raid();
+  ASSERT_EQ(o.kind, OutcomeKind::Failed) << o.detail;
+  EXPECT_TRUE(m.md.calls.empty()) << m.md.calls.front();
+}
+
 TEST(RaidStep, RefusesAMemberWithAFilesystemAndWritesNothing) {
   Machine m(kRaid0);
   m.devices.add("/dev/xvdf", "vdb", 16, kDisk);

@@ -316,6 +316,7 @@ EOF
   contains "private registry, no credentials: the registry's refusal is named" "$(report '.reason')" "no basic auth credentials"
   boot private DOCKER_CONFIG="$DK_BASE/docker-config-wrong"
   check "private registry, wrong password: exit 1" "$RC" 1
+  contains "private registry, wrong password: the registry's refusal is named" "$(report '.reason')" "unauthorized"
   boot private
   check "private registry, the credentials of DOCKER_CONFIG: pulled and started" "$RC" 0
   contains "private registry: pulled from it" "$(out)" "pulled $DK_AUTH_REGISTRY/dk/web:1.0: sha256:"
