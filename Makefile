@@ -11,9 +11,14 @@ TP := $(BUILD)/third_party
 GEN := $(BUILD)/gen
 JOBS ?= $(shell nproc)
 
+# ccache (a cache outside the checkout) when it is there: a rebuild, another worktree or the next CI
+# run on the same machine compiles only what changed. Paths are hashed relative to the checkout.
+CCACHE := $(shell command -v ccache 2>/dev/null)
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := true
 CC := gcc
-CXX := g++
-CLANGXX := clang++
+CXX := $(CCACHE) g++
+CLANGXX := $(CCACHE) clang++
 WARN := -Wall -Wextra -Werror
 INCLUDES := -Isrc -Itests -I$(GEN) -Ithird_party -I$(TP)/src/libyaml/include -I$(TP)/src/mbedtls/include
 DEFS := -DYAML_DECLARE_STATIC '-DMBEDTLS_CONFIG_FILE="taupage_mbedtls_config.h"' -DTAUPAGE_VERSION='"$(VERSION)"'

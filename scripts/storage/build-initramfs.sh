@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=$1
 kver=$(basename "$(ls /boot/vmlinuz-*-cloud-amd64 | sort -V | tail -1)" | sed 's/^vmlinuz-//')
-inputs=(build/taupage initramfs/* scripts/storage/build-initramfs.sh)
+inputs=(build/taupage tests/qemu-guest/* scripts/storage/build-initramfs.sh)
 if [ -f "$out" ]; then
   newer=0
   for f in "${inputs[@]}"; do [ "$f" -nt "$out" ] && newer=1; done
@@ -20,8 +20,8 @@ mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,run,tmp,lib64,lib/x86_64-linux-gnu,l
 cp /bin/busybox "$root/bin/busybox"
 for applet in $(/bin/busybox --list); do [ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"; done
 cp build/taupage "$root/sbin/taupage"
-cp initramfs/init "$root/init"
-cp initramfs/guest*.sh "$root/"
+cp tests/qemu-guest/init "$root/init"
+cp tests/qemu-guest/guest*.sh "$root/"
 chmod +x "$root/init" "$root"/guest*.sh
 
 # Dynamic tools and their libraries (ldd); /sbin comes first in PATH, before busybox's versions.

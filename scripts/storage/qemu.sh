@@ -1,6 +1,6 @@
 # Sourced by the QEMU tests and benchmarks (storage, volumes): boots Debian's cloud kernel with
 # the test initramfs under software emulation (KVM hangs on this kind of host), with a deadline,
-# and reads the guest's marker lines (initramfs/guest-lib.sh) into the tests' counts.
+# and reads the guest's marker lines (tests/qemu-guest/guest-lib.sh) into the tests' counts.
 # storage_qemu_boot LOG PHASE TOKEN DISK...   DISK = nvme:SERIAL:FILE | virtio:SERIAL:FILE
 # STORAGE_INITRD: the initramfs; STORAGE_QEMU_EXTRA (array): more QEMU arguments (a NIC, QMP).
 storage_kernel() { ls /boot/vmlinuz-*-cloud-amd64 2>/dev/null | sort -V | tail -1; }

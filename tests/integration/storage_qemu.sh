@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Taupage's raid and mounts steps on a real Linux kernel: two QEMU boots of the same disk images
-# (NVMe disks with EBS-like serials, virtio disks), the guest half in initramfs/guest.sh. The first
+# (NVMe disks with EBS-like serials, virtio disks), the guest half in tests/qemu-guest/guest.sh. The first
 # boot creates, formats and refuses; the second assembles and finds the data of the first, with a
 # RAID 1 member gone. Disks Taupage must refuse are compared byte for byte, here on the host.
 # Prints "N passed, N failed" last; exits non-zero on any failure.
@@ -36,7 +36,7 @@ for l in h i j k l; do before[$l]=$(sha256sum "$work/$l.img" | cut -d' ' -f1); d
 disks=("nvme:vol0000000000000000f:$work/nvme-f.img" "nvme:vol0000000000000000g:$work/nvme-g.img")
 for l in h i j k l m n o p q r s t u v w x y z ba bb bc bd be bf bg bj; do disks+=("virtio:xvd$l:$work/$l.img"); done
 
-run_phase() { qemu_run_phase initramfs/guest.sh "$@"; }
+run_phase() { qemu_run_phase tests/qemu-guest/guest.sh "$@"; }
 
 run_phase first "${disks[@]}"
 # The second boot: the same images, one RAID 1 member (xvdq) gone.

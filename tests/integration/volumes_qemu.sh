@@ -3,7 +3,7 @@
 # (tests/standin/volumes_standin.py, signatures checked by botocore) answers AttachVolume and, 2 s
 # later, plugs an NVMe disk with the volume's serial into the running QEMU guest through QMP. The
 # guest reaches IMDS at the real 169.254.169.254 and EC2 over HTTPS through QEMU's user network,
-# restricted to those two forwards. Two boots, the guest half in initramfs/guest-volumes.sh:
+# restricted to those two forwards. Two boots, the guest half in tests/qemu-guest/guest-volumes.sh:
 #   volumes-first   two volumes attached, RAID 0, mounted; one held by "another instance" for 20 s;
 #                   two with one Name refused; one attached that never becomes a disk
 #   volumes-reboot  the attached volumes are there at boot: kept, assembled, the data still there
@@ -65,7 +65,7 @@ def of(kind, vid=None): return [e for e in ev if e['event'] == kind and (vid is 
 $code" "$events" > "$work/check.out" 2>&1; then pass "$name"; else flunk "$name" "$(tail -2 "$work/check.out")"; fi
 }
 
-qemu_run_phase initramfs/guest-volumes.sh volumes-first
+qemu_run_phase tests/qemu-guest/guest-volumes.sh volumes-first
 event_check "first/both-requests-before-either-attached" "
 a, b = of('AttachVolume', 'vol-0a11000000000000a'), of('AttachVolume', 'vol-0a11000000000000b')
 sys.exit(0 if len(a) == 1 and len(b) == 1 and max(a[0]['t'], b[0]['t']) < min(e['t'] for e in of('attached')) else 1)"
@@ -93,7 +93,7 @@ for l in open(sys.argv[1]):
     e = json.loads(l)
     if e["event"] == "plugged": print(e["serial"], e["image"])' "$events")
 attach_count=$(grep -c '"event": "AttachVolume"' "$events")
-qemu_run_phase initramfs/guest-volumes.sh volumes-reboot "${attached[@]}"
+qemu_run_phase tests/qemu-guest/guest-volumes.sh volumes-reboot "${attached[@]}"
 if [ "$(grep -c '"event": "AttachVolume"' "$events")" = "$attach_count" ]; then
   pass "reboot/no-AttachVolume"
 else
