@@ -23,8 +23,11 @@ Result<Args> Args::parse(const std::vector<std::string>& argv, const std::set<st
           if (i + 1 >= argv.size()) return Error("--" + name + " needs a value");
           value = argv[++i];
         }
+        // A repeated option is a mistake in a script, not a preference for the last one.
+        if (args.values_.count(name)) return Error("--" + name + " is given twice");
         args.values_[name] = value;
       } else if (flags.count(name) && !inline_value) {
+        if (args.flags_.count(name)) return Error("--" + name + " is given twice");
         args.flags_.insert(name);
       } else {
         return Error("unknown option --" + name);

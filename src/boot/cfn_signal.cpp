@@ -57,8 +57,8 @@ void record_signal(const std::string& state_dir, const std::string& boot_id, con
   Json record = Json::object();
   record.set("boot_id", boot_id);
   record.set("status", status);
-  if (auto made = make_dirs(state_dir); !made) Log::warn("notify: " + made.error().message());
-  if (auto st = write_file_atomic(state_dir + "/cfn-signal.json", record.dump(2) + "\n"); !st) {
+  if (auto made = make_dirs(state_dir, 0700); !made) Log::warn("notify: " + made.error().message());
+  if (auto st = write_file_atomic(state_dir + "/cfn-signal.json", record.dump(2) + "\n", 0600); !st) {
     Log::warn("notify: the signal record was not saved: " + st.error().message());
   }
 }

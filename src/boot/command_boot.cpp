@@ -3,6 +3,7 @@
 
 #include "boot/args.h"
 #include "boot/aws_runtime.h"
+#include "boot/boot_folders.h"
 #include "boot/cfn_signal.h"
 #include "boot/command.h"
 #include "boot/plan.h"
@@ -42,7 +43,9 @@ int run_boot(const std::vector<std::string>& argv) {
     for (const auto& name : split(args->value("only"), ',')) {
       if (!trim(name).empty()) options.only.insert(std::string(trim(name)));
     }
+    if (options.only.empty()) return usage_error(self, "--only needs one or more step names (--only raid,mounts)");
     if (auto known = check_step_names(options.only, steps); !known) return usage_error(self, known.error().message());
+    if (auto chosen = check_steps_in_stages(options.only, steps, stages); !chosen) return usage_error(self, chosen.error().message());
   }
 
   double volume_timeout_seconds = 1200;
@@ -54,18 +57,26 @@ int run_boot(const std::vector<std::string>& argv) {
     volume_timeout_seconds = static_cast<double>(*seconds);
   }
 
-  AwsRuntime aws(args->value("root", "/"));
-  std::string boot_id = read_boot_id();
+  // The folders are checked before anything is read or changed: a report that cannot be saved
+  // would let later stages run as if this one had succeeded.
+  std::string root = args->value("root", "/");
+  if (auto usable = check_root_folder(root); !usable) return usage_error(self, usable.error().message());
   std::string state_dir = args->value("state-dir", "/run/taupage");
+  if (!options.dry_run) {
+    if (auto usable = check_state_folder(state_dir); !usable) return usage_error(self, usable.error().message());
+  }
+
+  AwsRuntime aws(root);
+  std::string boot_id = read_boot_id();
 
   std::string user_data;
   if (args->has("config")) {
-    auto text = read_user_data_input(args->value("config"));
-    if (!text) {
-      Log::error("boot: " + text.error().message());
-      return kExitFailed;
+    auto input = read_user_data_input(args->value("config"));
+    if (!input.text) {
+      Log::error("boot: " + input.error);
+      return input.exit_code;
     }
-    user_data = std::move(*text);
+    user_data = std::move(*input.text);
   } else {
     auto fetched = aws.session.imds().user_data();
     if (!fetched) {
@@ -80,15 +91,18 @@ int run_boot(const std::vector<std::string>& argv) {
     user_data = std::move(**fetched);
   }
   ConfigRead read = read_config(user_data);
-  for (const auto& d : read.diagnostics) Log::write(d.is_error() ? LogLevel::Error : LogLevel::Warn, d.render());
+  // A diagnostic already starts with "error at" or "warning at": printed as it is, not behind a
+  // second "error: " prefix.
+  for (const auto& d : read.diagnostics) err(d.render() + "\n");
   if (!read.config) {
-    Log::error(strfmt("boot: the user data is invalid (%zu errors); nothing was changed on this machine", count_errors(read.diagnostics)));
+    size_t errors = count_errors(read.diagnostics);
+    Log::error(strfmt("boot: the user data is invalid (%zu error%s); nothing was changed on this machine", errors, errors == 1 ? "" : "s"));
     if (!options.dry_run) signal_failure(&aws.session, notify_target_from_raw(user_data), state_dir, boot_id);
     return kExitFailed;
   }
 
   Context context(*read.config, real_clock());
-  context.root = args->value("root", "/");
+  context.root = root;
   context.state_dir = state_dir;
   context.dry_run = options.dry_run;
   context.boot_id = boot_id;
@@ -136,6 +150,7 @@ int run_boot(const std::vector<std::string>& argv) {
   Runner runner(steps, context);
   runner.on_failure = [&](const StageReport&) { signal_failure(context.aws, notify, context.state_dir, context.boot_id); };
   for (Stage stage : stages) {
+    if (!runs_any_step(stage, options.only, steps)) continue;
     Log::info(strfmt("taupage %s  %s stage%s", TAUPAGE_VERSION, stage_name(stage), options.dry_run ? " (dry run: nothing is changed)" : ""));
     StageReport report = runner.run_stage(stage, options);
     if (!report.ok) return kExitFailed;

@@ -11,12 +11,13 @@ int run_check(const std::vector<std::string>& argv) {
   auto args = Args::parse(argv, {}, {"strict"}, 1);
   if (!args) return usage_error(self, args.error().message());
   std::string path = args->positionals().empty() ? "-" : args->positionals()[0];
-  auto user_data = read_user_data_input(path);
-  if (!user_data) {
-    err("error: " + user_data.error().message() + "\n");
-    return kExitFailed;
+  auto input = read_user_data_input(path);
+  if (!input.text) {
+    err("error: " + input.error + "\n");
+    return input.exit_code;
   }
-  ConfigRead read = read_config(*user_data, ReadOptions{args->flag("strict")});
+  const std::string& user_data = *input.text;
+  ConfigRead read = read_config(user_data, ReadOptions{args->flag("strict")});
   std::string report;
   for (const auto& d : read.diagnostics) report += d.render() + "\n";
   err(report);

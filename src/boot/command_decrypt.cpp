@@ -15,6 +15,7 @@ int run_decrypt(const std::vector<std::string>& argv) {
   std::string value = args->positionals()[0];
   constexpr std::string_view kPrefix = "aws:kms:";
   if (value.rfind(kPrefix, 0) == 0) value = value.substr(kPrefix.size());
+  if (value.empty()) return usage_error(self, "the value to decrypt is empty (aws:kms:<base64>, or the base64 alone)");
   AwsRuntime aws;
   auto service = aws.session.service("kms");
   if (!service) {

@@ -20,15 +20,16 @@ int run_signal(const std::vector<std::string>& argv) {
   SignalTarget target;
   if (args->has("config")) {
     if (args->has("stack") || args->has("resource")) return usage_error(self, "give either --config or --stack and --resource");
-    auto text = read_user_data_input(args->value("config"));
-    if (!text) {
-      err("taupage signal: " + text.error().message() + "\n");
-      return kExitFailed;
+    auto input = read_user_data_input(args->value("config"));
+    if (!input.text) {
+      err("taupage signal: " + input.error + "\n");
+      return input.exit_code;
     }
-    ConfigRead read = read_config(*text);
+    const std::string& text = *input.text;
+    ConfigRead read = read_config(text);
     if (read.config && read.config->notify_cfn) {
       target = {read.config->notify_cfn->stack, read.config->notify_cfn->resource};
-    } else if (auto raw = notify_target_from_raw(*text)) {
+    } else if (auto raw = notify_target_from_raw(text)) {
       target = *raw;
     } else {
       err("taupage signal: " + args->value("config") + " has no notify_cfn with stack and resource\n");

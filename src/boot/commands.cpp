@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "util/log.h"
+#include "util/strings.h"
 
 namespace taupage {
 
@@ -29,7 +30,9 @@ const std::vector<Command>& all_commands() {
        "             [--sysfs DIR] [--dev DIR]\n"
        "  Runs the steps of a stage (default: all three, in order) and writes the report to\n"
        "  <state-dir>/report-<stage>.json (default state dir /run/taupage). Without --config the\n"
-       "  user data comes from the instance metadata service.\n"
+       "  user data comes from the instance metadata service. Reports are readable by root only.\n"
+       "  --only: these steps of the stage; an earlier failure of the stage in this boot stands\n"
+       "  until the step that failed runs again and succeeds.\n"
        "  --volume-timeout: how long the volumes step waits for an available EBS volume (default\n"
        "  1200). --sysfs and --dev: where the kernel lists disks and keeps device nodes (default\n"
        "  /sys and /dev; tests point them at a fake tree).\n"
@@ -63,7 +66,7 @@ const Command& command_named(const std::string& name) {
 }
 
 void out(const std::string& text) { write_all(1, text); }
-void err(const std::string& text) { write_all(2, text); }
+void err(const std::string& text) { write_all(2, printable(Log::redact(text))); }
 
 int usage_error(const Command& command, const std::string& message) {
   std::string usage = command.usage;

@@ -1,6 +1,11 @@
 #include "boot/report.h"
 
+#include <sys/stat.h>
+
+#include <cerrno>
+
 #include "util/files.h"
+#include "util/log.h"
 #include "util/strings.h"
 
 namespace taupage {
@@ -12,16 +17,21 @@ Json StageReport::to_json() const {
   out.set("started", started);
   out.set("seconds", seconds);
   out.set("ok", ok);
+  if (!only.empty()) {
+    Json names = Json::array();
+    for (const auto& name : only) names.push(Json(name));
+    out.set("only", std::move(names));
+  }
   if (!ok) {
     out.set("failed_step", failed_step);
-    out.set("reason", reason);
+    out.set("reason", Log::redact(reason));
   }
   Json list = Json::array();
   for (const auto& step : steps) {
     Json s = Json::object();
     s.set("step", step.name);
     s.set("outcome", outcome_name(step.kind));
-    s.set("detail", step.detail);
+    s.set("detail", Log::redact(step.detail));
     s.set("seconds", step.seconds);
     list.push(std::move(s));
   }
@@ -40,6 +50,7 @@ Result<StageReport> StageReport::from_json(const Json& json) {
   report.ok = json.get("ok").as_bool();
   report.failed_step = json.get_string("failed_step");
   report.reason = json.get_string("reason");
+  for (const auto& name : json.get("only").items()) report.only.push_back(name.as_string());
   for (const auto& s : json.get("steps").items()) {
     StepReport step;
     step.name = s.get_string("step");
@@ -65,20 +76,29 @@ std::string read_boot_id(const std::string& path) {
 }
 
 Status save_report(const StageReport& report, const std::string& state_dir) {
-  if (auto made = make_dirs(state_dir, 0755); !made) return made;
-  return write_file_atomic(report.path_in(state_dir), report.to_json().dump(2) + "\n", 0644);
+  if (auto made = make_dirs(state_dir, 0700); !made) return made;
+  // Step errors can quote what a server said; only root reads the reports.
+  return write_file_atomic(report.path_in(state_dir), report.to_json().dump(2) + "\n", 0600);
 }
 
-std::optional<StageReport> load_report(Stage stage, const std::string& state_dir, const std::string& boot_id) {
+Result<std::optional<StageReport>> load_report(Stage stage, const std::string& state_dir, const std::string& boot_id) {
   StageReport probe;
   probe.stage = stage;
-  auto content = read_file(probe.path_in(state_dir), 1024 * 1024);
-  if (!content) return std::nullopt;
+  std::string path = probe.path_in(state_dir);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 && errno == ENOENT) return std::optional<StageReport>();
+  auto unreadable = [&](const std::string& why) {
+    return Error(strfmt("the %s stage's report %s cannot be read (%s); look at it, and remove it to run this stage anyway",
+                        stage_name(stage), path.c_str(), why.c_str()));
+  };
+  auto content = read_file(path, 1024 * 1024);
+  if (!content) return unreadable(content.error().message());
   auto json = parse_json(*content);
-  if (!json) return std::nullopt;
+  if (!json) return unreadable(json.error().message());
   auto report = StageReport::from_json(*json);
-  if (!report || report->boot_id != boot_id) return std::nullopt;
-  return *report;
+  if (!report) return unreadable(report.error().message());
+  if (report->boot_id != boot_id) return std::optional<StageReport>();  // an earlier boot's
+  return std::optional<StageReport>(std::move(*report));
 }
 
 }  // namespace taupage

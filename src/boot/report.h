@@ -29,6 +29,7 @@ struct StageReport {
   std::string failed_step;  // when !ok
   std::string reason;       // when !ok
   std::vector<StepReport> steps;
+  std::vector<std::string> only;  // the steps a `--only` run chose; empty: the whole stage
 
   Json to_json() const;
   static Result<StageReport> from_json(const Json& json);
@@ -38,8 +39,11 @@ struct StageReport {
 // The kernel's id of this boot, from /proc/sys/kernel/random/boot_id (or `path`).
 std::string read_boot_id(const std::string& path = "/proc/sys/kernel/random/boot_id");
 
+// Writes <state_dir>/report-<stage>.json, readable by root only; every text is redacted as the
+// console is, since a step's error may quote what a server echoed back (a secret, say).
 Status save_report(const StageReport& report, const std::string& state_dir);
-// This boot's report of `stage`, if one was saved; reports of another boot count as absent.
-std::optional<StageReport> load_report(Stage stage, const std::string& state_dir, const std::string& boot_id);
+// This boot's report of `stage`, if one was saved; reports of another boot count as absent. A
+// report that exists but cannot be read is an error: it may be the only trace of a failure.
+Result<std::optional<StageReport>> load_report(Stage stage, const std::string& state_dir, const std::string& boot_id);
 
 }  // namespace taupage

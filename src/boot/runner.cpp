@@ -10,9 +10,10 @@ Status check_earlier_stages(Stage stage, const std::string& state_dir, const std
   for (Stage earlier : {Stage::Early, Stage::System}) {
     if (static_cast<int>(earlier) >= static_cast<int>(stage)) break;
     auto report = load_report(earlier, state_dir, boot_id);
-    if (report && !report->ok) {
+    if (!report) return Error(report.error()).wrap(strfmt("the %s stage does not run", stage_name(stage)));
+    if (*report && !(*report)->ok) {
       return Error(strfmt("the %s stage failed in this boot (step %s: %s); the %s stage does not run after it", stage_name(earlier),
-                          report->failed_step.c_str(), report->reason.c_str(), stage_name(stage)));
+                          (*report)->failed_step.c_str(), (*report)->reason.c_str(), stage_name(stage)));
     }
   }
   return {};
@@ -29,6 +30,29 @@ Status check_step_names(const std::set<std::string>& only, const StepList& steps
   return {};
 }
 
+Status check_steps_in_stages(const std::set<std::string>& only, const StepList& steps, const std::vector<Stage>& stages) {
+  std::vector<std::string> in_stages;
+  for (const auto& step : steps) {
+    for (Stage stage : stages) {
+      if (step->stage() != stage) continue;
+      if (only.count(std::string(step->name()))) return {};
+      in_stages.emplace_back(step->name());
+    }
+  }
+  std::vector<std::string> names(only.begin(), only.end());
+  std::vector<std::string> stage_names;
+  for (Stage stage : stages) stage_names.emplace_back(stage_name(stage));
+  return Error(strfmt("--only %s names no step of the %s stage%s (its steps: %s), so nothing would run", join(names, ",").c_str(),
+                      join(stage_names, ", ").c_str(), stages.size() == 1 ? "" : "s", join(in_stages, ", ").c_str()));
+}
+
+bool runs_any_step(Stage stage, const std::set<std::string>& only, const StepList& steps) {
+  for (const auto& step : steps) {
+    if (step->stage() == stage && (only.empty() || only.count(std::string(step->name())))) return true;
+  }
+  return false;
+}
+
 StageReport Runner::run_stage(Stage stage, const RunOptions& options) {
   StageReport report;
   report.stage = stage;
@@ -39,8 +63,14 @@ StageReport Runner::run_stage(Stage stage, const RunOptions& options) {
   auto finish = [&]() {
     report.seconds = static_cast<double>(context_.clock.monotonic_ms() - stage_start) / 1000.0;
     if (options.dry_run) return report;
-    if (options.save) {
-      if (auto saved = save_report(report, context_.state_dir); !saved) Log::warn("report not saved: " + saved.error().message());
+    // Later stages learn from this report that this one failed: a report that cannot be saved
+    // fails the stage, so that nothing runs on as if it had succeeded.
+    if (auto saved = save_report(report, context_.state_dir); !saved && report.ok) {
+      report.ok = false;
+      report.failed_step = "(report)";
+      report.reason = "the report was not saved: " + saved.error().message();
+    } else if (!saved) {
+      Log::error("the report was not saved: " + saved.error().message());
     }
     if (report.ok) {
       Log::info(strfmt("%s stage done in %.1fs; report in %s", stage_name(stage), report.seconds, report.path_in(context_.state_dir).c_str()));
@@ -56,6 +86,20 @@ StageReport Runner::run_stage(Stage stage, const RunOptions& options) {
     report.failed_step = "(none)";
     report.reason = earlier.error().message();
     return finish();
+  }
+  // A run of some steps (--only) never makes a stage look complete: a failure of this stage
+  // earlier in this boot stands until the step that failed runs again and succeeds.
+  std::optional<StageReport> before;
+  if (!options.only.empty() && !options.dry_run) {
+    report.only.assign(options.only.begin(), options.only.end());
+    auto loaded = load_report(stage, context_.state_dir, options.boot_id);
+    if (!loaded) {
+      report.ok = false;
+      report.failed_step = "(none)";
+      report.reason = loaded.error().message();
+      return finish();
+    }
+    before = std::move(*loaded);
   }
 
   bool stopped = false;
@@ -92,6 +136,13 @@ StageReport Runner::run_stage(Stage stage, const RunOptions& options) {
       report.reason = outcome.detail;
       stopped = true;
     }
+  }
+  // "(none)" and "(report)" name no step: the stage's own checks ran again above.
+  bool failed_at_a_step = before && !before->ok && !before->failed_step.empty() && before->failed_step[0] != '(';
+  if (report.ok && failed_at_a_step && !options.only.count(before->failed_step)) {
+    report.ok = false;
+    report.failed_step = before->failed_step;
+    report.reason = before->reason + " (in an earlier run of this boot; run that step again)";
   }
   return finish();
 }

@@ -1,7 +1,8 @@
 /// Runs the steps of a stage in order: each step's outcome is printed as it happens and
 /// collected in the report; the first failure stops the stage. A stage does not run after an
-/// earlier stage of the same boot failed. `--only` picks steps by name; `--dry-run` prints what
-/// would be done and touches nothing.
+/// earlier stage of the same boot failed. `--only` picks steps by name, and never clears an earlier
+/// failure of the stage that it did not run again; `--dry-run` prints what would be done and
+/// touches nothing.
 #pragma once
 
 #include <functional>
@@ -18,7 +19,6 @@ struct RunOptions {
   std::set<std::string> only;  // empty: every step
   bool dry_run = false;
   std::string boot_id;
-  bool save = true;            // write report-<stage>.json into context.state_dir
 };
 
 class Runner {
@@ -40,5 +40,9 @@ Status check_earlier_stages(Stage stage, const std::string& state_dir, const std
 
 // Names in `only` that are no step: the error for a mistyped --only.
 Status check_step_names(const std::set<std::string>& only, const StepList& steps);
+// Whether a stage has a step to run; a stage --only leaves empty is not run and writes no report.
+bool runs_any_step(Stage stage, const std::set<std::string>& only, const StepList& steps);
+// An --only that picks no step of the stages to run: it would run nothing and say nothing.
+Status check_steps_in_stages(const std::set<std::string>& only, const StepList& steps, const std::vector<Stage>& stages);
 
 }  // namespace taupage

@@ -59,6 +59,12 @@ Outcome SecretsStep::run(Context& context) {
       return Outcome::failed(strfmt("%s (%s): %s; %zu of %zu values decrypted, nothing else changed", value.name.c_str(), value.line.c_str(),
                                     plaintext.error().message().c_str(), names.size(), values.size()));
     }
+    // A NUL cannot travel in a process's environment: the container would see a cut value.
+    if (plaintext->reveal().find('\0') != std::string::npos) {
+      return Outcome::failed(strfmt("%s (%s): the decrypted value contains a NUL byte, which an environment variable cannot hold; "
+                                    "%zu of %zu values decrypted, nothing else changed",
+                                    value.name.c_str(), value.line.c_str(), names.size(), values.size()));
+    }
     Log::add_redaction(plaintext->reveal());
     context.secrets[value.name] = std::move(*plaintext);
     names.push_back(value.name);

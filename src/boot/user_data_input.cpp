@@ -1,18 +1,89 @@
 #include "boot/user_data_input.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "boot/command.h"
 #include "util/files.h"
+#include "util/strings.h"
 
 namespace taupage {
+namespace {
 
-Result<std::string> read_user_data_input(const std::string& path) {
-  constexpr size_t kReadLimit = 1024 * 1024;
-  auto content = path == "-" ? read_fd(0, kReadLimit) : read_file(path, kReadLimit);
-  if (!content) {
-    std::string name = path == "-" ? "standard input" : path;
-    bool too_large = content.error().message().find("larger than") != std::string::npos;
-    return Error(content.error()).wrap("cannot read user data from " + name + (too_large ? " (EC2 user data is at most 16 KiB)" : ""));
+// How long a FIFO or socket named as the config may stay silent.
+constexpr int64_t kStreamSilenceMs = 10 * 1000;
+
+// Reads up to one byte more than kUserDataReadLimit, so that "too large" is known without reading
+// on. A FIFO, socket or character device is opened O_NONBLOCK: each read then waits at most
+// kStreamSilenceMs for data.
+Result<std::string> read_stream(int fd) {
+  std::string content;
+  char buffer[4096];
+  while (content.size() <= kUserDataReadLimit) {
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n > 0) {
+      content.append(buffer, static_cast<size_t>(n));
+      continue;
+    }
+    if (n == 0) return content;
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN) return Error(errno_text(errno));
+    struct pollfd p {fd, POLLIN, 0};
+    int ready = ::poll(&p, 1, static_cast<int>(kStreamSilenceMs));
+    if (ready == 0) return Error(strfmt("nothing arrived for %lld s", static_cast<long long>(kStreamSilenceMs / 1000)));
+    if (ready < 0 && errno != EINTR) return Error(errno_text(errno));
   }
   return content;
+}
+
+}  // namespace
+
+UserDataInput read_user_data_input(const std::string& path) {
+  UserDataInput input;
+  std::string name = path == "-" ? "standard input" : path;
+  auto fail = [&](const std::string& why, int exit_code) {
+    input.error = "cannot read user data from " + name + ": " + why;
+    input.exit_code = exit_code;
+    return input;
+  };
+  Result<std::string> content = std::string();
+  if (path == "-") {
+    content = read_stream(0);
+  } else {
+    int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return fail(errno_text(errno), kExitUsage);
+    struct stat st {};
+    ::fstat(fd, &st);
+    if (S_ISDIR(st.st_mode)) {
+      ::close(fd);
+      return fail("it is a folder", kExitUsage);
+    }
+    if (S_ISREG(st.st_mode)) {
+      ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+      if (st.st_size > static_cast<off_t>(kUserDataReadLimit)) {
+        ::close(fd);
+        return fail(strfmt("%lld bytes; EC2 user data is at most 16 KiB", static_cast<long long>(st.st_size)), kExitFailed);
+      }
+      content = read_stream(fd);
+    } else {
+      content = read_stream(fd);
+      if (content && content->empty()) {
+        ::close(fd);
+        return fail("it is not a regular file and gave nothing to read (a FIFO without a writer?)", kExitUsage);
+      }
+    }
+    ::close(fd);
+  }
+  if (!content) return fail(content.error().message(), kExitUsage);
+  if (content->size() > kUserDataReadLimit) {
+    return fail(strfmt("more than %zu bytes; EC2 user data is at most 16 KiB", kUserDataReadLimit), kExitFailed);
+  }
+  input.text = std::move(*content);
+  return input;
 }
 
 }  // namespace taupage

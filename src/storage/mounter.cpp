@@ -67,13 +67,19 @@ Result<std::optional<MountEntry>> RealMounter::mounted_at(const std::string& pat
 
 Status RealMounter::mount(const std::string& source, const std::string& target, const std::string& fstype, unsigned long flags,
                           const std::string& data) {
+  // A target inside another mounted filesystem (/data/logs in /data) is in a folder the
+  // application could write on an earlier boot: a link there must not move the mount.
+  if (auto real = refuse_symlinks(target); !real) return Error(real.error()).wrap("mount " + source + " on " + target);
   if (::mount(source.c_str(), target.c_str(), fstype.c_str(), flags, data.empty() ? nullptr : data.c_str()) != 0) {
     return Error("mount " + source + " on " + target + " (" + fstype + (data.empty() ? "" : ", " + data) + "): " + errno_text(errno));
   }
   return Status::Ok();
 }
 
-Status RealMounter::make_dirs(const std::string& path) { return taupage::make_dirs(path, 0755); }
+Status RealMounter::make_dirs(const std::string& path) {
+  if (auto real = refuse_symlinks(path); !real) return Error(real.error()).wrap("mkdir " + path);
+  return taupage::make_dirs(path, 0755);
+}
 
 Status RealMounter::open_up(const std::string& path) {
   struct stat st {};

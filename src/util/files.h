@@ -18,6 +18,9 @@ Result<std::string> read_fd(int fd, size_t max_bytes);
 Status write_file_atomic(const std::string& path, std::string_view content, mode_t mode = 0644);
 Status make_dirs(const std::string& path, mode_t mode = 0755);
 bool path_exists(const std::string& path);
+// An error when a folder on the way to `path` (or `path` itself) is a symbolic link: where a
+// mount or a file goes must not be chosen by whoever could write the folder it is in.
+Status refuse_symlinks(const std::string& path);
 // The error text of errno, as "No such file or directory".
 std::string errno_text(int error_number);
 

@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <vector>
 
+#include "util/strings.h"
+
 namespace taupage {
 namespace {
 
@@ -46,7 +48,7 @@ std::string Log::redact(std::string line) {
 
 void Log::write(LogLevel level, const std::string& line) {
   if (level == LogLevel::Debug && !state().verbose) return;
-  std::string safe = redact(line);
+  std::string safe = printable(redact(line));
   if (state().sink) {
     state().sink(level, safe);
     return;

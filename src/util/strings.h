@@ -33,4 +33,8 @@ void append_utf8(std::string& out, uint32_t code_point);
 // Quotes and escapes a string the way JSON does ("a\"b").
 std::string quote(std::string_view text);
 
+// The text with control characters other than newline and tab written as \xNN, so that a
+// path or a server's message cannot drive the terminal (escape sequences, carriage returns).
+std::string printable(std::string_view text);
+
 }  // namespace taupage

@@ -108,6 +108,22 @@ TEST(SecretsStep, DecryptsEveryValueIntoContextAndMasksThePlan) {
   Log::clear_redactions();
 }
 
+// The stand-in answers "plain-of-" + the ciphertext: "YQBi" is "a\0b", so the plaintext holds a NUL.
+TEST(SecretsStep, APlaintextWithANulByteIsRefusedNamingTheVariable) {
+  World w;
+  std::string text = kConfig;
+  text.replace(text.find("Y2lwaGVyLWI="), 12, "YQBi");
+  Config config = config_of(text.c_str());
+  Context context(config, w.clock);
+  context.aws = w.session.get();
+  Outcome outcome = SecretsStep().run(context);
+  EXPECT_EQ(outcome.kind, OutcomeKind::Failed);
+  EXPECT_NE(outcome.detail.find("B_SECRET (line 8): the decrypted value contains a NUL byte"), std::string::npos) << outcome.detail;
+  EXPECT_EQ(context.secrets.count("B_SECRET"), 0u);
+  EXPECT_EQ(outcome.detail.find("plain-of-a"), std::string::npos);
+  Log::clear_redactions();
+}
+
 TEST(SecretsStep, KeepsRetryingThrottlingUntilItsDeadline) {
   World w;
   w.kms_throttles = 7;  // more than one call's three attempts

@@ -1,7 +1,10 @@
 #include "boot/runner.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include "boot/plan.h"
 #include "config/config_reader.h"
@@ -82,10 +85,10 @@ TEST_F(RunnerTest, RunsTheStagesStepsInOrderAndSavesTheReport) {
   EXPECT_DOUBLE_EQ(report.steps[1].seconds, 0.25);
   EXPECT_DOUBLE_EQ(report.seconds, 0.26);
   auto saved = load_report(Stage::Early, state_dir_, "boot-1");
-  ASSERT_TRUE(saved);
-  EXPECT_EQ(saved->steps.size(), 2u);
-  EXPECT_EQ(saved->steps[0].detail, "made");
-  EXPECT_EQ(saved->boot_id, "boot-1");
+  ASSERT_TRUE(saved && *saved);
+  EXPECT_EQ((*saved)->steps.size(), 2u);
+  EXPECT_EQ((*saved)->steps[0].detail, "made");
+  EXPECT_EQ((*saved)->boot_id, "boot-1");
   EXPECT_NE(log_.find("one        created  made"), std::string::npos) << log_;
   EXPECT_TRUE(failures_.empty());
 }
@@ -158,6 +161,94 @@ TEST_F(RunnerTest, ReportsOfAnEarlierBootDoNotCount) {
   StageReport late = run(steps, Stage::Late, next_boot);
   EXPECT_TRUE(late.ok);
   EXPECT_EQ(ran_, (std::vector<std::string>{"disk", "app"}));
+}
+
+TEST_F(RunnerTest, TheReportIsRedactedAsTheConsoleAndReadableByRootOnly) {
+  Log::add_redaction("hunter2-plaintext");
+  StepList steps;
+  steps.push_back(std::make_unique<RecordingStep>(
+      "container", Stage::Late, Outcome::failed("create: daemon said: invalid env DB_PASSWORD=hunter2-plaintext"), &ran_));
+  run(steps, Stage::Late);
+  Log::clear_redactions();
+  auto text = read_file(state_dir_ + "/report-late.json");
+  ASSERT_TRUE(text);
+  EXPECT_EQ(text->find("hunter2"), std::string::npos) << *text;
+  EXPECT_NE(text->find("DB_PASSWORD=****"), std::string::npos) << *text;
+  struct stat st {};
+  ASSERT_EQ(::stat((state_dir_ + "/report-late.json").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+}
+
+TEST_F(RunnerTest, AReportThatCannotBeSavedFailsTheStage) {
+  StepList steps;
+  steps.push_back(std::make_unique<RecordingStep>("one", Stage::Early, Outcome::created(""), &ran_));
+  std::string file = state_dir_ + "/a-file";
+  ASSERT_TRUE(write_file_atomic(file, "x"));
+  Context context(config_, clock_);
+  context.state_dir = file;
+  RunOptions options;
+  options.boot_id = "boot-1";
+  Runner runner(steps, context);
+  int told = 0;
+  runner.on_failure = [&](const StageReport&) { ++told; };
+  StageReport report = runner.run_stage(Stage::Early, options);
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.failed_step, "(report)");
+  EXPECT_NE(report.reason.find("the report was not saved"), std::string::npos) << report.reason;
+  EXPECT_EQ(told, 1);
+}
+
+TEST_F(RunnerTest, AnUnreadableReportOfThisBootStopsTheNextStage) {
+  StepList steps;
+  steps.push_back(std::make_unique<RecordingStep>("app", Stage::Late, Outcome::created(""), &ran_));
+  ASSERT_TRUE(write_file_atomic(state_dir_ + "/report-early.json", "{\"stage\": \"early\", garbage"));
+  StageReport late = run(steps, Stage::Late);
+  EXPECT_FALSE(late.ok);
+  EXPECT_TRUE(ran_.empty());
+  EXPECT_NE(late.reason.find("report " + state_dir_ + "/report-early.json cannot be read"), std::string::npos) << late.reason;
+  // Absent is not unreadable: with no early report at all, the late stage runs.
+  ASSERT_EQ(::unlink((state_dir_ + "/report-early.json").c_str()), 0);
+  EXPECT_TRUE(run(steps, Stage::Late).ok);
+}
+
+TEST_F(RunnerTest, OnlyNeverClearsAFailureOfAStepItDidNotRunAgain) {
+  StepList steps;
+  steps.push_back(std::make_unique<RecordingStep>("firewall", Stage::Early, Outcome::created(""), &ran_));
+  steps.push_back(std::make_unique<RecordingStep>("raid", Stage::Early, Outcome::failed("members hold data"), &ran_));
+  steps.push_back(std::make_unique<RecordingStep>("app", Stage::Late, Outcome::created(""), &ran_));
+  EXPECT_FALSE(run(steps, Stage::Early).ok);
+  RunOptions only_firewall;
+  only_firewall.only = {"firewall"};
+  StageReport again = run(steps, Stage::Early, only_firewall);
+  EXPECT_FALSE(again.ok);
+  EXPECT_EQ(again.failed_step, "raid");
+  EXPECT_NE(again.reason.find("in an earlier run of this boot"), std::string::npos) << again.reason;
+  EXPECT_FALSE(run(steps, Stage::Late).ok);
+  EXPECT_EQ(std::count(ran_.begin(), ran_.end(), "app"), 0);
+
+  // Running the failed step again, and seeing it succeed, clears it.
+  StepList fixed;
+  fixed.push_back(std::make_unique<RecordingStep>("raid", Stage::Early, Outcome::created("assembled"), &ran_));
+  fixed.push_back(std::make_unique<RecordingStep>("app", Stage::Late, Outcome::created(""), &ran_));
+  RunOptions only_raid;
+  only_raid.only = {"raid"};
+  EXPECT_TRUE(run(fixed, Stage::Early, only_raid).ok);
+  auto saved = load_report(Stage::Early, state_dir_, "boot-1");
+  ASSERT_TRUE(saved && *saved);
+  EXPECT_EQ((*saved)->only, std::vector<std::string>{"raid"});
+  EXPECT_TRUE(run(fixed, Stage::Late).ok);
+}
+
+TEST_F(RunnerTest, OnlyStepsOfAnotherStageIsAnError) {
+  StepList steps;
+  steps.push_back(std::make_unique<RecordingStep>("raid", Stage::Early, Outcome::created(""), &ran_));
+  steps.push_back(std::make_unique<RecordingStep>("ssh", Stage::System, Outcome::created(""), &ran_));
+  auto none = check_steps_in_stages({"ssh"}, steps, {Stage::Early});
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().message(), "--only ssh names no step of the early stage (its steps: raid), so nothing would run");
+  EXPECT_TRUE(check_steps_in_stages({"ssh"}, steps, {Stage::Early, Stage::System}));
+  EXPECT_FALSE(runs_any_step(Stage::Early, {"ssh"}, steps));
+  EXPECT_TRUE(runs_any_step(Stage::Early, {}, steps));
 }
 
 TEST_F(RunnerTest, BootIdIsReadFromTheKernelFile) {

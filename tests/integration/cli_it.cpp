@@ -2,6 +2,7 @@
 // and the shipped binary itself (static, stripped).
 #include <elf.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -91,7 +92,7 @@ TEST(Cli, EveryCommandHasHelp) {
 
 TEST(Cli, MissingFileIsAClearError) {
   auto r = taupage({"check", "/nonexistent/user-data"});
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.exit_code, 2);  // the command line named it: a usage error
   EXPECT_NE(r.err.find("No such file"), std::string::npos) << r.err;
 }
 
@@ -135,6 +136,85 @@ TEST(Cli, PlanMasksSecretsAndSpeaksJson) {
   EXPECT_EQ(taupage({"plan", source_path("tests/data/doc-example.yaml")}).exit_code, 1);
 }
 
+// Edges an adversarial run found: each was silent, blocked or exited 1 for a usage mistake.
+TEST(Cli, CommandLineEdgesAreUsageErrorsThatSaySo) {
+  TempDir dir;
+  std::string config = dir.path() + "/user-data";
+  ASSERT_TRUE(write_file_atomic(config, kValid));
+  std::string state = dir.path() + "/state";
+  auto boot = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"boot", "--config", config, "--state-dir", state, "--root", dir.path()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return taupage(args);
+  };
+  auto other_stage = boot({"--stage", "early", "--only", "ssh"});
+  EXPECT_EQ(other_stage.exit_code, 2);
+  EXPECT_NE(other_stage.err.find("--only ssh names no step of the early stage (its steps: firewall, volumes, raid, mounts)"), std::string::npos)
+      << other_stage.err;
+  auto empty_only = boot({"--only", ""});
+  EXPECT_EQ(empty_only.exit_code, 2);
+  EXPECT_NE(empty_only.err.find("--only needs one or more step names"), std::string::npos) << empty_only.err;
+  auto twice = boot({"--stage", "early", "--stage", "late"});
+  EXPECT_EQ(twice.exit_code, 2);
+  EXPECT_NE(twice.err.find("--stage is given twice"), std::string::npos) << twice.err;
+  EXPECT_FALSE(path_exists(state));
+
+  auto missing = taupage({"boot", "--config", dir.path() + "/nope.yaml", "--state-dir", state, "--root", dir.path()});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("cannot read user data from " + dir.path() + "/nope.yaml: No such file or directory"), std::string::npos)
+      << missing.err;
+  EXPECT_EQ(taupage({"check", dir.path() + "/nope.yaml"}).exit_code, 2);
+  EXPECT_EQ(taupage({"plan", dir.path()}).exit_code, 2);
+  auto decrypt = taupage({"decrypt", ""});
+  EXPECT_EQ(decrypt.exit_code, 2);
+  EXPECT_NE(decrypt.err.find("the value to decrypt is empty"), std::string::npos) << decrypt.err;
+  EXPECT_EQ(taupage({"decrypt", "aws:kms:"}).exit_code, 2);
+
+  // A FIFO with no writer used to block forever (the watchdog of run_process is 10 s).
+  std::string fifo = dir.path() + "/fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto from_fifo = taupage({"check", fifo});
+  EXPECT_EQ(from_fifo.exit_code, 2) << from_fifo.err;
+  EXPECT_NE(from_fifo.err.find("a FIFO without a writer"), std::string::npos) << from_fifo.err;
+
+  // A path with an escape character is printed escaped, never raw to the terminal.
+  auto escape = taupage({"check", dir.path() + "/x\x1b[31mred"});
+  EXPECT_EQ(escape.exit_code, 2);
+  EXPECT_EQ(escape.err.find('\x1b'), std::string::npos) << escape.err;
+  EXPECT_NE(escape.err.find("x\\x1b[31mred"), std::string::npos) << escape.err;
+
+  // Too large is invalid user data (1), not a usage error, and is said with the limit.
+  auto large = taupage({"check", "-"}, std::string(kValid) + "# " + std::string(70 * 1024, 'x') + "\n");
+  EXPECT_EQ(large.exit_code, 1);
+  EXPECT_NE(large.err.find("EC2 user data is at most 16 KiB"), std::string::npos) << large.err;
+}
+
+TEST(Cli, UnusableRootOrStateFolderIsRefusedBeforeAnyStep) {
+  TempDir dir;
+  std::string config = dir.path() + "/user-data";
+  ASSERT_TRUE(write_file_atomic(config, kValid));
+  std::string file = dir.path() + "/a-file";
+  ASSERT_TRUE(write_file_atomic(file, "x"));
+  auto boot = [&](const std::string& root, const std::string& state) {
+    return taupage({"boot", "--config", config, "--stage", "system", "--state-dir", state, "--root", root});
+  };
+  auto root_file = boot(file, dir.path() + "/state");
+  EXPECT_EQ(root_file.exit_code, 2);
+  EXPECT_NE(root_file.err.find("--root " + file + " is not a folder"), std::string::npos) << root_file.err;
+  auto root_missing = boot(dir.path() + "/no-root", dir.path() + "/state");
+  EXPECT_EQ(root_missing.exit_code, 2);
+  EXPECT_FALSE(path_exists(dir.path() + "/no-root"));
+  EXPECT_FALSE(path_exists(dir.path() + "/state"));
+  for (const std::string& state : {file, std::string("/proc"), file + "/below"}) {
+    std::string root = dir.path() + "/root";
+    ASSERT_TRUE(make_dirs(root));
+    auto r = boot(root, state);
+    EXPECT_EQ(r.exit_code, 2) << state << ": " << r.err;
+    EXPECT_NE(r.err.find("--state-dir " + state), std::string::npos) << r.err;
+    EXPECT_FALSE(path_exists(root + "/etc")) << "the ssh step ran with state dir " << state;
+  }
+}
+
 TEST(Cli, BootRefusesInvalidUserDataAndChangesNothing) {
   TempDir dir;
   std::string state = dir.path() + "/state";
@@ -142,7 +222,9 @@ TEST(Cli, BootRefusesInvalidUserDataAndChangesNothing) {
   auto r = taupage({"boot", "--config", source_path("tests/data/string-false.yaml"), "--state-dir", state, "--root", dir.path()});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("nothing was changed"), std::string::npos) << r.err;
-  EXPECT_FALSE(path_exists(state));
+  // The state folder is checked (made, written to and emptied) before the user data is read.
+  EXPECT_EQ(run_process({"/bin/ls", "-A", state}).out, "");
+  EXPECT_EQ(run_process({"/bin/ls", "-A", dir.path()}).out, "state\n");
 }
 
 TEST(Cli, BootDryRunWritesNoReport) {
