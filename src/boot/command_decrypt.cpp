@@ -4,6 +4,7 @@
 #include "boot/args.h"
 #include "boot/aws_runtime.h"
 #include "boot/command.h"
+#include "config/config.h"
 
 namespace taupage {
 
@@ -13,8 +14,7 @@ int run_decrypt(const std::vector<std::string>& argv) {
   if (!args) return usage_error(self, args.error().message());
   if (args->positionals().empty()) return usage_error(self, "the aws:kms: value to decrypt is missing");
   std::string value = args->positionals()[0];
-  constexpr std::string_view kPrefix = "aws:kms:";
-  if (value.rfind(kPrefix, 0) == 0) value = value.substr(kPrefix.size());
+  if (value.rfind(kKmsPrefix, 0) == 0) value = value.substr(kKmsPrefix.size());
   if (value.empty()) return usage_error(self, "the value to decrypt is empty (aws:kms:<base64>, or the base64 alone)");
   AwsRuntime aws;
   auto service = aws.session.service("kms");

@@ -19,14 +19,11 @@ struct EncryptedValue {
 
 std::vector<EncryptedValue> encrypted_values(const Config& config) {
   std::vector<EncryptedValue> values;
-  constexpr std::string_view kPrefix = "aws:kms:";
   for (const auto& env : config.environment) {
     if (env.encrypted) values.push_back({env.name, env.ciphertext, strfmt("line %d", env.mark.line)});
   }
   auto add_key = [&](const std::optional<MaybeEncrypted>& key, const char* name) {
-    if (key && key->encrypted && key->value.rfind(kPrefix, 0) == 0) {
-      values.push_back({name, key->value.substr(kPrefix.size()), strfmt("line %d", key->mark.line)});
-    }
+    if (key && key->encrypted) values.push_back({name, key->ciphertext, strfmt("line %d", key->mark.line)});
   };
   add_key(config.logentries_account_key, "logentries_account_key");
   add_key(config.scalyr_account_key, "scalyr_account_key");

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/diagnostic.h"
@@ -24,12 +25,20 @@ struct PortMapping {
   Mark mark;
 };
 
-struct EnvironmentVariable {
-  std::string name;
-  std::string value;          // as written; for encrypted values the whole "aws:kms:..." text
-  bool encrypted = false;     // value starts with "aws:kms:"
-  std::string ciphertext;     // encrypted: the base64 after "aws:kms:"
+// The prefix of a value that KMS decrypts at boot: "aws:kms:<base64 ciphertext>".
+inline constexpr std::string_view kKmsPrefix = "aws:kms:";
+
+// A value as written that may be an "aws:kms:" ciphertext: one type for the environment's values
+// and the log-agent keys, so that the secrets step finds every ciphertext the same way.
+struct MaybeEncrypted {
+  std::string value;       // as written; for encrypted values the whole "aws:kms:..." text
+  bool encrypted = false;  // value starts with kKmsPrefix
+  std::string ciphertext;  // encrypted: the base64 after kKmsPrefix
   Mark mark;
+};
+
+struct EnvironmentVariable : MaybeEncrypted {
+  std::string name;
 };
 
 struct EbsVolume {
@@ -68,13 +77,6 @@ struct Networking {
   NetworkMode mode = NetworkMode::Bridge;
   std::string container;  // for Container: the name or id
   std::string text() const;  // "bridge", "container:db", ...
-};
-
-// A value that may be an "aws:kms:" ciphertext (log-agent keys).
-struct MaybeEncrypted {
-  std::string value;
-  bool encrypted = false;
-  Mark mark;
 };
 
 struct Config {

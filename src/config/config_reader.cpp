@@ -13,8 +13,6 @@
 namespace taupage {
 namespace {
 
-constexpr std::string_view kKmsPrefix = "aws:kms:";
-
 // Options of the original Taupage that this one does not implement: accepted with a warning,
 // so that existing user data keeps booting, and the user learns the option does nothing here.
 const std::set<std::string>& original_only_keys() {
@@ -72,6 +70,13 @@ std::string ebs_slot(std::string_view device) {
 }
 
 bool is_raw_nvme(std::string_view device) { return device.substr(0, 9) == "/dev/nvme"; }
+
+// null, "" or nothing at all: an optional key given no value.
+bool is_empty_value(const YamlNode& node) { return node.is_null() || (node.is_scalar() && trim(node.text).empty()); }
+
+bool is_false(const YamlNode& node) {
+  return node.is_scalar() && node.plain && (node.text == "false" || node.text == "False" || node.text == "FALSE");
+}
 
 class Validator {
  public:
@@ -157,8 +162,9 @@ class Validator {
 
   std::optional<int64_t> integer(const YamlNode& node, const std::string& path, int64_t min, int64_t max, const char* what) {
     if (node.is_scalar() && node.plain) {
+      // Compared as unsigned first: a value beyond int64 must not wrap into the range.
       auto value = parse_uint(node.text);
-      if (value && static_cast<int64_t>(*value) >= min && static_cast<int64_t>(*value) <= max) return static_cast<int64_t>(*value);
+      if (value && *value <= static_cast<uint64_t>(max) && static_cast<int64_t>(*value) >= min) return static_cast<int64_t>(*value);
     }
     error(path, node.mark, strfmt("expected %s from %lld to %lld, got %s", what, static_cast<long long>(min), static_cast<long long>(max),
                                   node.describe().c_str()));
@@ -216,8 +222,9 @@ class Validator {
   std::optional<MaybeEncrypted> maybe_encrypted(const YamlNode& node, const std::string& path) {
     auto value = nonempty_text(node, path);
     if (!value) return std::nullopt;
-    MaybeEncrypted out{*value, value->rfind(kKmsPrefix, 0) == 0, node.mark};
+    MaybeEncrypted out{*value, value->rfind(kKmsPrefix, 0) == 0, {}, node.mark};
     if (out.encrypted && !check_kms(*value, node, path)) return std::nullopt;
+    if (out.encrypted) out.ciphertext = value->substr(kKmsPrefix.size());
     return out;
   }
 
@@ -263,15 +270,27 @@ class Validator {
         {"mounts", [&](const YamlNode& n, const std::string& p) { read_mounts(n, p, config); }},
         {"notify_cfn", [&](const YamlNode& n, const std::string& p) { read_notify(n, p, config); }},
         {"ssh_ports", [&](const YamlNode& n, const std::string& p) { read_ssh_ports(n, p, config); }},
-        {"logentries_account_key", [&](const YamlNode& n, const std::string& p) { config.logentries_account_key = maybe_encrypted(n, p); }},
-        {"scalyr_account_key", [&](const YamlNode& n, const std::string& p) { config.scalyr_account_key = maybe_encrypted(n, p); }},
-        {"scalyr_application_log_parser", [&](const YamlNode& n, const std::string& p) {
-           if (auto v = nonempty_text(n, p)) config.scalyr_application_log_parser = *v;
+        // Optional keys: an empty value means "not set" (Senza writes "" for an unused parameter).
+        {"logentries_account_key", [&](const YamlNode& n, const std::string& p) {
+           if (!is_empty_value(n)) config.logentries_account_key = maybe_encrypted(n, p);
          }},
-        {"mint_bucket", [&](const YamlNode& n, const std::string& p) { read_mint_bucket(n, p, config); }},
+        {"scalyr_account_key", [&](const YamlNode& n, const std::string& p) {
+           if (!is_empty_value(n)) config.scalyr_account_key = maybe_encrypted(n, p);
+         }},
+        {"scalyr_application_log_parser", [&](const YamlNode& n, const std::string& p) {
+           if (!is_empty_value(n)) {
+             if (auto v = nonempty_text(n, p)) config.scalyr_application_log_parser = *v;
+           }
+         }},
+        {"mint_bucket", [&](const YamlNode& n, const std::string& p) {
+           if (!is_empty_value(n)) read_mint_bucket(n, p, config);
+         }},
     };
     std::vector<std::string> known;
     for (const auto& h : handlers) known.push_back(h.first);
+    // A typo of an option of the original gets its suggestion like any other key.
+    std::vector<std::string> suggestible = known;
+    suggestible.insert(suggestible.end(), original_only_keys().begin(), original_only_keys().end());
 
     for (const auto& keyed : entries(root, "$")) {
       const std::string& key = keyed.first;
@@ -282,6 +301,8 @@ class Validator {
       if (handler != handlers.end()) {
         handler->second(entry->value, path);
       } else if (original_only_keys().count(key)) {
+        // Turned off or left empty, the option asks for nothing that is missing here.
+        if (is_empty_value(entry->value) || is_false(entry->value)) continue;
         std::string message = quote(key) + " is an option of the original Taupage that this Taupage does not implement";
         if (options_.strict) {
           error(path, entry->key.mark, message);
@@ -289,7 +310,7 @@ class Validator {
           warn(path, entry->key.mark, message + "; ignored");
         }
       } else {
-        unknown_key(path, entry->key.mark, key, known);
+        unknown_key(path, entry->key.mark, key, suggestible);
       }
     }
     for (const char* required : {"application_id", "application_version", "runtime", "source"}) {
@@ -395,7 +416,7 @@ class Validator {
         error(item_path, value.mark, "the value is null; write \"\" for an empty value, or remove the variable");
         continue;
       }
-      EnvironmentVariable var{name, value.text, false, {}, value.mark};
+      EnvironmentVariable var{{value.text, false, {}, value.mark}, name};
       if (value.text.rfind(kKmsPrefix, 0) == 0) {
         var.encrypted = true;
         var.ciphertext = value.text.substr(kKmsPrefix.size());
@@ -548,7 +569,8 @@ class Validator {
           has_level = true;
           const YamlNode& level = field->value;
           auto value = level.is_scalar() && level.plain ? parse_uint(level.text) : std::nullopt;
-          auto known = std::find_if(std::begin(kRaidLevels), std::end(kRaidLevels), [&](const RaidLevel& l) { return value && l.level == static_cast<int>(*value); });
+          auto known = std::find_if(std::begin(kRaidLevels), std::end(kRaidLevels),
+                                    [&](const RaidLevel& l) { return value && *value == static_cast<uint64_t>(l.level); });
           if (known == std::end(kRaidLevels)) {
             std::string message = "expected a RAID level 0, 1, 5, 6 or 10, got " + level.describe();
             std::string lower = to_lower(level.text);
@@ -776,7 +798,19 @@ class Validator {
       config.hostname.clear();
     }
 
-    // ssh_ports and the TCP host ports of `ports` share the host's TCP port space.
+    // ssh_ports and the TCP host ports of `ports` share the host's TCP port space; the default
+    // ssh_ports [22] too, although it was not written.
+    if (ssh_marks_.empty()) {
+      for (const auto& p : config.ports) {
+        for (uint16_t ssh : config.ssh_ports) {
+          if (p.protocol == Protocol::Tcp && p.host_port == ssh) {
+            error(strfmt("$.ports.\"%u\"", p.host_port), p.mark,
+                  strfmt("TCP port %u is sshd's (ssh_ports defaults to [22]); publish the container on another host port, "
+                         "or move sshd with ssh_ports", p.host_port));
+          }
+        }
+      }
+    }
     for (size_t i = 0; i < config.ssh_ports.size() && i < ssh_marks_.size(); ++i) {
       for (const auto& p : config.ports) {
         if (p.protocol == Protocol::Tcp && p.host_port == config.ssh_ports[i]) {

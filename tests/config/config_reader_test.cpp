@@ -374,6 +374,44 @@ TEST(ConfigReader, SshPorts) {
   expect_error("ssh_ports: [22, 22]\n", "$.ssh_ports[1]", 6, 17, "listed twice");
 }
 
+// The default ssh_ports [22] shares the TCP port space as a written one does: the container
+// could never publish 22 while sshd holds it.
+TEST(ConfigReader, TheDefaultSshPortIsCheckedAgainstPortsToo) {
+  expect_error("ports: {22: 8080}\n", "$.ports.\"22\"", 6, 9, "TCP port 22 is sshd's (ssh_ports defaults to [22])");
+  EXPECT_TRUE(read("ports: {22: 8080}\nssh_ports: [2222]\n").config);
+  EXPECT_TRUE(read("ports: {22/udp: 8080}\n").config);
+}
+
+TEST(ConfigReader, ARaidLevelBeyondAnIntegerIsNotCutDownToAKnownOne) {
+  for (const char* level : {"4294967296", "4294967301", "18446744073709551616", "-1"}) {
+    expect_error(std::string("volumes:\n  raid:\n    /dev/md/a:\n      level: ") + level +
+                     "\n      devices: [/dev/xvdf, /dev/xvdg, /dev/xvdh, /dev/xvdi]\n",
+                 "$.volumes.raid.\"/dev/md/a\".level", 9, 14, "expected a RAID level 0, 1, 5, 6 or 10");
+  }
+  expect_error("health_check_timeout_seconds: 18446744073709551615\n", "$.health_check_timeout_seconds", 6, 31, "from 1 to 86400");
+}
+
+TEST(ConfigReader, AnEmptyOptionalKeyMeansNotSet) {
+  auto r = read("scalyr_account_key: \"\"\nlogentries_account_key:\nmint_bucket: ''\n");
+  ASSERT_TRUE(r.config) << (r.diagnostics.empty() ? "" : r.diagnostics[0].render());
+  EXPECT_TRUE(r.diagnostics.empty()) << r.diagnostics[0].render();
+  EXPECT_FALSE(r.config->scalyr_account_key);
+  EXPECT_FALSE(r.config->logentries_account_key);
+  EXPECT_EQ(r.config->mint_bucket, "");
+  EXPECT_FALSE(r.config->has_encrypted_values());
+}
+
+TEST(ConfigReader, AnOriginalOptionTurnedOffWarnsAboutNothingAndItsTyposGetASuggestion) {
+  auto off = read("read_only: false\nmount_var_log: False\ndockercfg: \"\"\nshm_size:\n");
+  ASSERT_TRUE(off.config);
+  EXPECT_TRUE(off.diagnostics.empty()) << off.diagnostics[0].render();
+  auto typo = read("mount_var_logs: true\n");
+  ASSERT_TRUE(typo.config);
+  ASSERT_EQ(typo.diagnostics.size(), 1u);
+  EXPECT_NE(typo.diagnostics[0].message.find("unknown key \"mount_var_logs\" (did you mean \"mount_var_log\"?)"), std::string::npos)
+      << typo.diagnostics[0].render();
+}
+
 TEST(ConfigReader, SshPortMayEqualAUdpHostPort) { EXPECT_TRUE(read("ports: {22/udp: 22}\nssh_ports: [22]\n").config); }
 
 TEST(ConfigReader, LogAgentKeysAndMintBucket) {
@@ -395,7 +433,9 @@ TEST(ConfigReader, ScalyrLogParserDefaultsToSlf4jAndMustBeText) {
   auto set = read("scalyr_application_log_parser: customParser\n");
   ASSERT_TRUE(set.config);
   EXPECT_EQ(set.config->scalyr_application_log_parser, "customParser");
-  expect_error("scalyr_application_log_parser: \"\"\n", "$.scalyr_application_log_parser", 6, 32, "must not be empty");
+  auto empty = read("scalyr_application_log_parser: \"\"\n");  // not set: the default
+  ASSERT_TRUE(empty.config);
+  EXPECT_EQ(empty.config->scalyr_application_log_parser, "");
   expect_error("scalyr_application_log_parser: [a]\n", "$.scalyr_application_log_parser", 6, 32, "expected a string, got a list");
 }
 

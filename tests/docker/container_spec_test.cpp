@@ -83,7 +83,7 @@ TEST(ContainerSpec, EnvironmentKeepsOrderSecretsGoThroughTheRendererAndReservedN
       "  DB_PASSWORD: aws:kms:AQICAHh0ZXN0\n"
       "  CREDENTIALS_DIR: /tmp\n");
   // The reader already drops reserved names with a warning; the builder holds the line too.
-  config.environment.push_back(EnvironmentVariable{"APPLICATION_ID", "hijack", false, "", {}});
+  config.environment.push_back(EnvironmentVariable{{"hijack", false, "", {}}, "APPLICATION_ID"});
   Json body = container_create_body(config, {}, [](const EnvironmentVariable& v) { return "<" + v.name + ">"; });
   EXPECT_EQ(strings(body.get("Env")),
             (std::vector<std::string>{"B_FIRST=one", "A_FLAG=true", "DB_PASSWORD=<DB_PASSWORD>", "APPLICATION_ID=shop",
