@@ -2,7 +2,6 @@
 
 #include "aws/cloudformation.h"
 #include "aws/throttle_wait.h"
-#include "config/yaml_tree.h"
 #include "util/files.h"
 #include "util/json.h"
 #include "util/log.h"
@@ -83,20 +82,9 @@ void signal_failure(AwsSession* aws, const std::optional<SignalTarget>& target, 
   if (!sent->no_longer_waiting) Log::error("notify: " + sent->detail);
 }
 
-std::optional<SignalTarget> notify_target_from_raw(const std::string& user_data) {
-  YamlParse parse = parse_yaml(user_data);
-  if (!parse.ok || !parse.root.is_mapping()) return std::nullopt;
-  for (const auto& [key, value] : parse.root.entries) {
-    if (!key.is_scalar() || key.text != "notify_cfn" || !value.is_mapping()) continue;
-    SignalTarget target;
-    for (const auto& [k, v] : value.entries) {
-      if (!k.is_scalar() || !v.is_scalar() || v.is_null()) continue;
-      if (k.text == "stack") target.stack = v.text;
-      if (k.text == "resource") target.resource = v.text;
-    }
-    if (!target.stack.empty() && !target.resource.empty()) return target;
-  }
-  return std::nullopt;
+std::optional<SignalTarget> notify_target_of(const ConfigRead& read) {
+  if (!read.notify_cfn) return std::nullopt;
+  return SignalTarget{read.notify_cfn->stack, read.notify_cfn->resource};
 }
 
 }  // namespace taupage

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "aws/aws_session.h"
+#include "config/config_reader.h"
 #include "util/result.h"
 
 namespace taupage {
@@ -36,8 +37,8 @@ void record_signal(const std::string& state_dir, const std::string& boot_id, con
 inline constexpr int64_t kFailureImdsDeadlineMs = 5000;
 void signal_failure(AwsSession* aws, const std::optional<SignalTarget>& target, const std::string& state_dir, const std::string& boot_id);
 
-// notify_cfn read from user data that did not validate: the stack and resource when both are
-// plain strings there, so that an invalid config still sends FAILURE.
-std::optional<SignalTarget> notify_target_from_raw(const std::string& user_data);
+// Where to send FAILURE for user data the reader refused: its notify_cfn, when that key itself
+// was valid.
+std::optional<SignalTarget> notify_target_of(const ConfigRead& read);
 
 }  // namespace taupage

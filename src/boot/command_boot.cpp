@@ -97,7 +97,7 @@ int run_boot(const std::vector<std::string>& argv) {
   if (!read.config) {
     size_t errors = count_errors(read.diagnostics);
     Log::error(strfmt("boot: the user data is invalid (%zu error%s); nothing was changed on this machine", errors, errors == 1 ? "" : "s"));
-    if (!options.dry_run) signal_failure(&aws.session, notify_target_from_raw(user_data), state_dir, boot_id);
+    if (!options.dry_run) signal_failure(&aws.session, notify_target_of(read), state_dir, boot_id);
     return kExitFailed;
   }
 
@@ -137,7 +137,7 @@ int run_boot(const std::vector<std::string>& argv) {
   auto docker_endpoint_found = docker_endpoint(docker_host ? docker_host : "");
   if (!docker_endpoint_found) {
     Log::error("boot: " + docker_endpoint_found.error().message());
-    if (!options.dry_run) signal_failure(&aws.session, notify_target_from_raw(user_data), state_dir, boot_id);
+    if (!options.dry_run) signal_failure(&aws.session, notify_target_of(read), state_dir, boot_id);
     return kExitFailed;
   }
   docker = std::make_unique<EngineClient>(aws.http, *docker_endpoint_found,

@@ -27,10 +27,8 @@ int run_signal(const std::vector<std::string>& argv) {
     }
     const std::string& text = *input.text;
     ConfigRead read = read_config(text);
-    if (read.config && read.config->notify_cfn) {
-      target = {read.config->notify_cfn->stack, read.config->notify_cfn->resource};
-    } else if (auto raw = notify_target_from_raw(text)) {
-      target = *raw;
+    if (auto found = notify_target_of(read)) {
+      target = *found;
     } else {
       err("taupage signal: " + args->value("config") + " has no notify_cfn with stack and resource\n");
       return kExitFailed;

@@ -945,6 +945,7 @@ ConfigRead read_config(std::string_view user_data, const ReadOptions& options) {
     return result;
   }
   validator.read(parsed.root, config);
+  result.notify_cfn = config.notify_cfn;
   std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
     return a.mark.line != b.mark.line ? a.mark.line < b.mark.line : a.mark.column < b.mark.column;
   });

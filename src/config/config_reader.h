@@ -20,6 +20,9 @@ struct ReadOptions {
 struct ConfigRead {
   std::optional<Config> config;  // set when there are no errors
   Diagnostics diagnostics;       // errors and warnings, in document order
+  // notify_cfn when it could be read, even when other keys are invalid: where to send FAILURE
+  // for user data that cannot be booted.
+  std::optional<NotifyCfn> notify_cfn;
 };
 
 ConfigRead read_config(std::string_view user_data, const ReadOptions& options = {});

@@ -234,12 +234,13 @@ TEST(CfnSignal, AFailureSignalThatIsRefusedIsNotRecordedAndRaisesNothing) {
 }
 
 TEST(CfnSignal, NotifyTargetFromInvalidUserData) {
-  auto target = notify_target_from_raw("#taupage-ami-config\nroot: \"false\"\nnotify_cfn:\n  stack: s1\n  resource: R1\n");
+  auto target = notify_target_of(read_config("#taupage-ami-config\nroot: \"false\"\nnotify_cfn:\n  stack: s1\n  resource: R1\n"));
   ASSERT_TRUE(target);
   EXPECT_EQ(target->stack, "s1");
   EXPECT_EQ(target->resource, "R1");
-  EXPECT_FALSE(notify_target_from_raw("notify_cfn: {stack: s1}"));
-  EXPECT_FALSE(notify_target_from_raw("[unclosed"));
+  EXPECT_FALSE(notify_target_of(read_config("#taupage-ami-config\nnotify_cfn: {stack: s1}\n")));
+  EXPECT_FALSE(notify_target_of(read_config("#taupage-ami-config\nnotify_cfn: {stack: s1, resource: [R]}\n")));
+  EXPECT_FALSE(notify_target_of(read_config("[unclosed")));
 }
 
 }  // namespace
