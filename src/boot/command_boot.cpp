@@ -68,6 +68,20 @@ int run_boot(const std::vector<std::string>& argv) {
 
   AwsRuntime aws(root);
   std::string boot_id = read_boot_id();
+  options.boot_id = boot_id;
+  // What stops the boot before any step (no user data, invalid user data, no usable Docker
+  // endpoint) is reported like a failed step: in the report of the stage it stops, and to
+  // CloudFormation when the user data says where.
+  std::vector<Stage> running;
+  for (Stage stage : stages) {
+    if (runs_any_step(stage, options.only, steps)) running.push_back(stage);
+  }
+  if (running.empty()) return kExitOk;  // check_steps_in_stages refused such an --only above
+  auto stop = [&](Stage stage, const std::string& what, const std::string& reason, const std::optional<SignalTarget>& target) {
+    fail_before_steps(stage, what, reason, options, state_dir, real_clock());
+    if (!options.dry_run) signal_failure(&aws.session, target, state_dir, boot_id);
+    return kExitFailed;
+  };
 
   std::string user_data;
   if (args->has("config")) {
@@ -80,13 +94,14 @@ int run_boot(const std::vector<std::string>& argv) {
   } else {
     auto fetched = aws.session.imds().user_data();
     if (!fetched) {
-      Log::error("boot: reading user data from the instance metadata service: " + fetched.error().message());
-      return kExitFailed;
+      return stop(running.front(), "(user data)", "reading user data from the instance metadata service: " + fetched.error().message(),
+                  std::nullopt);
     }
     if (!*fetched) {
-      Log::error("boot: this instance has no user data (the instance metadata service answered 404 for /latest/user-data); "
-                 "launch it with a #taupage-ami-config document or give --config FILE");
-      return kExitFailed;
+      return stop(running.front(), "(user data)",
+                  "this instance has no user data (the instance metadata service answered 404 for /latest/user-data); "
+                  "launch it with a #taupage-ami-config document or give --config FILE",
+                  std::nullopt);
     }
     user_data = std::move(**fetched);
   }
@@ -96,9 +111,14 @@ int run_boot(const std::vector<std::string>& argv) {
   for (const auto& d : read.diagnostics) err(d.render() + "\n");
   if (!read.config) {
     size_t errors = count_errors(read.diagnostics);
-    Log::error(strfmt("boot: the user data is invalid (%zu error%s); nothing was changed on this machine", errors, errors == 1 ? "" : "s"));
-    if (!options.dry_run) signal_failure(&aws.session, notify_target_of(read), state_dir, boot_id);
-    return kExitFailed;
+    std::string first;
+    for (const auto& d : read.diagnostics) {
+      if (d.is_error() && first.empty()) first = d.render();
+    }
+    return stop(running.front(), "(user data)",
+                strfmt("the user data is invalid (%zu error%s, the first: %s); nothing was changed on this machine", errors,
+                       errors == 1 ? "" : "s", first.c_str()),
+                notify_target_of(read));
   }
 
   Context context(*read.config, real_clock());
@@ -107,7 +127,6 @@ int run_boot(const std::vector<std::string>& argv) {
   context.dry_run = options.dry_run;
   context.boot_id = boot_id;
   context.aws = &aws.session;
-  options.boot_id = boot_id;
   KernelNetlinkChannel netfilter;  // opened only when the firewall step runs
   context.netfilter = &netfilter;
   context.volume_timeout_seconds = volume_timeout_seconds;
@@ -130,28 +149,25 @@ int run_boot(const std::vector<std::string>& argv) {
     }
   }
 
-  // The late stage talks to the Docker daemon (DOCKER_HOST) and to the application.
+  // Only the late stage talks to the Docker daemon (DOCKER_HOST): an endpoint Taupage cannot use
+  // fails that stage, not the early one.
   std::unique_ptr<EngineClient> docker;
   context.http = &aws.http;
   const char* docker_host = getenv("DOCKER_HOST");
   auto docker_endpoint_found = docker_endpoint(docker_host ? docker_host : "");
-  if (!docker_endpoint_found) {
-    Log::error("boot: " + docker_endpoint_found.error().message());
-    if (!options.dry_run) signal_failure(&aws.session, notify_target_of(read), state_dir, boot_id);
-    return kExitFailed;
+  if (docker_endpoint_found) {
+    docker = std::make_unique<EngineClient>(aws.http, *docker_endpoint_found,
+                                            docker_host && *docker_host ? docker_host : std::string(kDefaultDockerHost), real_clock());
+    context.docker = docker.get();
   }
-  docker = std::make_unique<EngineClient>(aws.http, *docker_endpoint_found,
-                                          docker_host && *docker_host ? docker_host : std::string(kDefaultDockerHost), real_clock());
-  context.docker = docker.get();
   if (const char* dir = getenv("DOCKER_CONFIG")) context.docker_config_dir = dir;
 
-  std::optional<SignalTarget> notify;
-  if (read.config->notify_cfn) notify = SignalTarget{read.config->notify_cfn->stack, read.config->notify_cfn->resource};
+  std::optional<SignalTarget> notify = notify_target_of(read);
   Runner runner(steps, context);
   runner.on_failure = [&](const StageReport&) { signal_failure(context.aws, notify, context.state_dir, context.boot_id); };
-  for (Stage stage : stages) {
-    if (!runs_any_step(stage, options.only, steps)) continue;
+  for (Stage stage : running) {
     Log::info(strfmt("taupage %s  %s stage%s", TAUPAGE_VERSION, stage_name(stage), options.dry_run ? " (dry run: nothing is changed)" : ""));
+    if (stage == Stage::Late && !docker_endpoint_found) return stop(stage, "(docker)", docker_endpoint_found.error().message(), notify);
     StageReport report = runner.run_stage(stage, options);
     if (!report.ok) return kExitFailed;
   }

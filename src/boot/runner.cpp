@@ -53,6 +53,42 @@ bool runs_any_step(Stage stage, const std::set<std::string>& only, const StepLis
   return false;
 }
 
+void save_and_tell(StageReport& report, const std::string& state_dir) {
+  // Later stages learn from this report that this one failed: a report that cannot be saved
+  // fails the stage, so that nothing runs on as if it had succeeded.
+  if (auto saved = save_report(report, state_dir); !saved && report.ok) {
+    report.ok = false;
+    report.failed_step = "(report)";
+    report.reason = "the report was not saved: " + saved.error().message();
+  } else if (!saved) {
+    Log::error("the report was not saved: " + saved.error().message());
+  }
+  if (report.ok) {
+    Log::info(strfmt("%s stage done in %.1fs; report in %s", stage_name(report.stage), report.seconds, report.path_in(state_dir).c_str()));
+  } else {
+    Log::error(strfmt("%s stage FAILED at %s: %s", stage_name(report.stage),
+                      report.failed_step[0] == '(' ? report.failed_step.c_str() : ("step " + report.failed_step).c_str(),
+                      report.reason.c_str()));
+  }
+}
+
+StageReport fail_before_steps(Stage stage, const std::string& failed_step, const std::string& reason, const RunOptions& options,
+                              const std::string& state_dir, Clock& clock) {
+  StageReport report;
+  report.stage = stage;
+  report.boot_id = options.boot_id;
+  report.started = iso8601_utc(clock.unix_seconds());
+  report.ok = false;
+  report.failed_step = failed_step;
+  report.reason = reason;
+  if (options.dry_run) {
+    Log::error(strfmt("%s stage: %s", stage_name(stage), reason.c_str()));
+    return report;
+  }
+  save_and_tell(report, state_dir);
+  return report;
+}
+
 StageReport Runner::run_stage(Stage stage, const RunOptions& options) {
   StageReport report;
   report.stage = stage;
@@ -63,21 +99,8 @@ StageReport Runner::run_stage(Stage stage, const RunOptions& options) {
   auto finish = [&]() {
     report.seconds = static_cast<double>(context_.clock.monotonic_ms() - stage_start) / 1000.0;
     if (options.dry_run) return report;
-    // Later stages learn from this report that this one failed: a report that cannot be saved
-    // fails the stage, so that nothing runs on as if it had succeeded.
-    if (auto saved = save_report(report, context_.state_dir); !saved && report.ok) {
-      report.ok = false;
-      report.failed_step = "(report)";
-      report.reason = "the report was not saved: " + saved.error().message();
-    } else if (!saved) {
-      Log::error("the report was not saved: " + saved.error().message());
-    }
-    if (report.ok) {
-      Log::info(strfmt("%s stage done in %.1fs; report in %s", stage_name(stage), report.seconds, report.path_in(context_.state_dir).c_str()));
-    } else {
-      Log::error(strfmt("%s stage FAILED at step %s: %s", stage_name(stage), report.failed_step.c_str(), report.reason.c_str()));
-      if (on_failure) on_failure(report);
-    }
+    save_and_tell(report, context_.state_dir);
+    if (!report.ok && on_failure) on_failure(report);
     return report;
   };
 

@@ -12,6 +12,7 @@
 
 #include "boot/report.h"
 #include "boot/step_registry.h"
+#include "util/clock.h"
 
 namespace taupage {
 
@@ -34,6 +35,15 @@ class Runner {
   StepList& steps_;
   Context& context_;
 };
+
+// Saves a stage's report and prints its last line ("done in", or "FAILED at").
+void save_and_tell(StageReport& report, const std::string& state_dir);
+
+// A stage that fails before its first step (the user data cannot be read or is invalid, the Docker
+// endpoint cannot be used): reported like a failed step, under a name in parentheses such as
+// "(user data)", so that later stages and the operator find it in the same place.
+StageReport fail_before_steps(Stage stage, const std::string& failed_step, const std::string& reason, const RunOptions& options,
+                              const std::string& state_dir, Clock& clock);
 
 // Stages before `stage` that ran in this boot and failed: the reason not to run, or Ok.
 Status check_earlier_stages(Stage stage, const std::string& state_dir, const std::string& boot_id);

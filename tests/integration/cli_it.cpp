@@ -222,9 +222,21 @@ TEST(Cli, BootRefusesInvalidUserDataAndChangesNothing) {
   auto r = taupage({"boot", "--config", source_path("tests/data/string-false.yaml"), "--state-dir", state, "--root", dir.path()});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("nothing was changed"), std::string::npos) << r.err;
-  // The state folder is checked (made, written to and emptied) before the user data is read.
-  EXPECT_EQ(run_process({"/bin/ls", "-A", state}).out, "");
+  // Nothing under the root; the refusal is the early stage's report, like a failed step.
   EXPECT_EQ(run_process({"/bin/ls", "-A", dir.path()}).out, "state\n");
+  EXPECT_EQ(run_process({"/bin/ls", "-A", state}).out, "report-early.json\n");
+  auto report = parse_json(*read_file(state + "/report-early.json"));
+  ASSERT_TRUE(report);
+  EXPECT_FALSE(report->get("ok").as_bool());
+  EXPECT_EQ(report->get_string("failed_step"), "(user data)");
+  EXPECT_NE(report->get_string("reason").find("the user data is invalid (2 errors, the first: error at $.root"), std::string::npos)
+      << report->get_string("reason");
+  // The later stages of this boot do not run after it.
+  std::string valid = dir.path() + "/valid.yaml";
+  ASSERT_TRUE(write_file_atomic(valid, kValid));
+  auto system = taupage({"boot", "--config", valid, "--stage", "system", "--state-dir", state, "--root", dir.path()});
+  EXPECT_EQ(system.exit_code, 1);
+  EXPECT_NE(system.err.find("the early stage failed in this boot (step (user data)"), std::string::npos) << system.err;
 }
 
 TEST(Cli, BootDryRunWritesNoReport) {
