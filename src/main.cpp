@@ -1,8 +1,10 @@
 // taupage: the boot agent of a hardened EC2 image. Dispatches to the sub-commands.
+#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "boot/command.h"
+#include "util/log.h"
 
 using namespace taupage;
 
@@ -25,6 +27,8 @@ int print_help() {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  // TAUPAGE_DEBUG=1 adds the debug lines (each AWS retry, unreadable CA certificates, DNS fallbacks).
+  if (const char* debug = getenv("TAUPAGE_DEBUG"); debug && std::string(debug) == "1") Log::set_verbose(true);
   if (args.empty()) {
     print_help();
     return kExitUsage;

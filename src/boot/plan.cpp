@@ -55,10 +55,4 @@ Json render_plan_json(const std::vector<PlannedStep>& plan) {
   return out;
 }
 
-std::string lines_of(int first, int last) {
-  if (first <= 0) return "default";
-  if (last <= first) return strfmt("line %d", first);
-  return strfmt("lines %d-%d", first, last);
-}
-
 }  // namespace taupage

@@ -22,7 +22,5 @@ std::vector<PlannedStep> make_plan(const Config& config, const StepList& steps, 
 std::string render_plan_text(const std::vector<PlannedStep>& plan);
 Json render_plan_json(const std::vector<PlannedStep>& plan);
 
-// "lines 9-14" for a run of marks, "line 9" for one.
-std::string lines_of(int first, int last);
 
 }  // namespace taupage

@@ -251,6 +251,19 @@ TEST(Cli, BootDryRunWritesNoReport) {
   EXPECT_EQ(r.err.find("c2VjcmV0"), std::string::npos);
 }
 
+TEST(Cli, TaupageDebugAddsTheDebugLines) {
+  std::vector<std::string> argv = {taupage_bin(), "decrypt", "aws:kms:AQID"};
+  std::vector<std::string> env = {"AWS_ENDPOINT_URL_KMS=https://127.0.0.1:9", "AWS_REGION=eu-west-1", "AWS_ACCESS_KEY_ID=a",
+                                  "AWS_SECRET_ACCESS_KEY=b", "AWS_MAX_ATTEMPTS=2"};
+  auto quiet = run_process(argv, {}, 20000, env);
+  EXPECT_EQ(quiet.exit_code, 1);
+  EXPECT_EQ(quiet.err.find("retry 1 of 1"), std::string::npos) << quiet.err;
+  env.push_back("TAUPAGE_DEBUG=1");
+  auto debug = run_process(argv, {}, 20000, env);
+  EXPECT_EQ(debug.exit_code, 1);
+  EXPECT_NE(debug.err.find("Connection refused; retry 1 of 1"), std::string::npos) << debug.err;
+}
+
 TEST(Cli, VersionJsonNamesThePinnedDependencies) {
   auto r = taupage({"version", "--json"});
   ASSERT_EQ(r.exit_code, 0);
