@@ -203,6 +203,8 @@ Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<Volume
             Log::warn(strfmt("volumes: %s: %s is no longer attaching to this instance; looking again", label(p.request).c_str(), p.volume_id.c_str()));
             p.phase = Phase::Search;
             p.volume_id.clear();
+            // Back to the search, whose time counts from the start of the step.
+            p.phase_started_ms = start;
             p.deadline_ms = start + timeouts_.available_ms;
           } else {
             p.waiting_for = p.volume_id + " is attaching";

@@ -39,6 +39,7 @@ struct FakeVolume {
   bool plugged = false;
   int64_t release_at = -1;    // when another instance lets go
   int64_t available_at = -1;  // when a volume being created is ready
+  int64_t taken_at = -1;      // when another instance takes it over, even from this one's attaching
 };
 
 struct Call {
@@ -92,6 +93,12 @@ class FakeCloud : public VolumeApi {
         f.v.attachments.clear();
         f.v.status = "available";
         f.release_at = -1;
+      }
+      if (f.taken_at >= 0 && now >= f.taken_at) {
+        f.v.status = "in-use";
+        f.v.attachments = {{"i-0other0000000000002", "/dev/sdf", "attached"}};
+        f.attaching_since = -1;
+        f.taken_at = -1;
       }
       if (f.available_at >= 0 && now >= f.available_at) {
         f.v.status = "available";
@@ -308,6 +315,21 @@ TEST_F(Attacher, GivesUpAtTheVolumeTimeoutNamingTheHolder) {
   const std::string& m = result.error().message();
   EXPECT_NE(m.find("gave up waiting for an available volume after 1200s"), std::string::npos) << m;
   EXPECT_NE(m.find("vol-0aaa000000000001 is attached to i-0old00000000000001"), std::string::npos) << m;
+}
+
+// The search's deadline counts from the start of the step: after a volume went back to searching,
+// the message says how long the search took, not how long since the lost attachment began.
+TEST_F(Attacher, AfterLosingAnAttachmentTheTimeoutSaysTheWholeSearchTime) {
+  FakeVolume& v = cloud.held_by("vol-0aaa000000000001", "data", "i-0old00000000000001", 600000);
+  v.taken_at = 620000;
+  cloud.never_attached = true;
+  VolumeTimeouts t;
+  auto result = run({sdf()}, t);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(cloud.attach_calls(), 1);
+  const std::string& m = result.error().message();
+  EXPECT_NE(m.find("gave up waiting for an available volume after 1200s"), std::string::npos) << m;
+  EXPECT_NE(m.find("is attached to i-0other0000000000002"), std::string::npos) << m;
 }
 
 TEST_F(Attacher, NoVolumeAtAllTimesOutWithASayingSo) {
