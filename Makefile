@@ -34,7 +34,8 @@ REL_LDFLAGS := -static -s -Wl,--gc-sections -Wl,--build-id=none -flto=auto -Wl,-
 DBG_FLAGS := -O1 -g
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-SRCS := $(shell find src -name '*.cpp' ! -name main.cpp | sort)
+# main.cpp and static_replacements.cpp (our own versions of library functions) only go into build/taupage.
+SRCS := $(shell find src -name '*.cpp' ! -name main.cpp ! -name static_replacements.cpp | sort)
 UNIT_TEST_SRCS := $(shell find tests -name '*_test.cpp' ! -path 'tests/integration/*' ! -path 'tests/fuzz/*' | sort)
 IT_SRCS := $(shell find tests/integration -name '*_it.cpp' 2>/dev/null | sort)
 SUPPORT_SRCS := $(shell find tests/support -name '*.cpp' 2>/dev/null | sort)
@@ -46,7 +47,7 @@ VERSIONS_H := $(GEN)/taupage_versions.h
 
 obj = $(patsubst %.cpp,$(BUILD)/$(1)/%.o,$(2))
 
-REL_OBJS := $(call obj,rel,$(SRCS) src/main.cpp)
+REL_OBJS := $(call obj,rel,$(SRCS) src/main.cpp src/static_replacements.cpp)
 DBG_OBJS := $(call obj,dbg,$(SRCS))
 SAN_OBJS := $(call obj,san,$(SRCS))
 
@@ -80,6 +81,9 @@ $(BUILD)/rel/%.o: %.cpp $(REL_FLAGS_FILE) | $(TP_STAMP) $(VERSIONS_H)
 	@mkdir -p $(dir $@)
 	@echo '  CXX [rel] $<'
 	@$(CXX) $(CXXFLAGS_BASE) $(REL_FLAGS) -c $< -o $@
+# The terminate handler rethrows to read what(): exceptions on, outside LTO (whose merged options
+# would turn them on for every object).
+$(BUILD)/rel/src/static_replacements.o: REL_FLAGS := $(filter-out -fno-exceptions -fno-rtti -flto -ffat-lto-objects,$(REL_FLAGS))
 $(BUILD)/dbg/%.o: %.cpp | $(TP_STAMP) $(VERSIONS_H)
 	@mkdir -p $(dir $@)
 	@echo '  CXX [dbg] $<'

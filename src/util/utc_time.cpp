@@ -97,6 +97,24 @@ int64_t unix_from_utc(const UtcTime& time) {
          time.second;
 }
 
+void utc_to_tm(int64_t unix_seconds, struct tm& out) {
+  UtcTime t = utc_from_unix(unix_seconds);
+  int64_t days = floor_div(unix_seconds, kSecondsPerDay);
+  out = {};
+  out.tm_year = static_cast<int>(t.year - 1900);
+  out.tm_mon = t.month - 1;
+  out.tm_mday = t.day;
+  out.tm_hour = t.hour;
+  out.tm_min = t.minute;
+  out.tm_sec = t.second;
+  int64_t weekday = (days + 4) % 7;  // 1970-01-01 was a Thursday (4)
+  out.tm_wday = static_cast<int>(weekday < 0 ? weekday + 7 : weekday);
+  out.tm_yday = static_cast<int>(days - days_from_civil(t.year, 1, 1));
+  out.tm_isdst = 0;
+  out.tm_gmtoff = 0;
+  out.tm_zone = "GMT";
+}
+
 std::optional<int> read_number_field(std::string_view& text, int min, int max, int max_digits) {
   while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
   if (text.empty() || text.front() < '0' || text.front() > '9') return std::nullopt;

@@ -3,6 +3,8 @@
 /// and would bring about 120 KB of time zone, locale and scanf code into the static binary.
 #pragma once
 
+#include <time.h>
+
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -29,6 +31,9 @@ UtcTime utc_from_unix(int64_t unix_seconds);
 // Hours, minutes and seconds beyond their range count on, as timegm does (23:59:60 is the next
 // day's 00:00:00).
 int64_t unix_from_utc(const UtcTime& time);
+// Every field of `out` as gmtime_r fills it (weekday, day of the year, "GMT"); the replacement
+// of gmtime_r that the static binary links for mbedTLS (src/static_replacements.cpp).
+void utc_to_tm(int64_t unix_seconds, struct tm& out);
 
 // Readers for date text, each the way glibc's strptime reads the matching conversion, so that
 // our parsers accept exactly what they accepted with strptime. On success they consume what

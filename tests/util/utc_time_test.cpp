@@ -98,6 +98,27 @@ TEST(UtcTime, SecondsAroundMidnightAndBeforeTheEpoch) {
   }
 }
 
+TEST(UtcTime, TmFieldsAsGmtimeFillsThem) {
+  for (int64_t seconds = -5000000000; seconds < 260000000000; seconds += 7777777) {
+    time_t t = static_cast<time_t>(seconds);
+    tm glibc{};
+    ASSERT_NE(gmtime_r(&t, &glibc), nullptr);
+    tm ours{};
+    utc_to_tm(seconds, ours);
+    ASSERT_EQ(ours.tm_year, glibc.tm_year) << seconds;
+    ASSERT_EQ(ours.tm_mon, glibc.tm_mon) << seconds;
+    ASSERT_EQ(ours.tm_mday, glibc.tm_mday) << seconds;
+    ASSERT_EQ(ours.tm_hour, glibc.tm_hour) << seconds;
+    ASSERT_EQ(ours.tm_min, glibc.tm_min) << seconds;
+    ASSERT_EQ(ours.tm_sec, glibc.tm_sec) << seconds;
+    ASSERT_EQ(ours.tm_wday, glibc.tm_wday) << seconds;
+    ASSERT_EQ(ours.tm_yday, glibc.tm_yday) << seconds;
+    ASSERT_EQ(ours.tm_isdst, glibc.tm_isdst) << seconds;
+    ASSERT_EQ(ours.tm_gmtoff, glibc.tm_gmtoff) << seconds;
+    ASSERT_STREQ(ours.tm_zone, glibc.tm_zone) << seconds;
+  }
+}
+
 TEST(UtcTimeFields, NumberFieldReadsLikeStrptime) {
   std::string_view in = "  7:";
   EXPECT_EQ(read_number_field(in, 0, 23, 2), 7);
