@@ -72,11 +72,12 @@ $(VERSIONS_H): third_party/versions.lock scripts/gen-versions.sh
 	@mkdir -p $(GEN)
 	@bash scripts/gen-versions.sh $< > $@.tmp && mv $@.tmp $@
 
-# Every object waits for the third-party headers and the generated versions header.
 # The release flags in a file rewritten only when they change: changing them rebuilds the
 # release objects.
 REL_FLAGS_FILE := $(BUILD)/rel/flags
 $(shell mkdir -p $(BUILD)/rel && { echo '$(REL_FLAGS)' | cmp -s - $(REL_FLAGS_FILE) || echo '$(REL_FLAGS)' > $(REL_FLAGS_FILE); })
+
+# Every object waits for the third-party headers and the generated versions header.
 $(BUILD)/rel/%.o: %.cpp $(REL_FLAGS_FILE) | $(TP_STAMP) $(VERSIONS_H)
 	@mkdir -p $(dir $@)
 	@echo '  CXX [rel] $<'
