@@ -24,11 +24,18 @@ INCLUDES := -Isrc -Itests -I$(GEN) -Ithird_party -I$(TP)/src/libyaml/include -I$
 DEFS := -DYAML_DECLARE_STATIC '-DMBEDTLS_CONFIG_FILE="taupage_mbedtls_config.h"' -DTAUPAGE_VERSION='"$(VERSION)"'
 CXXFLAGS_BASE := -std=c++20 $(WARN) $(INCLUDES) $(DEFS) -MMD -MP
 
-REL_FLAGS := -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-ident
+# The shipped binary: no exception tables or type information (the code neither throws nor
+# catches; a library exception still ends in std::terminate, as before), and link-time
+# optimisation across our own code. Fat LTO objects keep each object's own symbol table, which is
+# how `make bench` attributes the link map's bytes to src/ folders (scripts/bench/link_map.py).
+REL_FLAGS := -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-ident -fno-exceptions -fno-rtti \
+  -flto -ffat-lto-objects
+REL_LDFLAGS := -static -s -Wl,--gc-sections -Wl,--build-id=none -flto=auto -Wl,-Map=$(BUILD)/taupage.map
 DBG_FLAGS := -O1 -g
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-SRCS := $(shell find src -name '*.cpp' ! -name main.cpp | sort)
+# main.cpp and static_replacements.cpp (our own versions of library functions) only go into build/taupage.
+SRCS := $(shell find src -name '*.cpp' ! -name main.cpp ! -name static_replacements.cpp | sort)
 UNIT_TEST_SRCS := $(shell find tests -name '*_test.cpp' ! -path 'tests/integration/*' ! -path 'tests/fuzz/*' | sort)
 IT_SRCS := $(shell find tests/integration -name '*_it.cpp' 2>/dev/null | sort)
 SUPPORT_SRCS := $(shell find tests/support -name '*.cpp' 2>/dev/null | sort)
@@ -40,7 +47,7 @@ VERSIONS_H := $(GEN)/taupage_versions.h
 
 obj = $(patsubst %.cpp,$(BUILD)/$(1)/%.o,$(2))
 
-REL_OBJS := $(call obj,rel,$(SRCS) src/main.cpp)
+REL_OBJS := $(call obj,rel,$(SRCS) src/main.cpp src/static_replacements.cpp)
 DBG_OBJS := $(call obj,dbg,$(SRCS))
 SAN_OBJS := $(call obj,san,$(SRCS))
 
@@ -65,11 +72,19 @@ $(VERSIONS_H): third_party/versions.lock scripts/gen-versions.sh
 	@mkdir -p $(GEN)
 	@bash scripts/gen-versions.sh $< > $@.tmp && mv $@.tmp $@
 
+# The release flags in a file rewritten only when they change: changing them rebuilds the
+# release objects.
+REL_FLAGS_FILE := $(BUILD)/rel/flags
+$(shell mkdir -p $(BUILD)/rel && { echo '$(REL_FLAGS)' | cmp -s - $(REL_FLAGS_FILE) || echo '$(REL_FLAGS)' > $(REL_FLAGS_FILE); })
+
 # Every object waits for the third-party headers and the generated versions header.
-$(BUILD)/rel/%.o: %.cpp | $(TP_STAMP) $(VERSIONS_H)
+$(BUILD)/rel/%.o: %.cpp $(REL_FLAGS_FILE) | $(TP_STAMP) $(VERSIONS_H)
 	@mkdir -p $(dir $@)
 	@echo '  CXX [rel] $<'
 	@$(CXX) $(CXXFLAGS_BASE) $(REL_FLAGS) -c $< -o $@
+# The terminate handler rethrows to read what(): exceptions on, outside LTO (whose merged options
+# would turn them on for every object).
+$(BUILD)/rel/src/static_replacements.o: REL_FLAGS := $(filter-out -fno-exceptions -fno-rtti -flto -ffat-lto-objects,$(REL_FLAGS))
 $(BUILD)/dbg/%.o: %.cpp | $(TP_STAMP) $(VERSIONS_H)
 	@mkdir -p $(dir $@)
 	@echo '  CXX [dbg] $<'
@@ -79,10 +94,10 @@ $(BUILD)/san/%.o: %.cpp | $(TP_STAMP) $(VERSIONS_H)
 	@echo '  CXX [san] $<'
 	@$(CXX) $(CXXFLAGS_BASE) $(SAN_FLAGS) -c $< -o $@
 
-# The shipped binary: static, stripped, unused sections dropped.
+# The shipped binary: static, stripped, unused sections dropped; the link map beside it.
 $(BUILD)/taupage: $(REL_OBJS) $(TP_LIBS)
 	@echo '  LD $@'
-	@$(CXX) -static -s -Wl,--gc-sections -o $@ $(REL_OBJS) $(TP_LIBS)
+	@$(CXX) $(REL_FLAGS) $(REL_LDFLAGS) -o $@ $(REL_OBJS) $(TP_LIBS)
 
 # Unit tests: dynamic, -O1 -g; once plain, once under ASan + UBSan.
 $(BUILD)/dbg/unit_tests: $(DBG_OBJS) $(call obj,dbg,$(UNIT_TEST_SRCS) $(SUPPORT_SRCS)) $(TP_LIBS)

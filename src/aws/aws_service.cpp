@@ -1,20 +1,25 @@
 #include "aws/aws_service.h"
 
-#include <time.h>
-
 #include "aws/endpoints.h"
 #include "aws/sigv4.h"
 #include "aws/uri_encoding.h"
 #include "util/log.h"
 #include "util/strings.h"
+#include "util/utc_time.h"
 
 namespace taupage {
 
 std::optional<int64_t> parse_http_date(const std::string& text) {
-  struct tm tm {};
-  const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  if (!end || *end != '\0') return std::nullopt;
-  return static_cast<int64_t>(timegm(&tm));
+  // "%a, %d %b %Y %H:%M:%S GMT", read as strptime read it.
+  std::string_view in = text;
+  std::optional<int> weekday, day, month, year, hour, minute, second;
+  bool ok = (weekday = read_weekday_name(in)) && read_literal(in, ", ") && (day = read_number_field(in, 1, 31, 2)) &&
+            read_literal(in, " ") && (month = read_month_name(in)) && read_literal(in, " ") &&
+            (year = read_number_field(in, 0, 9999, 4)) && read_literal(in, " ") && (hour = read_number_field(in, 0, 23, 2)) &&
+            read_literal(in, ":") && (minute = read_number_field(in, 0, 59, 2)) && read_literal(in, ":") &&
+            (second = read_number_field(in, 0, 61, 2)) && read_literal(in, " GMT") && in.empty();
+  if (!ok) return std::nullopt;
+  return unix_from_utc(UtcTime{*year, *month, *day, *hour, *minute, *second});
 }
 
 std::string form_encode(const std::vector<std::pair<std::string, std::string>>& params) {

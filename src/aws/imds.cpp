@@ -1,12 +1,11 @@
 #include "aws/imds.h"
 
-#include <time.h>
-
 #include <algorithm>
 
 #include "util/json.h"
 #include "util/log.h"
 #include "util/strings.h"
+#include "util/utc_time.h"
 
 namespace taupage {
 
@@ -17,15 +16,20 @@ constexpr int64_t kProgressEveryMs = 10000;
 }  // namespace
 
 std::optional<int64_t> parse_iso8601_utc(const std::string& text) {
-  struct tm tm {};
-  const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-  if (!end) return std::nullopt;
-  if (*end == '.') {
-    ++end;
-    while (*end >= '0' && *end <= '9') ++end;
+  // "%Y-%m-%dT%H:%M:%S", read as strptime read it, then optional fractions and "Z".
+  std::string_view in = text;
+  std::optional<int> year, month, day, hour, minute, second;
+  bool ok = (year = read_number_field(in, 0, 9999, 4)) && read_literal(in, "-") && (month = read_number_field(in, 1, 12, 2)) &&
+            read_literal(in, "-") && (day = read_number_field(in, 1, 31, 2)) && read_literal(in, "T") &&
+            (hour = read_number_field(in, 0, 23, 2)) && read_literal(in, ":") && (minute = read_number_field(in, 0, 59, 2)) &&
+            read_literal(in, ":") && (second = read_number_field(in, 0, 61, 2));
+  if (!ok) return std::nullopt;
+  if (!in.empty() && in.front() == '.') {
+    in.remove_prefix(1);
+    while (!in.empty() && in.front() >= '0' && in.front() <= '9') in.remove_prefix(1);
   }
-  if (std::string_view(end) != "Z") return std::nullopt;
-  return static_cast<int64_t>(timegm(&tm));
+  if (in != "Z") return std::nullopt;
+  return unix_from_utc(UtcTime{*year, *month, *day, *hour, *minute, *second});
 }
 
 Imds::Imds(HttpClient& http, Clock& clock, Environment env, ImdsOptions options)

@@ -1,7 +1,5 @@
 #include "aws/sigv4.h"
 
-#include <time.h>
-
 #include <algorithm>
 #include <map>
 #include <vector>
@@ -9,6 +7,7 @@
 #include "aws/digest.h"
 #include "aws/uri_encoding.h"
 #include "util/strings.h"
+#include "util/utc_time.h"
 
 namespace taupage {
 
@@ -132,12 +131,8 @@ std::string payload_hash_of(const SignableRequest& request, const SigningParams&
 }  // namespace
 
 std::string amz_date(int64_t unix_seconds) {
-  time_t t = static_cast<time_t>(unix_seconds);
-  struct tm tm {};
-  gmtime_r(&t, &tm);
-  char buffer[32];
-  strftime(buffer, sizeof buffer, "%Y%m%dT%H%M%SZ", &tm);
-  return buffer;
+  UtcTime t = utc_from_unix(unix_seconds);
+  return strfmt("%04lld%02d%02dT%02d%02d%02dZ", static_cast<long long>(t.year), t.month, t.day, t.hour, t.minute, t.second);
 }
 
 Signature sign_with_headers(const SignableRequest& request, const Credentials& credentials, const SigningParams& params) {

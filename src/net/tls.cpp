@@ -8,9 +8,9 @@
 
 #include "mbedtls/ctr_drbg.h"
 #include "mbedtls/entropy.h"
-#include "mbedtls/error.h"
 #include "mbedtls/ssl.h"
 #include "mbedtls/x509_crt.h"
+#include "net/mbedtls_error.h"
 #include "psa/crypto.h"
 #include "util/files.h"
 #include "util/log.h"
@@ -22,11 +22,7 @@ namespace {
 
 constexpr const char* kSystemBundles[] = {"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt"};
 
-std::string mbedtls_text(int code) {
-  char buffer[160];
-  mbedtls_strerror(code, buffer, sizeof buffer);
-  return strfmt("%s (-0x%04x)", buffer, static_cast<unsigned>(-code));
-}
+std::string mbedtls_text(int code) { return mbedtls_error_text(code); }
 
 // At early boot the kernel's pool may not be seeded yet; getrandom() then blocks, and the
 // console should say why nothing happens.

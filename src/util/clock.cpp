@@ -5,6 +5,7 @@
 #include <cerrno>
 
 #include "util/strings.h"
+#include "util/utc_time.h"
 
 namespace taupage {
 
@@ -28,11 +29,8 @@ Clock& real_clock() {
 }
 
 std::string iso8601_utc(int64_t unix_seconds) {
-  time_t t = static_cast<time_t>(unix_seconds);
-  tm parts{};
-  ::gmtime_r(&t, &parts);
-  return strfmt("%04d-%02d-%02dT%02d:%02d:%02dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour,
-                parts.tm_min, parts.tm_sec);
+  UtcTime t = utc_from_unix(unix_seconds);
+  return strfmt("%04lld-%02d-%02dT%02d:%02d:%02dZ", static_cast<long long>(t.year), t.month, t.day, t.hour, t.minute, t.second);
 }
 
 }  // namespace taupage
