@@ -33,11 +33,11 @@ old_md() {
 same_as_made() { [ "$(sum "/dev/xvd$1")" = "$(cat "/tmp/made-$1")" ]; }
 mounted() { grep -q " $1 " /proc/mounts; }
 # zero_at DEV SECTOR: the MiB of DEV from that 512-byte sector on (a negative one counts from the
-# end) holds nothing but zeros.
+# end; a multiple of 64 KiB here) holds nothing but zeros.
 zero_at() {
   at=$2
   [ "$at" -lt 0 ] && at=$(($(cat "/sys/class/block/$(basename "$(readlink -f "$1")")/size") + at))
-  [ -z "$(dd if="$1" bs=512 skip="$at" count=2048 2>/dev/null | tr -d '\000' | head -c 1)" ]
+  dd if="$1" bs=64k skip=$((at / 128)) count=16 2>/dev/null | cmp -s -n 1048576 - /dev/zero
 }
 # blank_with_old_bytes DISK...: blank by Taupage's rule (first and last MiB zeros), old bytes inside.
 blank_with_old_bytes() {
