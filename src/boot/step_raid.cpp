@@ -113,7 +113,8 @@ class RaidStep : public Step {
       members.push_back(m);
     }
 
-    if (auto released = release_partial_assemblies(md, array, *running, members, erase_allowed_for(context.config, array), context.storage_changes);
+    if (auto released =
+            release_partial_assemblies(md, array, *running, members, erase_allowed_for(context.config, array), context.storage_changes);
         !released) {
       return std::move(released).error();
     }
@@ -127,7 +128,9 @@ class RaidStep : public Step {
         for (const auto& r : *running) {
           if (r.name != decision.running_array || r.degraded == 0) continue;
           added = rejoin_absent_members(md, array, r.name, members);
-          if (added > 0) context.storage_changes.push_back(strfmt("raid added %d member%s back to %s", added, added == 1 ? "" : "s", r.name.c_str()));
+          if (added > 0) {
+            context.storage_changes.push_back(strfmt("raid added %d member%s back to %s", added, added == 1 ? "" : "s", r.name.c_str()));
+          }
           if (added < r.degraded) {
             Log::warn(strfmt("WARNING: raid %s (%s) runs DEGRADED: %d of %d members missing; its data has no redundancy left to lose",
                              array.device.c_str(), r.name.c_str(), r.degraded - added, r.raid_disks));
@@ -298,9 +301,10 @@ class RaidStep : public Step {
     for (uint64_t at : {uint64_t{0}, node->bytes - end}) {
       if (auto w = devices.write_at(node->path, at, std::vector<uint8_t>(end, 0)); !w) return failed(std::move(w).error());
     }
-    context.storage_changes.push_back(strfmt("raid created %s as %s over %s", array.device.c_str(), name->c_str(), members_text(array).c_str()));
-    return Done{strfmt("%s created as %s: RAID %d over %zu members (UUID %s), its first and last MiB zeroed", array.device.c_str(), name->c_str(), array.level,
-                       members.size(), md_uuid_text(sbs[0].set_uuid).c_str()),
+    context.storage_changes.push_back(
+        strfmt("raid created %s as %s over %s", array.device.c_str(), name->c_str(), members_text(array).c_str()));
+    return Done{strfmt("%s created as %s: RAID %d over %zu members (UUID %s), its first and last MiB zeroed", array.device.c_str(),
+                       name->c_str(), array.level, members.size(), md_uuid_text(sbs[0].set_uuid).c_str()),
                 OutcomeKind::Created};
   }
 };

@@ -42,7 +42,8 @@ zero_at() {
 # blank_with_old_bytes DISK...: blank by Taupage's rule (first and last MiB zeros), old bytes inside.
 blank_with_old_bytes() {
   for d in "$@"; do
-    zero_at "/dev/$d" 0 && zero_at "/dev/$d" -2048 && ! zero_at "/dev/$d" 2048 || { echo "/dev/$d: not blank with old bytes inside"; return 1; }
+    zero_at "/dev/$d" 0 && zero_at "/dev/$d" -2048 && ! zero_at "/dev/$d" 2048 \
+      || { echo "/dev/$d: not blank with old bytes inside"; return 1; }
   done
 }
 # blank_array NAME: /dev/md/NAME runs and its first and last MiB are zeros.

@@ -68,7 +68,9 @@ Status FakeMd::stop(const std::string& array) {
 
 Status FakeMd::link(const std::string& name, const std::string& array) {
   calls.push_back("link " + name + " " + array);
-  if (devices != nullptr && devices->devices.count("/dev/" + array)) devices->devices["/dev/md/" + name] = devices->devices["/dev/" + array];
+  if (devices != nullptr && devices->devices.count("/dev/" + array) > 0) {
+    devices->devices["/dev/md/" + name] = devices->devices["/dev/" + array];
+  }
   return Status::Ok();
 }
 
