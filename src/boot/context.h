@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "config/config.h"
 #include "firewall/netlink_channel.h"
@@ -34,6 +35,9 @@ struct Context {
   ToolRunner* tools = nullptr;
   Mounter* mounter = nullptr;
   double device_wait_seconds = 60;  // how long a configured device may take to appear
+  // What the storage steps of this run wrote to disks, one line each ("raid created /dev/md/data
+  // as md127"): a refusal later in the same run names them instead of saying nothing was changed.
+  std::vector<std::string> storage_changes;
   // volumes (EBS attach)
   double volume_timeout_seconds = 1200;  // for an available volume with the configured Name (--volume-timeout)
   double volume_device_wait_seconds = 120;  // from `attached` until the disk and its node exist

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "boot/mount_decision.h"
+#include "boot/storage_changes.h"
 #include "storage/block_devices.h"
 #include "storage/filesystem_tools.h"
 #include "storage/mount_options.h"
@@ -71,7 +72,7 @@ class MountsStep : public Step {
     std::vector<Done> done;
     for (const MountSpec* spec : specs) {
       auto result = one(context, *spec, join_path(mounts_root, spec->target));
-      if (!result) return Outcome::failed(result.error().message());
+      if (!result) return Outcome::failed(refusal_after_changes(context.storage_changes, result.error().message()));
       done.push_back(*result);
     }
     return combined_outcome(done);
@@ -128,6 +129,7 @@ class MountsStep : public Step {
         }
         kind = OutcomeKind::Created;
         what = spec.target + " " + decision.reason;
+        context.storage_changes.push_back("mounts formatted " + spec.partition + " as " + spec.filesystem);
         break;
       }
       case MountAction::Mount: {
@@ -143,6 +145,7 @@ class MountsStep : public Step {
               Log::warn(strfmt("mounts %s: fsck.%s -p repaired %s (exit %d): %s", spec.target.c_str(), spec.filesystem.c_str(),
                                device->path.c_str(), run->exit_code, tail_lines(run->output).c_str()));
               what += ", fsck repaired errors";
+              context.storage_changes.push_back("mounts fsck repaired " + spec.partition);
               kind = OutcomeKind::Changed;
               break;
             case FsckVerdict::Unfixable:
@@ -167,6 +170,7 @@ class MountsStep : public Step {
           what += strfmt(", grown from %llu to %llu MiB", (unsigned long long)(probed->filesystem_bytes >> 20),
                          (unsigned long long)(device->bytes >> 20));
           if (kind == OutcomeKind::Kept) kind = OutcomeKind::Changed;
+          context.storage_changes.push_back("mounts grew the filesystem on " + spec.partition);
         } else {
           // The data is intact and mounted; a bigger filesystem can wait for the next boot.
           Log::warn("mounts " + spec.target + ": growing the filesystem failed: " +

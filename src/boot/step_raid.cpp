@@ -1,8 +1,13 @@
 #include "boot/step_raid.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdlib>
+#include <string_view>
 
 #include "boot/raid_decision.h"
+#include "boot/storage_changes.h"
 #include "storage/block_devices.h"
 #include "storage/md_control.h"
 #include "util/log.h"
@@ -13,6 +18,20 @@ namespace {
 
 constexpr uint32_t kChunkSectors = 1024;  // 512 KiB, mdadm's default
 constexpr uint32_t kMaxDev = 128;          // 256 + 2 * 128 bytes: one 512-byte sector
+constexpr uint64_t kMiB = 1024 * 1024;
+// Per member, the array's first (last) MiB lies within the first (last) MiB of the member's used
+// data area for every level and layout here (RAID 0 zones, 5 and 6 with parity, 10 near 2); twice
+// that leaves room for rounding.
+constexpr uint64_t kMemberClearSectors = 2 * kMiB / 512;
+
+// TAUPAGE_TEST_CRASH_AT=<point> ends the process at that point, as a power cut there would, so
+// that the QEMU tests can boot again from exactly that state. Nothing but those tests sets it.
+void test_crash_point(const char* point) {
+  const char* at = getenv("TAUPAGE_TEST_CRASH_AT");
+  if (at == nullptr || std::string_view(at) != point) return;
+  Log::error(strfmt("TAUPAGE_TEST_CRASH_AT=%s: the process ends here, as at a power cut", point));
+  _exit(86);
+}
 
 bool erase_allowed_for(const Config& config, const RaidArray& array) {
   return std::any_of(config.mounts.begin(), config.mounts.end(),
@@ -44,7 +63,7 @@ class RaidStep : public Step {
     std::vector<Done> done;
     for (const auto& array : config.raid) {
       auto result = one(context, array);
-      if (!result) return Outcome::failed(result.error().message());
+      if (!result) return Outcome::failed(refusal_after_changes(context.storage_changes, result.error().message()));
       done.push_back(*result);
     }
     return combined_outcome(done);
@@ -94,7 +113,9 @@ class RaidStep : public Step {
       members.push_back(m);
     }
 
-    if (auto released = release_partial_assemblies(md, array, *running, members, erase_allowed_for(context.config, array)); !released) {
+    if (auto released =
+            release_partial_assemblies(md, array, *running, members, erase_allowed_for(context.config, array), context.storage_changes);
+        !released) {
       return std::move(released).error();
     }
     RaidDecision decision = decide_raid(array, members, erase_allowed_for(context.config, array));
@@ -107,6 +128,9 @@ class RaidStep : public Step {
         for (const auto& r : *running) {
           if (r.name != decision.running_array || r.degraded == 0) continue;
           added = rejoin_absent_members(md, array, r.name, members);
+          if (added > 0) {
+            context.storage_changes.push_back(strfmt("raid added %d member%s back to %s", added, added == 1 ? "" : "s", r.name.c_str()));
+          }
           if (added < r.degraded) {
             Log::warn(strfmt("WARNING: raid %s (%s) runs DEGRADED: %d of %d members missing; its data has no redundancy left to lose",
                              array.device.c_str(), r.name.c_str(), r.degraded - added, r.raid_disks));
@@ -120,7 +144,7 @@ class RaidStep : public Step {
         return Done{array.device + " kept (running as " + decision.running_array + ")", OutcomeKind::Kept};
       }
       case RaidAction::Assemble:
-        return assemble(md, array, members, decision);
+        return assemble(md, array, members, decision, context.storage_changes);
       case RaidAction::Create:
         return create(context, array, members);
     }
@@ -169,7 +193,7 @@ class RaidStep : public Step {
   // One that holds nothing but members of this array is stopped; one that also holds anything
   // else is left alone, and the array is refused.
   Status release_partial_assemblies(MdControl& md, const RaidArray& array, const std::vector<RunningArray>& running,
-                                    std::vector<MemberState>& members, bool erase_allowed) {
+                                    std::vector<MemberState>& members, bool erase_allowed, std::vector<std::string>& changes) {
     for (const auto& r : running) {
       if (r.state != "inactive") continue;
       if (std::none_of(members.begin(), members.end(), [&](const MemberState& m) { return m.running_array == r.name; })) continue;
@@ -191,6 +215,7 @@ class RaidStep : public Step {
         return Error(then.action == RaidAction::Refuse ? then.reason : array.device + ": held by the inactive array " + r.name + "; nothing was changed");
       }
       if (auto stopped = md.stop(r.name); !stopped) return std::move(stopped).error().wrap(array.device);
+      changes.push_back("raid stopped the inactive array " + r.name);
       Log::warn(strfmt("raid %s: stopped %s, an inactive partial assembly of its members (%s) that was never started; assembling them here",
                        array.device.c_str(), r.name.c_str(), join(r.members, ", ").c_str()));
       for (auto& m : members) {
@@ -200,7 +225,8 @@ class RaidStep : public Step {
     return Status::Ok();
   }
 
-  Result<Done> assemble(MdControl& md, const RaidArray& array, const std::vector<MemberState>& members, const RaidDecision& d) {
+  Result<Done> assemble(MdControl& md, const RaidArray& array, const std::vector<MemberState>& members, const RaidDecision& d,
+                        std::vector<std::string>& changes) {
     auto name = md.new_array_name();
     if (!name) return std::move(name).error().wrap(array.device);
     std::vector<DeviceInfo> start;
@@ -212,6 +238,8 @@ class RaidStep : public Step {
       Log::warn("raid " + array.device + ": " + members[i].configured + " is stale (older events); added back, the kernel resyncs it");
       if (auto added = md.add_member(*name, *members[i].device); !added) {
         Log::warn("raid " + array.device + ": " + added.error().message());
+      } else {
+        changes.push_back("raid added " + members[i].configured + " back to " + *name);
       }
     }
     if (absent > 0) {
@@ -224,6 +252,9 @@ class RaidStep : public Step {
                 absent > 0 || !d.stale.empty() ? OutcomeKind::Changed : OutcomeKind::Kept};
   }
 
+  // A new array is made blank by the mounts step's own rule (its first and last MiB zeros), so
+  // that it is formatted on this boot and, if the boot is cut before the format, on the next one;
+  // the members' old bytes between their blank ends must never show through it as "data".
   Result<Done> create(Context& context, const RaidArray& array, const std::vector<MemberState>& members) {
     BlockDevices& devices = *context.block_devices;
     MdControl& md = *context.md;
@@ -235,27 +266,45 @@ class RaidStep : public Step {
     }
     auto sbs = new_array_superblocks(array, sizes, md.new_uuid(), device_uuids, static_cast<uint64_t>(context.clock.unix_seconds()));
     if (sbs.empty()) return Error(array.device + ": the members are too small for an array");
+    auto failed = [&](Error e) { return std::move(e).wrap("create " + array.device); };
+    // First, on every member, what will be the array's ends, and the old signatures at the end (md
+    // 0.90 and 1.0); a cut here leaves blank members blank. Only then the superblocks: from the
+    // first one on, the next boot assembles, and finds the array blank.
+    for (size_t i = 0; i < members.size(); ++i) {
+      const DeviceInfo& dev = *members[i].device;
+      for (const ByteRange& r : new_member_clear_ranges(sbs[i])) {
+        if (auto w = devices.write_at(dev.path, r.offset, std::vector<uint8_t>(r.length, 0)); !w) return failed(std::move(w).error());
+      }
+      uint64_t tail = std::min<uint64_t>(dev.bytes, 128 * 1024);
+      if (auto w = devices.write_at(dev.path, dev.bytes - tail, std::vector<uint8_t>(tail, 0)); !w) return failed(std::move(w).error());
+    }
     std::vector<DeviceInfo> start;
     for (size_t i = 0; i < members.size(); ++i) {
       const DeviceInfo& dev = *members[i].device;
-      // Old signatures at the start (an ext superblock at 1 KiB) and at the end (md 0.90 and 1.0)
-      // go, so that no reader sees two things on one member. Blank members are zeros there anyway.
+      // An old signature at the start (an ext superblock at 1 KiB) goes with the new superblock's write.
       std::vector<uint8_t> head(4096, 0);
       auto sb = sbs[i].encode();
       head.insert(head.end(), sb.begin(), sb.end());
-      if (auto w = devices.write_at(dev.path, 0, head); !w) return std::move(w).error().wrap("create " + array.device);
-      uint64_t tail = std::min<uint64_t>(dev.bytes, 128 * 1024);
-      if (auto w = devices.write_at(dev.path, dev.bytes - tail, std::vector<uint8_t>(tail, 0)); !w) {
-        return std::move(w).error().wrap("create " + array.device);
-      }
+      if (auto w = devices.write_at(dev.path, 0, head); !w) return failed(std::move(w).error());
       start.push_back(dev);
     }
     auto name = md.new_array_name();
     if (!name) return std::move(name).error().wrap(array.device);
-    if (auto started = md.start(*name, start); !started) return std::move(started).error().wrap("create " + array.device);
+    if (auto started = md.start(*name, start); !started) return failed(std::move(started).error());
     if (auto linked = md.link(array.name, *name); !linked) return std::move(linked).error().wrap(array.device);
-    return Done{strfmt("%s created as %s: RAID %d over %zu members (UUID %s)", array.device.c_str(), name->c_str(), array.level,
-                       members.size(), md_uuid_text(sbs[0].set_uuid).c_str()),
+    test_crash_point("raid-created");
+    // The rule itself, through the array: whatever its layout, its first and last MiB are zeros.
+    auto node = devices.find(array.device, context.device_wait_seconds);
+    if (!node) return failed(std::move(node).error());
+    if (node->bytes == 0) return Error("create " + array.device + ": " + node->path + " reports a size of 0 bytes after it was started");
+    const uint64_t end = std::min<uint64_t>(node->bytes, kMiB);
+    for (uint64_t at : {uint64_t{0}, node->bytes - end}) {
+      if (auto w = devices.write_at(node->path, at, std::vector<uint8_t>(end, 0)); !w) return failed(std::move(w).error());
+    }
+    context.storage_changes.push_back(
+        strfmt("raid created %s as %s over %s", array.device.c_str(), name->c_str(), members_text(array).c_str()));
+    return Done{strfmt("%s created as %s: RAID %d over %zu members (UUID %s), its first and last MiB zeroed", array.device.c_str(),
+                       name->c_str(), array.level, members.size(), md_uuid_text(sbs[0].set_uuid).c_str()),
                 OutcomeKind::Created};
   }
 };
@@ -307,6 +356,16 @@ std::vector<MdSuperblock1> new_array_superblocks(const RaidArray& array, const s
     out.push_back(sb);
   }
   return out;
+}
+
+std::vector<ByteRange> new_member_clear_ranges(const MdSuperblock1& sb) {
+  const uint64_t begin = sb.data_offset;
+  // RAID 0 uses each member's whole data area in whole chunks (zones when sizes differ); the other
+  // levels use the same component size on every member.
+  uint64_t used = sb.level == 0 && sb.chunksize > 0 ? sb.data_size / sb.chunksize * sb.chunksize : std::min(sb.size, sb.data_size);
+  const uint64_t end = begin + used;
+  if (used <= 2 * kMemberClearSectors) return {{begin * 512, used * 512}};
+  return {{begin * 512, kMemberClearSectors * 512}, {(end - kMemberClearSectors) * 512, kMemberClearSectors * 512}};
 }
 
 std::unique_ptr<Step> make_raid_step() { return std::make_unique<RaidStep>(); }

@@ -13,6 +13,7 @@
 #include "config/config_reader.h"
 #include "support/storage_doubles.h"
 #include "util/log.h"
+#include "util/strings.h"
 
 namespace taupage {
 namespace {
@@ -74,6 +75,7 @@ struct Machine {
     context->root = "/root";
     context->block_devices = &devices;
     context->md = &md;
+    md.devices = &devices;
     context->tools = &tools;
     context->mounter = &mounter;
     context->device_wait_seconds = 0;
@@ -111,6 +113,108 @@ TEST(RaidStep, CreatesOnTwoBlankMembersAndWritesReadableSuperblocks) {
   EXPECT_EQ(sb->raid_disks, 2u);
   EXPECT_EQ(sb->data_offset, 2048u);
   EXPECT_EQ(sb->dev_number, 0u);
+}
+
+// Members blank by the rule (no signature, first and last MiB zeros) that hold old bytes in
+// between, as a reused volume can: the array made over them must look blank to the mounts step.
+void old_bytes_inside(std::vector<uint8_t>& disk) {
+  for (size_t i = 1 << 20; i < disk.size() - (1 << 20); ++i) disk[i] = static_cast<uint8_t>(i * 7 + 1);
+}
+
+const char* kRaid0AndAnOtherMount = R"(
+volumes:
+  raid:
+    /dev/md/data:
+      level: 0
+      devices: [/dev/xvdf, /dev/xvdg]
+mounts:
+  /data:
+    partition: /dev/md/data
+  /x:
+    partition: /dev/xvdh
+)";
+
+TEST(RaidStep, ANewArrayOverMembersWithOldBytesInsideIsBlankAndGetsFormatted) {
+  Machine m(kRaid0);
+  constexpr size_t kBig = 16 << 20;
+  auto& f = m.devices.add("/dev/xvdf", "vdb", 16, kBig);
+  old_bytes_inside(f);
+  old_bytes_inside(m.devices.add("/dev/xvdg", "vdc", 32, kBig));
+  ASSERT_EQ(probe(MemoryByteSource(f))->content, Content::Blank);  // blank by the rule, as the issue's members were
+  Outcome o = m.raid();
+  ASSERT_EQ(o.kind, OutcomeKind::Created) << o.detail;
+  // Zeroed through the array, both ends, after it started.
+  const uint64_t size = m.devices.devices.at("/dev/md127").info.bytes;
+  EXPECT_TRUE(has_call(m.devices.writes, "/dev/md127@0")) << join(m.devices.writes, " ");
+  EXPECT_TRUE(has_call(m.devices.writes, "/dev/md127@" + std::to_string(size - (1 << 20))));
+  // A power cut right after the start (before that) leaves an array that is blank already.
+  EXPECT_EQ(probe(MemoryByteSource(m.md.at_start.at("md127")))->content, Content::Blank);
+  EXPECT_EQ(f[8 << 20], static_cast<uint8_t>((8 << 20) * 7 + 1));  // only the ends were zeroed, not the whole member
+  o = m.mounts();
+  ASSERT_EQ(o.kind, OutcomeKind::Created) << o.detail;
+  EXPECT_EQ(m.tools.calls.front(), "mkfs.ext4 -F -q -E nodiscard,root_owner=999:999 /dev/md127");
+}
+
+TEST(RaidStep, ARefusalAfterAnArrayWasCreatedInTheSameRunSaysWhatWasChanged) {
+  Machine m(kRaid0AndAnOtherMount);
+  m.devices.add("/dev/xvdf", "vdb", 16, kDisk);
+  m.devices.add("/dev/xvdg", "vdc", 32, kDisk);
+  m.devices.add("/dev/xvdh", "vdd", 48, kDisk).back() = 9;  // unknown non-zero data at its end
+  ASSERT_EQ(m.raid().kind, OutcomeKind::Created);
+  Outcome o = m.mounts();
+  ASSERT_EQ(o.kind, OutcomeKind::Failed);
+  EXPECT_EQ(o.detail.find("nothing was changed"), std::string::npos) << o.detail;
+  EXPECT_NE(o.detail.find("/dev/xvdh (for /x) holds unknown non-zero data"), std::string::npos) << o.detail;
+  EXPECT_NE(o.detail.find("nothing more was changed (earlier in this run: raid created /dev/md/data as md127 over /dev/xvdf /dev/xvdg; "
+                          "mounts formatted /dev/md/data as ext4)"),
+            std::string::npos)
+      << o.detail;
+  // The same refusal in a run that changed nothing says so.
+  Machine alone("mounts:\n  /x:\n    partition: /dev/xvdh\n");
+  alone.devices.add("/dev/xvdh", "vdd", 48, kDisk).back() = 9;
+  o = alone.mounts();
+  ASSERT_EQ(o.kind, OutcomeKind::Failed);
+  EXPECT_NE(o.detail.find("; nothing was changed"), std::string::npos) << o.detail;
+}
+
+TEST(RaidStep, TheTestCrashPointEndsTheProcessRightAfterTheStart) {
+  EXPECT_EXIT(
+      {
+        setenv("TAUPAGE_TEST_CRASH_AT", "raid-created", 1);
+        Machine m(kRaid0);
+        m.devices.add("/dev/xvdf", "vdb", 16, kDisk);
+        m.devices.add("/dev/xvdg", "vdc", 32, kDisk);
+        m.raid();
+      },
+      ::testing::ExitedWithCode(86), "TAUPAGE_TEST_CRASH_AT=raid-created: the process ends here");
+}
+
+TEST(RaidSuperblocks, TheMembersAreClearedWhereTheArraysEndsLie) {
+  constexpr uint64_t kM = 1 << 20;
+  // A mirror of 32 and 48 MiB ends where the smaller member ends, inside the larger one.
+  RaidArray mirror{"/dev/md/data", "data", 1, {"a", "b"}, {}};
+  auto sbs = new_array_superblocks(mirror, {32 * kM, 48 * kM}, MdUuid{}, {MdUuid{}, MdUuid{}}, 1);
+  ASSERT_EQ(sbs.size(), 2u);
+  for (const auto& sb : sbs) {
+    auto r = new_member_clear_ranges(sb);
+    ASSERT_EQ(r.size(), 2u);
+    EXPECT_EQ(r[0].offset, sb.data_offset * 512);
+    EXPECT_EQ(r[0].length, 2 * kM);
+    EXPECT_EQ(r[1].offset + r[1].length, (sb.data_offset + sb.size) * 512);
+    EXPECT_LE(r[1].offset + r[1].length, 32 * kM);
+  }
+  // RAID 0 zones: each member up to its own last whole chunk.
+  RaidArray stripes{"/dev/md/data", "data", 0, {"a", "b"}, {}};
+  sbs = new_array_superblocks(stripes, {32 * kM, 48 * kM + 4096}, MdUuid{}, {MdUuid{}, MdUuid{}}, 1);
+  auto r = new_member_clear_ranges(sbs[1]);
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[1].offset + r[1].length, 48 * kM);
+  // A small member: one range over its whole data area.
+  sbs = new_array_superblocks(stripes, {4 * kM, 4 * kM}, MdUuid{}, {MdUuid{}, MdUuid{}}, 1);
+  r = new_member_clear_ranges(sbs[0]);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].offset, kM);
+  EXPECT_EQ(r[0].length, 3 * kM);
 }
 
 TEST(RaidStep, SecondBootAssemblesAndNeverCreatesAgain) {

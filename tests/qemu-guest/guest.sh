@@ -1,6 +1,6 @@
 #!/bin/sh
 # The guest half of tests/integration/storage_qemu.sh, run by the test /init with the phase name:
-# `first` and `second` are two boots of the same disk images. Each scenario runs
+# `first`, `second` and `third` are three boots of the same disk images. Each scenario runs
 # `taupage boot --stage early --only raid,mounts` with its own config and root, then checks with
 # independent tools (mdadm, blkid, the kernel's /proc files). Results are marker lines:
 # TP-OK <check> / TP-FAIL <check>: <why>. The host knows which checks to expect.
@@ -32,18 +32,44 @@ old_md() {
 }
 same_as_made() { [ "$(sum "/dev/xvd$1")" = "$(cat "/tmp/made-$1")" ]; }
 mounted() { grep -q " $1 " /proc/mounts; }
+# zero_at DEV SECTOR: the MiB of DEV from that 512-byte sector on (a negative one counts from the
+# end; a multiple of 64 KiB here) holds nothing but zeros.
+zero_at() {
+  at=$2
+  [ "$at" -lt 0 ] && at=$(($(cat "/sys/class/block/$(basename "$(readlink -f "$1")")/size") + at))
+  dd if="$1" bs=64k skip=$((at / 128)) count=16 2>/dev/null | cmp -s -n 1048576 - /dev/zero
+}
+# old_bytes_inside DISK...: the MiB after the first holds old bytes (the host wrote random bytes
+# in all but the first and last MiB: blank by the rule, which Taupage's creating the array shows).
+old_bytes_inside() {
+  for d in "$@"; do
+    zero_at "/dev/$d" 2048 && { echo "/dev/$d: zeros where old bytes were written"; return 1; }
+  done
+  return 0
+}
+# blank_array NAME: /dev/md/NAME runs and its first and last MiB are zeros.
+blank_array() { test -b "/dev/md/$1" && zero_at "/dev/md/$1" 0 && zero_at "/dev/md/$1" -2048; }
+# crash_after_start NAME: taupage ends at its test crash point, right after the new array
+# started (a power cut between the array's creation and its format).
+crash_after_start() {
+  TAUPAGE_TEST_CRASH_AT=raid-created; export TAUPAGE_TEST_CRASH_AT
+  tp "$1"; rc=$?
+  unset TAUPAGE_TEST_CRASH_AT
+  [ $rc = 86 ] && has "$1" 'TAUPAGE_TEST_CRASH_AT=raid-created: the process ends here'
+}
 
 # The real root is read-only in the initramfs: Taupage must put its tmpfs over <root>/mounts.
 mkdir -p /sysroot
 mount -t tmpfs root /sysroot
-for s in raid0 raid0again refuse-fs refuse-raid refuse-mbr refuse-lvm refuse-junk refuse-foreign refuse-md090 refuse-md10 refuse-md11 erase raid1 madm xfs btrfs fsck grow r5 r6 r10 data uneq; do
+for s in raid0 raid0again refuse-fs refuse-raid refuse-mbr refuse-lvm refuse-junk refuse-foreign refuse-md090 refuse-md10 refuse-md11 erase raid1 madm xfs btrfs fsck grow r5 r6 r10 data uneq cut0 cut1 cut5; do
   mkdir -p "/sysroot/$s/mounts"
 done
 mount -o remount,ro /sysroot
 hostname "guest-$phase"  # a different host name on every boot: the array names must not depend on it
 
 if [ "$phase" = first ]; then
-  # RAID 0 over two blank NVMe disks, ext4, writable by uid 999.
+  # RAID 0 over two NVMe disks blank by the rule but with old bytes inside, ext4, writable by uid 999.
+  check raid0-members-old-bytes-inside old_bytes_inside xvdf xvdg
   cfg raid0 <<'Y'
 volumes:
   raid:
@@ -57,6 +83,7 @@ Y
   check raid0-boot tp raid0
   check raid0-created has raid0 'raid       created'
   check raid0-formatted has raid0 'mounts     created'
+  check raid0-formatted-as-blank has raid0 '/data blank, formatted as ext4'
   check raid0-mdadm-examine sh -c 'mdadm --examine /dev/xvdf && mdadm --examine /dev/xvdf | grep -q "Name : any:data" && mdadm --examine /dev/xvdg | grep -q "Raid Level : raid0"'
   check raid0-mdadm-detail sh -c 'mdadm --detail /dev/md/data && mdadm --detail /dev/md/data | grep -q "Raid Devices : 2"'
   check raid0-blkid sh -c 'blkid /dev/md/data | grep -q "TYPE=\"ext4\"" && blkid /dev/xvdf | grep -q linux_raid_member'
@@ -64,47 +91,6 @@ Y
   check raid0-mode sh -c 'stat -c %a /sysroot/raid0/mounts/data | grep -q 77$ && stat -c %u:%g /sysroot/raid0/mounts/data | grep -q 999:999'
   check raid0-tmpfs-over-mounts sh -c 'grep -q "taupage-mounts /sysroot/raid0/mounts tmpfs" /proc/mounts'
   mdadm --examine /dev/xvdf | sed 's/^/[examine] /'
-
-  # Refusals: another filesystem, a member with one, a partition table, LVM, unknown data.
-  printf 'mounts:\n  /x:\n    partition: /dev/xvdh\n' | cfg refuse-fs
-  check refuse-fs-fails fails tp refuse-fs
-  check refuse-fs-says-why has refuse-fs '/dev/xvdh (for /x) holds btrfs, the config says ext4'
-  printf 'volumes:\n  raid:\n    /dev/md/r:\n      level: 1\n      devices: [/dev/xvdi, /dev/xvdh]\nmounts:\n  /r:\n    partition: /dev/md/r\n' | cfg refuse-raid
-  check refuse-raid-fails fails tp refuse-raid
-  check refuse-raid-says-why has refuse-raid '/dev/xvdh holds btrfs; an array is created only on blank members'
-  printf 'mounts:\n  /x:\n    partition: /dev/xvdj\n' | cfg refuse-mbr
-  check refuse-mbr-fails fails tp refuse-mbr
-  check refuse-mbr-says-why has refuse-mbr 'holds an MBR partition table'
-  printf 'mounts:\n  /x:\n    partition: /dev/xvdk\n' | cfg refuse-lvm
-  check refuse-lvm-fails fails tp refuse-lvm
-  check refuse-lvm-says-why has refuse-lvm 'holds an LVM physical volume'
-  printf 'mounts:\n  /x:\n    partition: /dev/xvdl\n' | cfg refuse-junk
-  check refuse-junk-fails fails tp refuse-junk
-  check refuse-junk-says-why has refuse-junk 'holds unknown non-zero data'
-  # A foreign array, made by mdadm and stopped: its members are left exactly as they were.
-  mdadm --create /dev/md/foreign --run --level=1 --raid-devices=2 --metadata=1.2 --homehost=any --name=foreign \
-    --assume-clean /dev/xvdm /dev/xvdn > /tmp/foreign.log 2>&1 && mdadm --stop /dev/md/foreign >> /tmp/foreign.log 2>&1
-  before="$(sum /dev/xvdm) $(sum /dev/xvdn)"
-  printf 'volumes:\n  raid:\n    /dev/md/mine:\n      level: 1\n      devices: [/dev/xvdm, /dev/xvdn]\nmounts:\n  /m:\n    partition: /dev/md/mine\n' | cfg refuse-foreign
-  check refuse-foreign-fails fails tp refuse-foreign
-  check refuse-foreign-says-why has refuse-foreign '/dev/xvdm holds md superblock 1.2'
-  after="$(sum /dev/xvdm) $(sum /dev/xvdn)"
-  check refuse-foreign-unchanged test "$before" = "$after"
-
-  # Arrays of the older superblock formats, made by mdadm on xvdn in turn (the foreign array's
-  # member, done with): refused, left byte for byte.
-  old_md refuse-md090 0.90 n
-  check refuse-md090-fails fails tp refuse-md090
-  check refuse-md090-says-why has refuse-md090 '/dev/xvdn (for /x) holds md superblock 0.90'
-  check refuse-md090-unchanged same_as_made n
-  old_md refuse-md10 1.0 n
-  check refuse-md10-fails fails tp refuse-md10
-  check refuse-md10-says-why has refuse-md10 '/dev/xvdn (for /x) holds md superblock 1.0'
-  check refuse-md10-unchanged same_as_made n
-  old_md refuse-md11 1.1 n
-  check refuse-md11-fails fails tp refuse-md11
-  check refuse-md11-says-why has refuse-md11 '/dev/xvdn (for /x) holds md superblock 1.1'
-  check refuse-md11-unchanged same_as_made n
 
   # btrfs on a blank disk, writable by the application's user.
   printf 'mounts:\n  /b:\n    partition: /dev/xvdbj\n    filesystem: btrfs\n' | cfg btrfs
@@ -119,10 +105,12 @@ Y
   check erase-formatted has erase 'erase_on_boot: true, formatted'
   echo "$token" > /sysroot/erase/mounts/scratch/token
 
-  # RAID 1 over two blank disks; the next boot finds one of them gone.
+  # RAID 1 over two blank disks (old bytes inside); the next boot finds one of them gone.
+  check raid1-members-old-bytes-inside old_bytes_inside xvdp xvdq
   printf 'volumes:\n  raid:\n    /dev/md/mirror:\n      level: 1\n      devices: [/dev/xvdp, /dev/xvdq]\nmounts:\n  /r1:\n    partition: /dev/md/mirror\n' | cfg raid1
   check raid1-boot tp raid1
   check raid1-created has raid1 'raid       created'
+  check raid1-formatted-as-blank has raid1 '/r1 blank, formatted as ext4'
   check raid1-mdadm-detail sh -c 'mdadm --detail /dev/md/mirror | grep -q "Raid Level : raid1"'
   echo "$token" > /sysroot/raid1/mounts/r1/token
 
@@ -149,10 +137,12 @@ Y
   check grow-grown has grow 'grown from 32 to 64 MiB'
   check grow-size sh -c 'test "$(df -k /sysroot/grow/mounts/g | tail -1 | awk "{print \$2}")" -gt 50000'
 
-  # RAID 5, 6 and 10 over blank disks; the next boot assembles them.
+  # RAID 5 (old bytes inside its members), 6 and 10 over blank disks; the next boot assembles them.
+  check r5-members-old-bytes-inside old_bytes_inside xvdw xvdx xvdy
   level_cfg r5 5 xvdw xvdx xvdy
   check r5-boot tp r5
   check r5-created has r5 'raid       created'
+  check r5-formatted-as-blank has r5 '/r5 blank, formatted as ext4'
   check r5-mdadm-detail sh -c 'mdadm --detail /dev/md/r5 | grep -q "Raid Level : raid5"'
   echo "$token" > /sysroot/r5/mounts/r5/token
   level_cfg r6 6 xvdz xvdba xvdbb xvdbc
@@ -165,6 +155,21 @@ Y
   check r10-created has r10 'raid       created'
   check r10-mdadm-detail sh -c 'mdadm --detail /dev/md/r10 | grep -q "Raid Level : raid10"'
   echo "$token" > /sysroot/r10/mounts/r10/token
+
+  # The boot cut right after a new array started, before anything else (its ends not yet zeroed
+  # through md, no filesystem): RAID 0, 1 and 5 over members with old bytes inside. The array is
+  # already blank by the rule, so the next boot assembles and formats it.
+  check cut-members-old-bytes-inside old_bytes_inside xvdca xvdcb xvdcc xvdcd xvdce xvdcf xvdcg
+  level_cfg cut0 0 xvdca xvdcb
+  level_cfg cut1 1 xvdcc xvdcd
+  level_cfg cut5 5 xvdce xvdcf xvdcg
+  check cut0-cut-after-start crash_after_start cut0
+  check cut0-blank-at-the-cut blank_array cut0
+  check cut1-cut-after-start crash_after_start cut1
+  check cut1-blank-at-the-cut blank_array cut1
+  check cut5-cut-after-start crash_after_start cut5
+  check cut5-blank-at-the-cut blank_array cut5
+  check cut-nothing-mounted sh -c '! grep -q " /sysroot/cut" /proc/mounts'
   sync
 fi
 
@@ -227,6 +232,22 @@ if [ "$phase" = second ]; then
   check r10-assembled has r10 'assembled as md'
   check r10-assembled-data-intact grep -q "$token" /sysroot/r10/mounts/r10/token
   # mdadm, on a host with another name, brings the array back as /dev/md/data (homehost any).
+  # The arrays cut off in the first boot: assembled, not created again, formatted as blank.
+  level_cfg cut0 0 xvdca xvdcb
+  check cut0-boot tp cut0
+  check cut0-assembled has cut0 'assembled as md'
+  check cut0-formatted-as-blank has cut0 '/cut0 blank, formatted as ext4'
+  echo "$token" > /sysroot/cut0/mounts/cut0/token
+  level_cfg cut1 1 xvdcc xvdcd
+  check cut1-boot tp cut1
+  check cut1-assembled has cut1 'assembled as md'
+  check cut1-formatted-as-blank has cut1 '/cut1 blank, formatted as ext4'
+  echo "$token" > /sysroot/cut1/mounts/cut1/token
+  level_cfg cut5 5 xvdce xvdcf xvdcg
+  check cut5-boot tp cut5
+  check cut5-assembled has cut5 'assembled as md'
+  check cut5-formatted-as-blank has cut5 '/cut5 blank, formatted as ext4'
+  echo "$token" > /sysroot/cut5/mounts/cut5/token
   check raid0-mdadm-assembles-by-name sh -c 'umount /sysroot/raid0/mounts/data && mdadm --stop /dev/md/data && rm -f /dev/md/data \
     && mdadm --assemble --scan && test -b /dev/md/data && mount /dev/md/data /mnt && grep -q '"$token"' /mnt/token && umount /mnt'
   cat /proc/mdstat | sed 's/^/[mdstat] /'
@@ -253,6 +274,60 @@ if [ "$phase" = third ]; then
   check uneq-boot tp uneq
   check uneq-created has uneq 'raid       created'
   check uneq-layout sh -c 'mdadm --examine /dev/xvdbh | grep -q "Feature Map : 0x1000" && mdadm --detail /dev/md/uneq | grep -q "Array Size : 7"'
+  # The arrays cut off in the first boot and formatted in the second keep their data.
+  level_cfg cut0 0 xvdca xvdcb
+  check cut0-again-boot tp cut0
+  check cut0-not-formatted lacks cut0 'formatted'
+  check cut0-data-intact grep -q "$token" /sysroot/cut0/mounts/cut0/token
+  level_cfg cut1 1 xvdcc xvdcd
+  check cut1-again-boot tp cut1
+  check cut1-not-formatted lacks cut1 'formatted'
+  check cut1-data-intact grep -q "$token" /sysroot/cut1/mounts/cut1/token
+  level_cfg cut5 5 xvdce xvdcf xvdcg
+  check cut5-again-boot tp cut5
+  check cut5-not-formatted lacks cut5 'formatted'
+  check cut5-data-intact grep -q "$token" /sysroot/cut5/mounts/cut5/token
+
+  # Refusals: another filesystem, a member with one, a partition table, LVM, unknown data.
+  printf 'mounts:\n  /x:\n    partition: /dev/xvdh\n' | cfg refuse-fs
+  check refuse-fs-fails fails tp refuse-fs
+  check refuse-fs-says-why has refuse-fs '/dev/xvdh (for /x) holds btrfs, the config says ext4'
+  printf 'volumes:\n  raid:\n    /dev/md/r:\n      level: 1\n      devices: [/dev/xvdi, /dev/xvdh]\nmounts:\n  /r:\n    partition: /dev/md/r\n' | cfg refuse-raid
+  check refuse-raid-fails fails tp refuse-raid
+  check refuse-raid-says-why has refuse-raid '/dev/xvdh holds btrfs; an array is created only on blank members'
+  printf 'mounts:\n  /x:\n    partition: /dev/xvdj\n' | cfg refuse-mbr
+  check refuse-mbr-fails fails tp refuse-mbr
+  check refuse-mbr-says-why has refuse-mbr 'holds an MBR partition table'
+  printf 'mounts:\n  /x:\n    partition: /dev/xvdk\n' | cfg refuse-lvm
+  check refuse-lvm-fails fails tp refuse-lvm
+  check refuse-lvm-says-why has refuse-lvm 'holds an LVM physical volume'
+  printf 'mounts:\n  /x:\n    partition: /dev/xvdl\n' | cfg refuse-junk
+  check refuse-junk-fails fails tp refuse-junk
+  check refuse-junk-says-why has refuse-junk 'holds unknown non-zero data'
+  # A foreign array, made by mdadm and stopped: its members are left exactly as they were.
+  mdadm --create /dev/md/foreign --run --level=1 --raid-devices=2 --metadata=1.2 --homehost=any --name=foreign \
+    --assume-clean /dev/xvdm /dev/xvdn > /tmp/foreign.log 2>&1 && mdadm --stop /dev/md/foreign >> /tmp/foreign.log 2>&1
+  before="$(sum /dev/xvdm) $(sum /dev/xvdn)"
+  printf 'volumes:\n  raid:\n    /dev/md/mine:\n      level: 1\n      devices: [/dev/xvdm, /dev/xvdn]\nmounts:\n  /m:\n    partition: /dev/md/mine\n' | cfg refuse-foreign
+  check refuse-foreign-fails fails tp refuse-foreign
+  check refuse-foreign-says-why has refuse-foreign '/dev/xvdm holds md superblock 1.2'
+  after="$(sum /dev/xvdm) $(sum /dev/xvdn)"
+  check refuse-foreign-unchanged test "$before" = "$after"
+
+  # Arrays of the older superblock formats, made by mdadm on xvdn in turn (the foreign array's
+  # member, done with): refused, left byte for byte.
+  old_md refuse-md090 0.90 n
+  check refuse-md090-fails fails tp refuse-md090
+  check refuse-md090-says-why has refuse-md090 '/dev/xvdn (for /x) holds md superblock 0.90'
+  check refuse-md090-unchanged same_as_made n
+  old_md refuse-md10 1.0 n
+  check refuse-md10-fails fails tp refuse-md10
+  check refuse-md10-says-why has refuse-md10 '/dev/xvdn (for /x) holds md superblock 1.0'
+  check refuse-md10-unchanged same_as_made n
+  old_md refuse-md11 1.1 n
+  check refuse-md11-fails fails tp refuse-md11
+  check refuse-md11-says-why has refuse-md11 '/dev/xvdn (for /x) holds md superblock 1.1'
+  check refuse-md11-unchanged same_as_made n
   cat /proc/mdstat | sed 's/^/[mdstat] /'
 fi
 

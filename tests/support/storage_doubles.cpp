@@ -44,6 +44,15 @@ Status FakeMd::start(const std::string& array, const std::vector<DeviceInfo>& me
   for (const auto& m : members) text += " " + m.name;
   calls.push_back(text);
   if (fail_start) return Error(array + ": RUN_ARRAY: Invalid argument");
+  if (devices == nullptr || members.empty()) return Status::Ok();
+  const auto& first = *devices->devices.at(members.front().path).bytes;
+  auto sb = MdSuperblock1::decode(std::vector<uint8_t>(first.begin() + 4096, first.begin() + 4096 + 1024));
+  if (!sb) return Error(array + ": " + sb.error().message());
+  auto from = first.begin() + static_cast<long>(sb->data_offset * 512);
+  std::vector<uint8_t> view(from, from + static_cast<long>(sb->size * 512));
+  at_start[array] = view;
+  auto& device = devices->add("/dev/" + array, array, 200 + static_cast<uint32_t>(at_start.size()), view.size());
+  device = view;
   return Status::Ok();
 }
 
@@ -59,6 +68,9 @@ Status FakeMd::stop(const std::string& array) {
 
 Status FakeMd::link(const std::string& name, const std::string& array) {
   calls.push_back("link " + name + " " + array);
+  if (devices != nullptr && devices->devices.count("/dev/" + array) > 0) {
+    devices->devices["/dev/md/" + name] = devices->devices["/dev/" + array];
+  }
   return Status::Ok();
 }
 

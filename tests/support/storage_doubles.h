@@ -43,6 +43,11 @@ class FakeMd : public MdControl {
   std::vector<RunningArray> arrays;
   std::vector<std::string> calls;  // "start md127 vdb vdc", "add md127 vdd", "link x md127"
   bool fail_start = false;
+  // When set, a started array appears there as /dev/<array> (and /dev/md/<name> once linked). Its
+  // bytes are a rough model, a mirror's: the first member's data area as it was at the start
+  // (kept in `at_start`, what a power cut right after the start would leave).
+  FakeBlockDevices* devices = nullptr;
+  std::map<std::string, std::vector<uint8_t>> at_start;  // by array
 
  private:
   int next_ = 0;
