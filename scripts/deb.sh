@@ -124,6 +124,7 @@ Description: boot agent of a hardened EC2 image
  dracut module), the system stage before sshd and dockerd, the late stage after
  dockerd.
 C
+(cd "$pkg" && find . -type f ! -path './DEBIAN/*' -printf '%P\0' | sort -z | xargs -0 md5sum) > "$pkg/DEBIAN/md5sums"
 deb=$out/taupage_${version}_amd64.deb
 dpkg-deb --root-owner-group -Zxz --build "$pkg" "$deb" >/dev/null
 echo "$deb"
