@@ -152,4 +152,4 @@ image: deps
 	@IMAGE_CACHE=$(IMAGE_CACHE) bash scripts/image/build.sh $(DEB) $(BUILD)/image
 demo-late: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/taupage
-	@bash scripts/demo-late.sh
+	@bash scripts/demo-quick.sh
