@@ -47,7 +47,7 @@ if [ ! -s "$out/root.tar" ] || [ "$(cat "$out/root.key" 2>/dev/null)" != "$pkg_k
   rm -f "$tree/tmp/taupage.deb"
   chroot "$tree" /usr/bin/env -i PATH=/usr/sbin:/usr/bin dpkg -s taupage > /dev/null
   for initrd in "$tree"/boot/initrd.img-*; do
-    lsinitramfs "$initrd" | grep -qx 'usr/sbin/taupage' ||
+    chroot "$tree" lsinitramfs "/boot/$(basename "$initrd")" | grep -x 'usr/sbin/taupage' > /dev/null ||
       { echo "image: $(basename "$initrd") has no usr/sbin/taupage: the initramfs was not rebuilt" >&2; exit 1; }
   done
   tar -C "$tree" --numeric-owner --xattrs --xattrs-include='*' -cf "$out/root.tar.tmp" .
