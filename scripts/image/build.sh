@@ -56,6 +56,7 @@ if [ ! -s "$out/root.tar" ] || [ "$(cat "$out/root.key" 2>/dev/null)" != "$pkg_k
   rm -rf "$tree"; trap - EXIT
 fi
 
-# 3. The disk.
+# 3. The disk (IMAGE_DISK=no: the tree only, for a caller that makes its own disk from it).
+[ "${IMAGE_DISK:-yes}" = no ] && exit 0
 bash "$here/disk.sh" "$out/root.tar" "$out/disk.raw"
 log "done: $out/disk.raw ($(du -h --apparent-size "$out/disk.raw" | cut -f1) sparse, $(du -h "$out/disk.raw" | cut -f1) used)"

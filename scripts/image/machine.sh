@@ -9,6 +9,7 @@
 # $M_APP -> 8080, $M_CLOSED -> 9999 (a port no configuration opens).
 # machine_setup DEB      image disk, registry, stand-in, test key; sets M_* variables
 # machine_boot NAME [nvme:SERIAL:FILE]...   starts QEMU; console in $M_LOGS/console-NAME.log
+#   (machine type pc: its PCI bus takes the hot-plugged NVMe controllers; q35's root bus does not)
 # machine_wait_ssh SECONDS, machine_ssh CMD..., machine_poweroff SECONDS, machine_stop
 
 source tests/support/docker_env.sh
@@ -24,7 +25,7 @@ machine_setup() {
   mkdir -p "$M_LOGS"
   m_log "image (root tree cached in ${IMAGE_CACHE:-/var/cache/taupage-image} and $M_LOGS/image)"
   local t0=$SECONDS
-  IMAGE_CACHE=${IMAGE_CACHE:-/var/cache/taupage-image} bash scripts/image/build.sh "$deb" "$M_LOGS/image" > "$M_LOGS/image.log" 2>&1 ||
+  IMAGE_DISK=no IMAGE_CACHE=${IMAGE_CACHE:-/var/cache/taupage-image} bash scripts/image/build.sh "$deb" "$M_LOGS/image" > "$M_LOGS/image.log" 2>&1 ||
     { m_log "the image build failed; the end of $M_LOGS/image.log:"; tail -20 "$M_LOGS/image.log" >&2; return 1; }
   M_IMAGE_SECONDS=$((SECONDS - t0))
 
@@ -60,7 +61,7 @@ AWS_ENDPOINT_URL_KMS=https://169.254.169.101
 AWS_ENDPOINT_URL_CLOUDFORMATION=https://169.254.169.102
 AWS_ENDPOINT_URL_S3=https://169.254.169.103
 AWS_CA_BUNDLE=/etc/taupage/test-ca.pem
-TAUPAGE_BOOT_OPTIONS=--volume-timeout 30
+TAUPAGE_BOOT_OPTIONS="--volume-timeout 30"
 C
   echo '{"insecure-registries": ["169.254.169.5:5000"]}' > "$o/etc/docker/daemon.json"
   M_DISK=$M_WORK/disk.raw
@@ -93,7 +94,7 @@ machine_boot() {
   M_CONSOLE=$M_LOGS/console-$name.log
   rm -f "$M_WORK/qemu.pid" "$M_WORK/qmp.sock"
   M_BOOT_START=$SECONDS
-  nsenter --net="/run/netns/$DK_NS" qemu-system-x86_64 -accel tcg -M q35 -smp 2 -m 2048 -nodefaults -no-user-config \
+  nsenter --net="/run/netns/$DK_NS" qemu-system-x86_64 -accel tcg -M pc -smp 2 -m 2048 -nodefaults -no-user-config \
     -display none -serial "file:$M_CONSOLE" -monitor none -pidfile "$M_WORK/qemu.pid" \
     -drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd \
     -drive "if=pflash,format=raw,file=$M_WORK/vars.fd" \
