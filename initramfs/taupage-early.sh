@@ -57,9 +57,13 @@ taupage_early() {
 	echo "initramfs" > /run/taupage/early-ran-in
 	taupage_env "$root"
 	taupage_resolv
+	# md is a module in distribution kernels; Taupage creates and assembles through its ioctls.
+	modprobe -q md_mod 2>/dev/null
 	# shellcheck disable=SC2086
 	/usr/sbin/taupage boot --stage early --root "$root" --state-dir /run/taupage $TAUPAGE_BOOT_OPTIONS
 	rc=$?
+	# CPU time of this shell's children (taupage and the mkfs/fsck it ran), for the figures.
+	times > /run/taupage/early-times 2>/dev/null
 	[ "$rc" = 0 ] || taupage_failed_paragraph "$rc"
 	return 0
 }

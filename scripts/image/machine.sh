@@ -175,3 +175,27 @@ for l in open(sys.argv[1]):
     e = json.loads(l)
     if e["event"] == "plugged": print("nvme:%s:%s" % (e["serial"], e["image"]))' "$M_STANDIN/volume-events.jsonl" 2>/dev/null | sort -u
 }
+
+# machine_figures NAME: from kernel start (the guest's btime) to each stage's end and to
+# SUCCESS, the units' CPU time, sshd and dockerd; kept in $M_LOGS/figures-NAME.txt.
+machine_figures() {
+  local raw=$M_LOGS/figures-$1.raw
+  machine_ssh 'echo btime $(awk "/^btime/ {print \$2}" /proc/stat); for s in early system late; do echo report $s $(cat /run/taupage/report-$s.json); done
+systemctl show -p CPUUsageNSec --value taupage-system.service taupage-late.service | tr "\n" " "; echo
+systemctl show -p ActiveEnterTimestampMonotonic --value docker.service ssh.service taupage-late.service | tr "\n" " "; echo
+echo initrd $(stat -c %s /boot/initrd.img-$(uname -r))' > "$raw" 2>&1
+  python3 - "$raw" "$M_STANDIN/signals.jsonl" <<'P' | tee "$M_LOGS/figures-$1.txt"
+import json, sys, datetime
+lines = open(sys.argv[1]).read().splitlines()
+btime = int(lines[0].split()[1])
+for l in lines[1:4]:
+    _, stage, doc = l.split(" ", 2)
+    rep = json.loads(doc)
+    start = datetime.datetime.fromisoformat(rep["started"].replace("Z", "+00:00")).timestamp()
+    print("%-7s stage ended %6.1f s after kernel start (the stage itself: %5.1f s)" % (stage, start + rep["seconds"] - btime, rep["seconds"]))
+cpu = [int(x) for x in lines[4].split() if x.isdigit()]
+mono = [int(x) for x in lines[5].split()]
+print("sshd active %.1f s, dockerd active %.1f s, late stage unit done %.1f s after kernel start" % (mono[1] / 1e6, mono[0] / 1e6, mono[2] / 1e6))
+print("Taupage's CPU time in the system and late units: %.2f s" % (sum(cpu) / 1e9))
+P
+}
