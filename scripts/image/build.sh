@@ -15,10 +15,18 @@ cache=${IMAGE_CACHE:-/var/cache/taupage-image}
 mkdir -p "$cache/debs" "$out"
 out=$(realpath "$out")
 log() { printf '%s image: %s\n' "$(date +%T)" "$*" >&2; }
+# IMAGE_INITRAMFS=dracut: dracut (with its network module) instead of initramfs-tools.
+variant=${IMAGE_INITRAMFS:-initramfs-tools}
 packages=$(sed 's/#.*//' "$here/packages.txt" | tr -s ' \n' ' ' | sed 's/^ //; s/ $//' | tr ' ' ',')
+case "$variant" in
+initramfs-tools) ;;
+dracut) packages=$(sed 's/\binitramfs-tools\b/dracut,dracut-network/' <<< "$packages") ;;
+*) echo "image: IMAGE_INITRAMFS is initramfs-tools or dracut, not '$variant'" >&2; exit 2 ;;
+esac
 
 # 1. The base tree.
-base_key=$( (cat "$here/packages.txt" "$here/customize.sh"; sed -n '/^  mmdebstrap /,/debian.sources$/p' "$here/build.sh") | sha256sum | cut -c1-16)
+base_key=$( (cat "$here/packages.txt" "$here/customize.sh"; sed -n '/^  mmdebstrap /,/debian.sources$/p' "$here/build.sh"
+  if [ "$variant" != initramfs-tools ]; then echo "$variant"; fi) | sha256sum | cut -c1-16)
 base=$cache/base-$base_key.tar
 if [ ! -s "$base" ]; then
   log "base tree (mmdebstrap bookworm minbase; packages cached in $cache/debs)"
@@ -47,7 +55,12 @@ if [ ! -s "$out/root.tar" ] || [ "$(cat "$out/root.key" 2>/dev/null)" != "$pkg_k
   rm -f "$tree/tmp/taupage.deb"
   chroot "$tree" /usr/bin/env -i PATH=/usr/sbin:/usr/bin dpkg -s taupage > /dev/null
   for initrd in "$tree"/boot/initrd.img-*; do
-    chroot "$tree" lsinitramfs "/boot/$(basename "$initrd")" | grep -x 'usr/sbin/taupage' > /dev/null ||
+    if [ "$variant" = dracut ]; then
+      list=(lsinitrd "/boot/$(basename "$initrd")")
+    else
+      list=(lsinitramfs "/boot/$(basename "$initrd")")
+    fi
+    chroot "$tree" "${list[@]}" | grep -E '(^| )usr/sbin/taupage$' > /dev/null ||
       { echo "image: $(basename "$initrd") has no usr/sbin/taupage: the initramfs was not rebuilt" >&2; exit 1; }
   done
   tar -C "$tree" --numeric-owner --xattrs --xattrs-include='*' -cf "$out/root.tar.tmp" .

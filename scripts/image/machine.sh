@@ -20,6 +20,7 @@ m_log() { printf '%s machine: %s\n' "$(date +%T)" "$*" >&2; }
 
 machine_setup() {
   local deb=$1
+  M_DEB=$deb
   M_WORK=$(mktemp -d /tmp/machine-qemu.XXXXXX)
   M_LOGS=${M_LOGS:-build/machine-qemu}
   mkdir -p "$M_LOGS"
@@ -27,8 +28,8 @@ machine_setup() {
   local t0=$SECONDS
   IMAGE_DISK=no IMAGE_CACHE=${IMAGE_CACHE:-/var/cache/taupage-image} bash scripts/image/build.sh "$deb" "$M_LOGS/image" > "$M_LOGS/image.log" 2>&1 ||
     { m_log "the image build failed; the end of $M_LOGS/image.log:"; tail -20 "$M_LOGS/image.log" >&2; return 1; }
-  M_IMAGE_SECONDS=$((SECONDS - t0))
 
+  local t1=$SECONDS
   m_log "registry and test images (tests/support/docker_env.sh)"
   dk_env_start || return 1
   dk_build_images || return 1
@@ -45,6 +46,7 @@ J
     --san 169.254.169.100 --san 169.254.169.101 --san 169.254.169.102 --san 169.254.169.103 > "$M_WORK/standin.log" 2>&1 &
   M_STANDIN_PID=$!
   dk_wait_for 30 test -f "$M_STANDIN/ready" || { m_log "the stand-in did not start: $(tail -3 "$M_WORK/standin.log")"; return 1; }
+  M_SETUP_OTHER_SECONDS=$((SECONDS - t1))
 
   # What the test adds to the image: the stand-ins' endpoints and CA through the environment
   # file, a login key for root, the registry as an insecure (plain HTTP) one.
@@ -67,7 +69,19 @@ C
   M_DISK=$M_WORK/disk.raw
   bash scripts/image/disk.sh "$M_LOGS/image/root.tar" "$M_DISK" "$o" >> "$M_LOGS/image.log" 2>&1 ||
     { m_log "the test disk failed: $(tail -3 "$M_LOGS/image.log")"; return 1; }
+  M_IMAGE_SECONDS=$((SECONDS - t0 - M_SETUP_OTHER_SECONDS))
   cp /usr/share/OVMF/OVMF_VARS_4M.fd "$M_WORK/vars.fd"
+}
+
+# machine_dracut_disk: the same image with dracut instead of initramfs-tools (its own cached
+# base tree), the same test additions; machine_boot uses it once M_DISK points at it.
+machine_dracut_disk() {
+  local t0=$SECONDS
+  IMAGE_DISK=no IMAGE_INITRAMFS=dracut IMAGE_CACHE=${IMAGE_CACHE:-/var/cache/taupage-image} \
+    bash scripts/image/build.sh "$M_DEB" "$M_LOGS/image-dracut" > "$M_LOGS/image-dracut.log" 2>&1 &&
+  bash scripts/image/disk.sh "$M_LOGS/image-dracut/root.tar" "$M_WORK/disk-dracut.raw" "$M_WORK/overlay" >> "$M_LOGS/image-dracut.log" 2>&1 ||
+    { m_log "the dracut image failed; the end of $M_LOGS/image-dracut.log:"; tail -20 "$M_LOGS/image-dracut.log" >&2; return 1; }
+  M_DRACUT_SECONDS=$((SECONDS - t0))
 }
 
 m_port() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$M_STANDIN/ports.json" "$1"; }
@@ -124,7 +138,11 @@ machine_ssh() {
 }
 
 # machine_wait_signal STATUS COUNT SECONDS: until signals.jsonl holds COUNT signals of STATUS.
-machine_signals() { grep -c "\"status\": \"$1\"" "$M_STANDIN/signals.jsonl" 2>/dev/null || true; }
+machine_signals() {
+  local n
+  n=$(grep -c "\"status\": \"$1\"" "$M_STANDIN/signals.jsonl" 2>/dev/null)
+  echo "${n:-0}"
+}
 machine_wait_signal() {
   local deadline=$((SECONDS + $3))
   while [ $SECONDS -lt $deadline ]; do

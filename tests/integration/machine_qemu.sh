@@ -155,12 +155,13 @@ else
   flunk "first/console-early-before-systemd" "early done at console line ${early_line:-none}, systemd at ${systemd_line:-none}"
 fi
 if m_banner "$M_SSH2"; then pass "first/sshd-on-2222"; else flunk "first/sshd-on-2222" "no banner on the second ssh port"; fi
-check container-999-secret-mount-port "
+check container-999-secret-mount-port-apparmor "
 c = inspect['Config']; h = inspect['HostConfig']
 env = dict(e.split('=', 1) for e in c['Env'])
 mounts = {m['Destination']: m['Source'] for m in inspect['Mounts']}
 ok = (c['User'] == '999:999' and env.get('DB_PASSWORD') == '$secret' and env.get('SHOP_MODE') == 'machine'
-      and mounts.get('/data') == '/mounts/data' and '8080/tcp' in h['PortBindings'] and inspect['State']['Running'])
+      and mounts.get('/data') == '/mounts/data' and '8080/tcp' in h['PortBindings'] and inspect['State']['Running']
+      and inspect['AppArmorProfile'] == 'docker-default')
 print(c['User'], sorted(env), mounts, h['PortBindings']); sys.exit(0 if ok else 1)"
 guest_state=$(machine_ssh 'cat /proc/mdstat; findmnt -n -o TARGET,FSTYPE /mounts/data /mounts/scratch; stat -c "owner %u:%g" /mounts/data' 2>&1)
 echo "$guest_state" > "$M_WORK/guest-state"
