@@ -7,7 +7,8 @@
 #   169.254.169.5:5000 registry
 # Forwards from the namespace's loopback into the guest: $M_SSH -> 22, $M_SSH2 -> 2222,
 # $M_APP -> 8080, $M_CLOSED -> 9999 (a port no configuration opens).
-# machine_setup DEB      image disk, registry, stand-in, test key; sets M_* variables
+# machine_setup DEB      image disk (IMAGE_INITRAMFS=dracut: with dracut), registry, stand-in,
+#                        test key; sets M_* variables
 # machine_boot NAME [nvme:SERIAL:FILE]...   starts QEMU; console in $M_LOGS/console-NAME.log
 #   (machine type pc: its PCI bus takes the hot-plugged NVMe controllers; q35's root bus does not)
 # machine_wait_ssh SECONDS, machine_ssh CMD..., machine_poweroff SECONDS, machine_stop
@@ -71,17 +72,6 @@ C
     { m_log "the test disk failed: $(tail -3 "$M_LOGS/image.log")"; return 1; }
   M_IMAGE_SECONDS=$((SECONDS - t0 - M_SETUP_OTHER_SECONDS))
   cp /usr/share/OVMF/OVMF_VARS_4M.fd "$M_WORK/vars.fd"
-}
-
-# machine_dracut_disk: the same image with dracut instead of initramfs-tools (its own cached
-# base tree), the same test additions; machine_boot uses it once M_DISK points at it.
-machine_dracut_disk() {
-  local t0=$SECONDS
-  IMAGE_DISK=no IMAGE_INITRAMFS=dracut IMAGE_CACHE=${IMAGE_CACHE:-/var/cache/taupage-image} \
-    bash scripts/image/build.sh "$M_DEB" "$M_LOGS/image-dracut" > "$M_LOGS/image-dracut.log" 2>&1 &&
-  bash scripts/image/disk.sh "$M_LOGS/image-dracut/root.tar" "$M_WORK/disk-dracut.raw" "$M_WORK/overlay" >> "$M_LOGS/image-dracut.log" 2>&1 ||
-    { m_log "the dracut image failed; the end of $M_LOGS/image-dracut.log:"; tail -20 "$M_LOGS/image-dracut.log" >&2; return 1; }
-  M_DRACUT_SECONDS=$((SECONDS - t0))
 }
 
 m_port() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$M_STANDIN/ports.json" "$1"; }
