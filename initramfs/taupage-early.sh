@@ -1,5 +1,6 @@
 # Taupage's early stage inside an initramfs, shared by the initramfs-tools boot script and the
-# dracut hook (both source this file and call taupage_early ROOT). A failure never stops the boot:
+# dracut hook (both source this file and call taupage_early ROOT), and the operator's paragraph
+# after a failed stage, which the systemd units print too. A failure never stops the boot:
 # it is reported, CloudFormation hears FAILURE from taupage itself, and the later stages refuse
 # to run because the early report says so.
 # POSIX sh (busybox ash in initramfs-tools, bash in dracut).
@@ -30,16 +31,19 @@ taupage_resolv() {
 	done
 }
 
-# taupage_failed_paragraph RC: what an operator reads on the console after a failed stage.
+# taupage_failed_paragraph STAGE RC: what an operator reads on the console after a failed
+# stage (the initramfs calls it; so do the units, from ExecStopPost=).
 taupage_failed_paragraph() {
+	later="the later stages (and with them the application) do not run in this boot"
+	[ "$1" = late ] && later="the application is not known to be running and healthy"
 	cat <<MSG >&2
 
-taupage: THE EARLY STAGE FAILED (exit $1). The line "early stage FAILED at step ..." above says
-taupage: which step and why; /run/taupage/report-early.json has the details. Disks were not
-taupage: formatted after the failure. The machine boots on: sshd starts so that you can log in,
-taupage: the system and late stages (and the application) do not run in this boot, and
-taupage: CloudFormation was told FAILURE if the user data has notify_cfn. Fix the user data or
-taupage: the volumes and reboot; "taupage plan" shows what the next boot would do.
+taupage: THE $(echo "$1" | tr a-z A-Z) STAGE FAILED (exit $2). The line "$1 stage FAILED at step ..." above
+taupage: says which step failed and why; /run/taupage/report-$1.json has the details. Nothing after
+taupage: the failed step ran, so no disk was formatted after it; $later.
+taupage: sshd starts so that you can log in and look. CloudFormation was told FAILURE if the user
+taupage: data has notify_cfn. Fix the user data or what the step needs, then reboot (or run
+taupage: "taupage boot --stage $1"); "taupage plan" shows what a boot would do.
 
 MSG
 }
@@ -64,6 +68,6 @@ taupage_early() {
 	rc=$?
 	# CPU time of this shell's children (taupage and the mkfs/fsck it ran), for the figures.
 	times > /run/taupage/early-times 2>/dev/null
-	[ "$rc" = 0 ] || taupage_failed_paragraph "$rc"
+	[ "$rc" = 0 ] || taupage_failed_paragraph early "$rc"
 	return 0
 }
