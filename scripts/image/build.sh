@@ -27,8 +27,10 @@ esac
 # 1. The base tree.
 base_key=$( (cat "$here/packages.txt" "$here/customize.sh"; sed -n '/^  mmdebstrap /,/debian.sources$/p' "$here/build.sh"
   if [ "$variant" != initramfs-tools ]; then echo "$variant"; fi) | sha256sum | cut -c1-16)
-base=$cache/base-$base_key.tar
+base=$cache/base-$variant-$base_key.tar
 if [ ! -s "$base" ]; then
+  # Trees of earlier package lists or scripts are not used again.
+  find "$cache" -maxdepth 1 -name "base-$variant-*" ! -name "$(basename "$base")" -delete
   log "base tree (mmdebstrap bookworm minbase; packages cached in $cache/debs)"
   # The machine's own apt sources are the mirror, so no mirror name is written anywhere.
   mmdebstrap --quiet --format=tar --variant=minbase --include="$packages" \
