@@ -34,6 +34,8 @@ taupage_resolv() {
 # taupage_failed_paragraph STAGE RC: what an operator reads on the console after a failed
 # stage (the initramfs calls it; so do the units, from ExecStopPost=).
 taupage_failed_paragraph() {
+	# A stage that did not run because an earlier one failed: that one has said it all.
+	grep -qs '"failed_step": *"(none)"' "/run/taupage/report-$1.json" && return 0
 	later="the later stages (and with them the application) do not run in this boot"
 	[ "$1" = late ] && later="the application is not known to be running and healthy"
 	cat <<MSG >&2
