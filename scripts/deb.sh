@@ -80,29 +80,23 @@ if [ "$1" = configure ]; then
 fi
 exit 0
 S
-cat > "$pkg/DEBIAN/prerm" <<'S'
-#!/bin/sh
-set -e
-exit 0
-S
+# Removing the package undoes the enabling completely (links and deb-systemd-helper's state), so
+# that installing it again enables the units again.
 cat > "$pkg/DEBIAN/postrm" <<'S'
 #!/bin/sh
 set -e
 if [ "$1" = remove ] || [ "$1" = purge ]; then
-	for unit in taupage-early.service taupage-system.service taupage-late.service; do
-		if command -v deb-systemd-helper >/dev/null; then
-			deb-systemd-helper "$([ "$1" = purge ] && echo purge || echo mask)" "$unit" >/dev/null || true
-			[ "$1" = purge ] || deb-systemd-helper unmask "$unit" >/dev/null || true
-			deb-systemd-helper disable "$unit" >/dev/null || true
-		fi
-	done
+	if command -v deb-systemd-helper >/dev/null; then
+		for unit in taupage-early.service taupage-system.service taupage-late.service; do
+			deb-systemd-helper purge "$unit" >/dev/null || true
+		done
+	fi
 	if [ -d /run/systemd/system ]; then
 		systemctl --system daemon-reload >/dev/null || true
 	fi
 fi
 exit 0
 S
-rm "$pkg/DEBIAN/prerm"
 chmod 0755 "$pkg/DEBIAN/postinst" "$pkg/DEBIAN/postrm"
 size_kb=$(du -sk --exclude=DEBIAN "$pkg" | cut -f1)
 cat > "$pkg/DEBIAN/control" <<C
