@@ -71,12 +71,14 @@ if [ -s "$root_tar" ]; then
   mount -t proc proc "$tree/proc"; mount -t sysfs sys "$tree/sys"; mount --rbind /dev "$tree/dev"
   in_tree() { chroot "$tree" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
   initrd=$(cd "$tree/boot" && ls initrd.img-* | head -1)
+  # This package's maintainer scripts, not those of the package the tree was built with.
+  cp "$deb" "$tree/tmp/taupage.deb"
+  in_tree dpkg -i /tmp/taupage.deb > "$work/upgrade.log" 2>&1 || flunk upgrade "$(tail -3 "$work/upgrade.log")"
   in_tree dpkg -r taupage > "$work/remove.log" 2>&1 || flunk remove "$(tail -3 "$work/remove.log")"
   enabled=$(ls "$tree"/etc/systemd/system/*.wants/taupage-* 2>/dev/null | wc -l)
   in_initrd=$(in_tree lsinitramfs "/boot/$initrd" | grep -c '^usr/sbin/taupage$')
   [ "$enabled" = 0 ] && [ "$in_initrd" = 0 ] && pass remove-disables-units-and-updates-initramfs ||
     flunk remove-disables-units-and-updates-initramfs "$enabled units enabled, taupage in the initramfs: $in_initrd"
-  cp "$deb" "$tree/tmp/taupage.deb"
   in_tree dpkg -i /tmp/taupage.deb > "$work/install.log" 2>&1 || flunk install "$(tail -3 "$work/install.log")"
   enabled=$(ls "$tree"/etc/systemd/system/*.wants/taupage-{early,system,late}.service 2>/dev/null | wc -l)
   in_initrd=$(in_tree lsinitramfs "/boot/$initrd" | grep -cE '^(usr/sbin/taupage|usr/sbin/mkfs.ext4|scripts/local-bottom/taupage)$')
