@@ -26,7 +26,9 @@ install() {
 	inst_multiple -o /etc/default/taupage /etc/ssl/certs/ca-certificates.crt /etc/mke2fs.conf \
 		mke2fs mkfs.ext2 mkfs.ext3 mkfs.ext4 e2fsck fsck.ext2 fsck.ext3 fsck.ext4 resize2fs \
 		mkfs.xfs xfs_repair xfs_growfs xfs_db mkfs.btrfs btrfs btrfsck fsck.btrfs timeout
-	# The network for IMDS: DHCP on every NIC (an ip= on the kernel command line adds to it).
+	# The network for IMDS: DHCP on every NIC, through dracut's network-legacy (ip=dhcp; an ip=
+	# on the kernel command line adds to it) or its systemd-networkd module (a .network file).
+	inst_simple "$moddir/taupage-dhcp.network" /etc/systemd/network/90-taupage-dhcp.network
 	mkdir -p "${initdir}/etc/cmdline.d"
 	printf 'rd.neednet=1\nip=dhcp\n' > "${initdir}/etc/cmdline.d/90taupage.conf"
 	inst_hook pre-pivot 50 "$moddir/taupage-pre-pivot.sh"
