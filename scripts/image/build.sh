@@ -47,7 +47,8 @@ fi
 pkg_key=$( (echo "$base_key"; dpkg-deb --fsys-tarfile "$deb" | sha256sum; dpkg-deb -I "$deb" | sha256sum) | sha256sum | cut -c1-16)
 if [ ! -s "$out/root.tar" ] || [ "$(cat "$out/root.key" 2>/dev/null)" != "$pkg_key" ]; then
   log "installing $(basename "$deb") into the tree (the initramfs is rebuilt with Taupage's hook)"
-  tree=$(mktemp -d "$out/tree.XXXXXX")
+  # Outside build/: the Makefile includes every *.d file there, and a root tree has many.
+  tree=$(mktemp -d "${TMPDIR:-/var/tmp}/taupage-tree.XXXXXX")
   trap 'umount -R "$tree/proc" "$tree/sys" "$tree/dev" 2>/dev/null; rm -rf "$tree"' EXIT
   tar -C "$tree" --numeric-owner --xattrs --xattrs-include='*' -xpf "$base"
   cp "$deb" "$tree/tmp/taupage.deb"

@@ -7,7 +7,8 @@
 #   OVERLAY_DIR: files copied over the tree before the filesystem is made (tests use it).
 set -euo pipefail
 tar_file=$1 disk=$2 overlay=${3:-} size_mib=${4:-2048}
-work=$(mktemp -d "$(dirname "$(realpath "$disk")")/disk.XXXXXX")
+# Outside build/: the Makefile includes every *.d file there, and a root tree has many.
+work=$(mktemp -d "${TMPDIR:-/var/tmp}/taupage-disk.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 tree=$work/tree
 mkdir "$tree"
