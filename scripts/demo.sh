@@ -74,7 +74,7 @@ if machine_wait_signal SUCCESS 1 900; then
   printf 'GET http://127.0.0.1:%s/ -> %s\n' "$M_APP" "$(dk_ns curl -s -m 10 "http://127.0.0.1:$M_APP/")"
   say "the reports, from the instance"
   machine_ssh 'for s in early system late; do echo "--- /run/taupage/report-$s.json"; cat /run/taupage/report-$s.json; echo; done'
-  machine_poweroff 120
+  machine_poweroff 300
 else
   kill "$tail_pid" 2>/dev/null; tail_pid=""
   echo "no CloudFormation signal within 900 s; the end of the console ($M_CONSOLE):"

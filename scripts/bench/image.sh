@@ -43,4 +43,4 @@ machine_boot bench
 machine_wait_signal SUCCESS 1 900 || { echo "no SUCCESS within 900 s; see $M_CONSOLE"; exit 1; }
 echo "first boot, from QEMU start: CloudFormation SUCCESS after $((SECONDS - M_BOOT_START)) s"
 machine_wait_ssh 120 && machine_figures bench
-machine_poweroff 120
+machine_poweroff 300

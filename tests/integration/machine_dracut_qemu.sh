@@ -67,5 +67,5 @@ answer=$(dk_ns curl -s -m 20 "http://127.0.0.1:$M_APP/")
 [ "$(machine_signals SUCCESS)" = 1 ] && [ "$(machine_signals FAILURE)" = 0 ] && pass "dracut/exactly-one-success" ||
   flunk "dracut/exactly-one-success" "$(cat "$M_STANDIN/signals.jsonl")"
 machine_figures dracut | sed 's/^/time dracut: /'
-machine_poweroff 120 || flunk "dracut/powers-off"
+machine_poweroff 300 || flunk "dracut/powers-off"
 finish
