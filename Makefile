@@ -150,3 +150,21 @@ clean:
 	find $(TP) -mindepth 1 -maxdepth 1 ! -name dl -exec rm -rf {} + 2>/dev/null || true
 
 -include $(shell find $(BUILD) -path $(TP) -prune -o -type f -name '*.d' -print 2>/dev/null)
+
+# The image (issue 12): the package, a Debian 12 disk image with it, the whole machine in QEMU.
+# IMAGE_CACHE keeps the downloaded packages and the root tree outside the checkout.
+IMAGE_CACHE ?= /var/cache/taupage-image
+DEB := $(BUILD)/taupage_$(VERSION)_amd64.deb
+.PHONY: deb image demo-late
+$(DEB): $(BUILD)/taupage scripts/deb.sh packaging/taupage.8 packaging/taupage.default $(wildcard initramfs/*.sh initramfs/*/* initramfs/*/*/* initramfs/*/*/*/* systemd/*)
+	@bash scripts/deb.sh $(BUILD)/taupage $(VERSION) $(BUILD) >/dev/null
+	@echo '  DEB $@'
+deb: $(BUILD)/taupage
+	@$(MAKE) --no-print-directory $(DEB)
+image: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/taupage
+	@$(MAKE) --no-print-directory $(DEB)
+	@IMAGE_CACHE=$(IMAGE_CACHE) bash scripts/image/build.sh $(DEB) $(BUILD)/image
+demo-late: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/taupage
+	@bash scripts/demo-quick.sh

@@ -1,0 +1,75 @@
+# Taupage's early stage inside an initramfs, shared by the initramfs-tools boot script and the
+# dracut hook (both source this file and call taupage_early ROOT), and the operator's paragraph
+# after a failed stage, which the systemd units print too. A failure never stops the boot:
+# it is reported, CloudFormation hears FAILURE from taupage itself, and the later stages refuse
+# to run because the early report says so.
+# POSIX sh (busybox ash in initramfs-tools, bash in dracut).
+
+# taupage_env ROOT: the environment file of the real root (so that an image builder or an
+# operator changes it without rebuilding the initramfs), else the copy the hook put in.
+taupage_env() {
+	for f in "$1/etc/default/taupage" /etc/default/taupage; do
+		if [ -r "$f" ]; then
+			set -a
+			# shellcheck disable=SC1090
+			. "$f"
+			set +a
+			return 0
+		fi
+	done
+}
+
+# taupage_resolv: names need servers; in an initramfs they are in the DHCP answer only.
+taupage_resolv() {
+	[ -s /etc/resolv.conf ] && return 0
+	for conf in /run/net-*.conf; do
+		[ -r "$conf" ] || continue
+		# shellcheck disable=SC1090
+		(. "$conf"; for s in "$IPV4DNS0" "$IPV4DNS1"; do
+			[ -n "$s" ] && [ "$s" != 0.0.0.0 ] && echo "nameserver $s"
+		done) >> /etc/resolv.conf
+	done
+}
+
+# taupage_failed_paragraph STAGE RC: what an operator reads on the console after a failed
+# stage (the initramfs calls it; so do the units, from ExecStopPost=).
+taupage_failed_paragraph() {
+	# A stage that did not run because an earlier one failed: that one has said it all.
+	grep -qs '"failed_step": *"(none)"' "/run/taupage/report-$1.json" && return 0
+	later="the later stages (and with them the application) do not run in this boot"
+	[ "$1" = late ] && later="the application is not known to be running and healthy"
+	cat <<MSG >&2
+
+taupage: THE $(echo "$1" | tr a-z A-Z) STAGE FAILED (exit $2). The line "$1 stage FAILED at step ..." above
+taupage: says which step failed and why; /run/taupage/report-$1.json has the details. Nothing after
+taupage: the failed step ran, so no disk was formatted after it; $later.
+taupage: sshd starts so that you can log in and look. CloudFormation was told FAILURE if the user
+taupage: data has notify_cfn. Fix the user data or what the step needs, then reboot (or run
+taupage: "taupage boot --stage $1"); "taupage plan" shows what a boot would do.
+
+MSG
+}
+
+# taupage_early ROOT: runs the early stage against the real root mounted at ROOT.
+taupage_early() {
+	root=$1
+	case " $(cat /proc/cmdline) " in
+	*" taupage=off "*)
+		echo "taupage: taupage=off on the kernel command line: early stage skipped" >&2
+		return 0 ;;
+	esac
+	mkdir -p /run/taupage
+	# The systemd units look for this: the early stage ran (or was tried) in the initramfs.
+	echo "initramfs" > /run/taupage/early-ran-in
+	taupage_env "$root"
+	taupage_resolv
+	# md is a module in distribution kernels; Taupage creates and assembles through its ioctls.
+	modprobe -q md_mod 2>/dev/null
+	# shellcheck disable=SC2086
+	/usr/sbin/taupage boot --stage early --root "$root" --state-dir /run/taupage $TAUPAGE_BOOT_OPTIONS
+	rc=$?
+	# CPU time of this shell's children (taupage and the mkfs/fsck it ran), for the figures.
+	times > /run/taupage/early-times 2>/dev/null
+	[ "$rc" = 0 ] || taupage_failed_paragraph early "$rc"
+	return 0
+}
