@@ -17,6 +17,7 @@ struct AwsError {
   std::string message;
   std::string request_id;
   std::string bucket_region;  // S3: x-amz-bucket-region, when the bucket lives elsewhere
+  bool permanent = false;     // no response, and none will come by retrying (TLS verification, CA bundle)
 
   bool throttling() const;
   // "InvalidCiphertextException: the message (HTTP 400)" or, without a response, the message.

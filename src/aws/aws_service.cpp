@@ -89,6 +89,7 @@ Result<HttpResponse> AwsService::call(const std::string& operation, const HttpRe
     if (!response) {
       error = AwsError{};
       error.message = response.error().message();
+      error.permanent = response.error().kind() == ErrorKind::Permanent;
     } else {
       error = parse_aws_error(protocol, *response);
       if (!skew_corrected && is_clock_skew_error(error.code, error.message)) {
@@ -111,7 +112,7 @@ Result<HttpResponse> AwsService::call(const std::string& operation, const HttpRe
       }
     }
     last_error_ = error;
-    if (!is_retryable(error.status, error.code) || attempt == policy.max_attempts) break;
+    if (error.permanent || !is_retryable(error.status, error.code) || attempt == policy.max_attempts) break;
     int64_t pause = policy.backoff_ms(attempt, deps_.random);
     Log::debug(strfmt("%s: %s; retry %d of %d in %lldms", operation.c_str(), error.describe().c_str(), attempt, policy.max_attempts - 1,
                       static_cast<long long>(pause)));
@@ -120,7 +121,7 @@ Result<HttpResponse> AwsService::call(const std::string& operation, const HttpRe
   last_error_ = error;
   std::string text = operation + ": " + error.describe();
   if (attempt > 1 && is_retryable(error.status, error.code)) text += strfmt(" (after %d attempts)", std::min(attempt, policy.max_attempts));
-  return Error(text);
+  return Error(text, error.permanent ? ErrorKind::Permanent : ErrorKind::Other);
 }
 
 }  // namespace taupage

@@ -1,7 +1,8 @@
 /// One AWS service in one region, and how every call to it is made: the endpoint resolved,
 /// the request signed (SigV4, with the clock offset learned from AWS), sent, and retried as
 /// the SDKs' standard mode does. A request refused for clock skew is signed again with the
-/// time from the answer's Date header; expired credentials are fetched again once.
+/// time from the answer's Date header; expired credentials are fetched again once. A transport
+/// error that retrying cannot cure (TLS verification, the CA bundle) ends the call at once.
 #pragma once
 
 #include <cstdint>

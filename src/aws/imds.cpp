@@ -13,6 +13,7 @@ namespace {
 constexpr int kTokenTtlSeconds = 21600;
 constexpr int64_t kProgressAfterMs = 5000;
 constexpr int64_t kProgressEveryMs = 10000;
+constexpr size_t kMaxTokenBytes = 4096;  // AWS's are about 56
 }  // namespace
 
 std::optional<int64_t> parse_iso8601_utc(const std::string& text) {
@@ -49,10 +50,43 @@ Result<std::string> Imds::token(const Endpoint& endpoint, int64_t deadline) {
   int64_t asked = clock_.monotonic_ms();
   auto response = http_.send(endpoint, request);
   if (!response) return Error(response.error()).wrap("token");
-  if (response->status != 200 || response->body.empty()) return Error(strfmt("token: HTTP %d", response->status));
-  token_ = std::string(trim(response->body));
+  // Throttling and server errors pass; any other refusal is the instance's configuration.
+  if (response->status == 429 || response->status >= 500) return Error(strfmt("token: HTTP %d", response->status));
+  if (response->status != 200) return Error(token_refused(response->status), ErrorKind::Permanent);
+  std::string token(trim(response->body));
+  // It goes out in a header line of every request: what could not, or could break the line, is
+  // refused here, once, and not kept (the token itself is never shown).
+  if (token.empty() || token.size() > kMaxTokenBytes) {
+    return Error(strfmt("the instance metadata service at %s answered the token request (PUT /latest/api/token) with %zu bytes, "
+                        "which is no session token",
+                        base_url_.c_str(), token.size()),
+                 ErrorKind::Permanent);
+  }
+  for (size_t i = 0; i < token.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(token[i]);
+    if (c < 0x21 || c > 0x7e) {
+      return Error(strfmt("the instance metadata service at %s answered the token request (PUT /latest/api/token) with a "
+                          "token holding control characters or spaces (byte 0x%02x at offset %zu); it is not used",
+                          base_url_.c_str(), c, i),
+                   ErrorKind::Permanent);
+    }
+  }
+  token_ = std::move(token);
   token_valid_until_ms_ = asked + (kTokenTtlSeconds - 60) * 1000LL;
   return token_;
+}
+
+std::string Imds::token_refused(int status) const {
+  std::string why;
+  if (status == 403) why = "IMDS is disabled for this instance, or the request passed a proxy (X-Forwarded-For)";
+  else if (status == 404 || status == 405) why = "the endpoint offers no IMDSv2 sessions; is it an instance metadata service?";
+  else if (status == 400) why = "the service did not accept the request's token TTL header";
+  else why = "the service refuses session tokens";
+  return strfmt("the instance metadata service at %s refused a session token (PUT /latest/api/token: HTTP %d): %s. "
+                "Check the instance's metadata options (aws ec2 describe-instances, MetadataOptions): HttpEndpoint enabled, "
+                "and HttpPutResponseHopLimit at least 2 when this runs in a container or network namespace; "
+                "AWS_EC2_METADATA_SERVICE_ENDPOINT chooses another endpoint",
+                base_url_.c_str(), status, why.c_str());
 }
 
 Result<std::optional<std::string>> Imds::fetch(const std::string& path) {
@@ -63,9 +97,12 @@ Result<std::optional<std::string>> Imds::fetch(const std::string& path) {
   int64_t last_progress = start;
   bool renewed = false;
   std::string last_error;
-  for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
+  int attempts = 0;
+  for (int attempt = 1; options_.max_attempts <= 0 || attempt <= options_.max_attempts; ++attempt) {
     if (attempt > 1 && clock_.monotonic_ms() >= deadline) break;
+    attempts = attempt;
     auto tok = token(*endpoint, deadline);
+    if (!tok && tok.error().kind() == ErrorKind::Permanent) return Error(tok.error()).wrap(path);
     if (tok) {
       HttpRequest request;
       request.target = path;
@@ -98,8 +135,8 @@ Result<std::optional<std::string>> Imds::fetch(const std::string& path) {
     int64_t pause = std::min<int64_t>(100LL << std::min(attempt - 1, 4), 1000);
     clock_.sleep_ms(std::min(pause, deadline - now));
   }
-  return Error(strfmt("%s: no answer from the instance metadata service at %s within %llds (%s)", path.c_str(), base_url_.c_str(),
-                      static_cast<long long>(options_.deadline_ms / 1000), last_error.c_str()));
+  return Error(strfmt("%s: no answer from the instance metadata service at %s after %llds and %d attempts (%s)", path.c_str(),
+                      base_url_.c_str(), static_cast<long long>((clock_.monotonic_ms() - start) / 1000), attempts, last_error.c_str()));
 }
 
 Result<std::optional<std::string>> Imds::get_optional(const std::string& path) { return fetch(path); }
@@ -116,7 +153,8 @@ Result<InstanceIdentity> Imds::identity() {
   auto text = get("/latest/dynamic/instance-identity/document");
   if (!text) return Error(text.error()).wrap("instance identity");
   auto json = parse_json(*text, JsonLimits{64 * 1024, 8});
-  if (!json || !json->is_object()) return Error("instance identity: the document is not a JSON object");
+  if (!json) return Error(json.error()).wrap("instance identity: the document");
+  if (!json->is_object()) return Error("instance identity: the document is not a JSON object");
   InstanceIdentity id;
   id.region = json->get_string("region");
   id.availability_zone = json->get_string("availabilityZone");

@@ -2,7 +2,9 @@
 /// a PUT, reused, and fetched again when the service answers 401. Each attempt has a short
 /// timeout; attempts repeat with a bounded backoff until a total deadline (default 2 minutes,
 /// since at early boot the network may still be coming up), with a progress line while it
-/// waits. AWS_EC2_METADATA_SERVICE_ENDPOINT overrides the address.
+/// waits. What waiting cannot change ends the wait at once: a token refused with a 4xx (IMDS
+/// disabled, a hop limit, not an IMDS) or a token that is no token (control characters).
+/// AWS_EC2_METADATA_SERVICE_ENDPOINT overrides the address.
 #pragma once
 
 #include <cstdint>
@@ -31,7 +33,7 @@ struct InstanceIdentity {
 struct ImdsOptions {
   int64_t deadline_ms = 120000;   // for one value, all attempts together
   int attempt_timeout_ms = 2000;  // one HTTP exchange
-  int max_attempts = 60;
+  int max_attempts = 0;            // > 0: also stop after this many attempts; 0: the deadline alone
 };
 
 class Imds {
@@ -57,6 +59,8 @@ class Imds {
 
  private:
   Result<std::string> token(const Endpoint& endpoint, int64_t deadline);
+  // Why a 4xx from the token endpoint ends the wait, and what to check.
+  std::string token_refused(int status) const;
   Result<std::optional<std::string>> fetch(const std::string& path);
 
   HttpClient& http_;

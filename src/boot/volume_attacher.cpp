@@ -53,7 +53,7 @@ std::string holders(const std::vector<const Volume*>& candidates, const std::str
 
 // A refusal that leaves the volume to someone else or to later: keep waiting.
 bool lost_race(const AwsError& e) { return e.code == "IncorrectState" || e.code == "VolumeInUse"; }
-bool transient(const AwsError& e) { return e.throttling() || e.status == 0 || e.status >= 500; }
+bool transient(const AwsError& e) { return e.throttling() || (e.status == 0 && !e.permanent) || e.status >= 500; }
 
 std::string seconds_text(int64_t ms) { return strfmt("%llds", static_cast<long long>(ms / 1000)); }
 

@@ -8,6 +8,8 @@ namespace taupage {
 
 namespace {
 
+constexpr size_t kMaxPullLine = 1 << 20;  // a progress message is a few hundred bytes
+
 // Image references and container names only hold these, but a path segment is escaped anyway.
 std::string escape_path(std::string_view text) {
   std::string out;
@@ -92,6 +94,12 @@ std::vector<std::string> decode_log_stream(std::string_view body) {
 }
 
 Error EngineClient::unreachable(const Error& cause) const {
+  // Something answered, but not in HTTP: that is no daemon that is down.
+  if (cause.kind() == ErrorKind::Protocol) {
+    return Error(strfmt("the Docker daemon at %s sent an answer that is not valid HTTP: %s (is DOCKER_HOST a Docker Engine API?)",
+                        where_.c_str(), cause.message().c_str()),
+                 ErrorKind::Protocol);
+  }
   return Error(strfmt("the Docker daemon at %s does not answer: %s (is dockerd running? DOCKER_HOST chooses another daemon)",
                       where_.c_str(), cause.message().c_str()));
 }
@@ -119,6 +127,7 @@ Result<std::string> EngineClient::api_version() {
   for (;;) {
     response = http_.send(endpoint_, ping);
     if (response) break;
+    if (response.error().kind() == ErrorKind::Protocol) return unreachable(response.error());
     if (clock_.monotonic_ms() - start + 500 >= timeouts_.daemon_wait_ms) {
       return unreachable(response.error()).wrap(strfmt("after %.0f s", (clock_.monotonic_ms() - start) / 1000.0));
     }
@@ -184,20 +193,22 @@ Status EngineClient::pull_image(const ImageReference& image, const Secret& regis
   request.idle_timeout_ms = timeouts_.pull_idle_ms;
 
   // The answer is a stream of JSON messages, one per line. Errors before the stream are a
-  // plain JSON body with an HTTP status; errors during it are messages in a 200 stream.
+  // plain JSON body with an HTTP status; errors during it are messages in a 200 stream. The
+  // first error ends the reading: the daemon may keep the stream open after it, and nothing
+  // after an error changes the outcome.
   std::string pending;
   std::string head;  // the first bytes, for an error body
   std::string stream_error;
   auto take_line = [&](std::string_view line) {
     line = trim(line);
     if (line.empty()) return;
-    auto message = parse_json(line, JsonLimits{1 << 20, 16});
+    auto message = parse_json(line, JsonLimits{kMaxPullLine, 16});
     if (!message || !message->is_object()) {
-      if (stream_error.empty()) stream_error = "the daemon sent a progress line that is not JSON: " + std::string(line.substr(0, 200));
+      stream_error = "the daemon sent a line that is not JSON: " + std::string(line.substr(0, 200));
       return;
     }
     const Json& detail = message->get("errorDetail");
-    if (stream_error.empty() && (message->has("error") || detail.is_object())) {
+    if (message->has("error") || detail.is_object()) {
       stream_error = detail.get_string("message", message->get_string("error"));
       if (stream_error.empty()) stream_error = "the daemon reported an error without a message";
     }
@@ -207,20 +218,25 @@ Status EngineClient::pull_image(const ImageReference& image, const Secret& regis
     if (head.size() < 4096) head.append(chunk.substr(0, 4096 - head.size()));
     pending.append(chunk);
     size_t start = 0;
-    for (size_t nl; (nl = pending.find('\n', start)) != std::string::npos; start = nl + 1) {
+    for (size_t nl; stream_error.empty() && (nl = pending.find('\n', start)) != std::string::npos; start = nl + 1) {
       take_line(std::string_view(pending).substr(start, nl - start));
     }
     pending.erase(0, start);
-    return pending.size() < (1 << 20);  // a line longer than 1 MiB is no progress message
+    if (stream_error.empty() && pending.size() >= kMaxPullLine) {
+      stream_error = strfmt("the daemon sent a progress line longer than %zu MiB without a line end", kMaxPullLine >> 20);
+    }
+    return stream_error.empty();
   };
   auto response = call(request);
+  // Reading stopped at the stream's error (the exchange then fails as cut short): that error is the news.
+  if (!stream_error.empty()) return Error("pull " + image.text() + ": " + stream_error);
   if (!response) return std::move(response).error().wrap("pull " + image.text());
   if (response->status != 200) {
     HttpResponse with_body = *response;
     with_body.body = head;
     return daemon_error(request, with_body).wrap("pull " + image.text());
   }
-  take_line(pending);
+  take_line(pending);  // the last line may lack its line end
   if (!stream_error.empty()) return Error("pull " + image.text() + ": " + stream_error);
   return Status::Ok();
 }

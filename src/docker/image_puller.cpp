@@ -52,8 +52,11 @@ Result<ImageReady> ensure_image(DockerApi& docker, const ImageReference& image, 
       return ImageReady{ImageSource::Pulled, **local, line};
     }
     last_error = pulled.error().message();
-    // A daemon that cannot be reached is no registry problem and gets no retries here.
-    if (last_error.find("does not answer") != std::string::npos) return pulled.error();
+    // A daemon that cannot be reached, or that breaks HTTP, is no registry problem and gets no
+    // retries here.
+    if (last_error.find("does not answer") != std::string::npos || pulled.error().kind() == ErrorKind::Protocol) {
+      return pulled.error();
+    }
     if (pull_error_is_permanent(last_error)) break;
     if (attempt < policy.attempts) {
       say(strfmt("%s; retrying in %.0f s", last_error.c_str(), backoff / 1000.0));

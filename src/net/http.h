@@ -61,6 +61,9 @@ class HttpClient {
   virtual ~HttpClient() = default;
   // Sends one request and reads the whole response. An error means no complete response
   // (connection refused, timeout, TLS failure, malformed response); any HTTP status is a response.
+  // The error's kind is Protocol when the answer broke HTTP (the peer is there but speaks
+  // something else), Permanent when no retry can help (a certificate that does not verify, a
+  // CA bundle that cannot be read).
   virtual Result<HttpResponse> send(const Endpoint& endpoint, const HttpRequest& request) = 0;
 };
 

@@ -68,7 +68,7 @@ class ResponseReader {
       if (!more) return std::move(more).error();
       if (!*more) return Error(started_ ? "connection closed in the response headers" : "connection closed before a response");
     }
-    return Error(strfmt("response headers larger than %zu bytes", max_bytes));
+    return Error(strfmt("response headers larger than %zu bytes", max_bytes), ErrorKind::Protocol);
   }
 
   // One line (without its line end), bounded by max_bytes.
@@ -88,7 +88,7 @@ class ResponseReader {
       if (!more) return std::move(more).error();
       if (!*more) return Error("connection closed in the chunked body");
     }
-    return Error(strfmt("chunked body line longer than %zu bytes", max_bytes));
+    return Error(strfmt("chunked body line longer than %zu bytes", max_bytes), ErrorKind::Protocol);
   }
 
  private:
@@ -144,13 +144,13 @@ Result<Exchange> read_response(ResponseReader& reader, const HttpRequest& reques
     auto text = reader.read_head(options.max_header_bytes);
     if (!text) return std::move(text).error();
     auto parsed = parse_response_head(*text);
-    if (!parsed) return std::move(parsed).error();
+    if (!parsed) return Error(parsed.error().message(), ErrorKind::Protocol);
     head = std::move(*parsed);
     // Interim answers (100 Continue, 103 Early Hints) precede the real one.
     if (head.status / 100 != 1 || head.status == 101) break;
   }
   auto framing = body_framing(head, request.method);
-  if (!framing) return std::move(framing).error();
+  if (!framing) return Error(framing.error().message(), ErrorKind::Protocol);
   exchange.response.status = head.status;
   exchange.response.reason = head.reason;
   exchange.response.headers = head.headers;
@@ -189,7 +189,7 @@ Result<Exchange> read_response(ResponseReader& reader, const HttpRequest& reques
         auto line = reader.read_line(kMaxChunkLine);
         if (!line) return std::move(line).error();
         auto size = parse_chunk_size(*line);
-        if (!size) return Error("malformed chunk size line " + quote(line->substr(0, 40)));
+        if (!size) return Error("malformed chunk size line " + quote(line->substr(0, 40)), ErrorKind::Protocol);
         if (*size == 0) break;
         uint64_t left = *size;
         while (left > 0) {
@@ -206,7 +206,7 @@ Result<Exchange> read_response(ResponseReader& reader, const HttpRequest& reques
         }
         auto end = reader.read_line(kMaxChunkLine);
         if (!end) return std::move(end).error();
-        if (!end->empty()) return Error("chunk data longer than its size line said");
+        if (!end->empty()) return Error("chunk data longer than its size line said", ErrorKind::Protocol);
       }
       // Trailers, up to the blank line that ends the message; they are not kept.
       while (true) {
@@ -214,7 +214,9 @@ Result<Exchange> read_response(ResponseReader& reader, const HttpRequest& reques
         if (!trailer) return std::move(trailer).error();
         if (trailer->empty()) break;
         trailer_budget -= std::min(trailer_budget, trailer->size() + 2);
-        if (trailer_budget == 0) return Error(strfmt("response trailers larger than %zu bytes", options.max_header_bytes));
+        if (trailer_budget == 0) {
+          return Error(strfmt("response trailers larger than %zu bytes", options.max_header_bytes), ErrorKind::Protocol);
+        }
       }
       break;
     }

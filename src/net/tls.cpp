@@ -1,6 +1,7 @@
 #include "net/tls.h"
 
 #include <sys/random.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -37,18 +38,44 @@ void wait_for_kernel_entropy() {
 }
 
 // Which bundle to trust: the explicit one, $AWS_CA_BUNDLE, or the system's; paths are tried as
-// they are and then under `root` (the initramfs has no bundle of its own).
-std::vector<std::string> bundle_candidates(const std::string& ca_bundle, const std::string& root) {
+// they are and then under `root` (the initramfs has no bundle of its own). `origin` says where
+// the paths came from, for messages.
+std::vector<std::string> bundle_candidates(const std::string& ca_bundle, const std::string& root, std::string& origin) {
   std::vector<std::string> paths;
   const char* from_env = std::getenv("AWS_CA_BUNDLE");
-  if (!ca_bundle.empty()) paths.push_back(ca_bundle);
-  else if (from_env && *from_env) paths.push_back(from_env);
-  else paths.assign(std::begin(kSystemBundles), std::end(kSystemBundles));
+  if (!ca_bundle.empty()) {
+    paths.push_back(ca_bundle);
+    origin = "";
+  } else if (from_env && *from_env) {
+    paths.push_back(from_env);
+    origin = " (AWS_CA_BUNDLE)";
+  } else {
+    paths.assign(std::begin(kSystemBundles), std::end(kSystemBundles));
+    origin = " (the system's)";
+  }
   std::vector<std::string> out = paths;
   if (!root.empty() && root != "/") {
     for (const std::string& path : paths) out.push_back(root + path);
   }
   return out;
+}
+
+// Reads the PEM bundle at `path` into `ca`. Read here rather than by mbedTLS's file loader, which
+// reports a folder as "memory allocation failed" and any unreadable file as a parse error.
+Status load_bundle(mbedtls_x509_crt& ca, const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return Error(errno_text(errno));
+  if (S_ISDIR(st.st_mode)) return Error("is a folder, not a PEM file of CA certificates");
+  if (!S_ISREG(st.st_mode)) return Error("is not a regular file");
+  auto text = read_file(path);
+  if (!text) return std::move(text).error();
+  if (text->find("-----BEGIN CERTIFICATE-----") == std::string::npos) return Error("holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+  // PEM is parsed from a NUL-terminated buffer whose length counts the NUL.
+  int rc = mbedtls_x509_crt_parse(&ca, reinterpret_cast<const unsigned char*>(text->c_str()), text->size() + 1);
+  if (rc < 0) return Error(mbedtls_text(rc));
+  if (ca.version == 0) return Error("no certificate in it could be read");
+  if (rc > 0) Log::debug(strfmt("tls: %d certificates in %s could not be read and are not trusted", rc, path.c_str()));
+  return Status::Ok();
 }
 
 }  // namespace
@@ -207,7 +234,8 @@ class TlsStream : public Stream {
           }
         }
       }
-      return Error("certificate verification failed: " + join(reasons, "; "));
+      // The same certificate comes back on the next attempt: no retry can help.
+      return Error("certificate verification failed: " + join(reasons, "; "), ErrorKind::Permanent);
     }
     int alert = rc == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE ? first_alert() : -1;
     if (rc == MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION || alert == 70) {
@@ -242,17 +270,19 @@ Result<std::unique_ptr<TlsConfig>> TlsConfig::create(const std::string& ca_bundl
                                  sizeof kPersonalization - 1);
   if (rc != 0) return Error("TLS: seeding the random generator: " + mbedtls_text(rc));
 
-  std::vector<std::string> candidates = bundle_candidates(ca_bundle, root);
+  // A bundle that is missing or unreadable stays so: these errors are Permanent (no retry).
+  std::string origin;
+  std::vector<std::string> candidates = bundle_candidates(ca_bundle, root, origin);
   for (const std::string& path : candidates) {
     if (!path_exists(path)) continue;
-    rc = mbedtls_x509_crt_parse_file(&state.ca, path.c_str());
-    if (rc < 0) return Error(mbedtls_text(rc)).wrap("TLS: CA bundle " + path);
-    if (state.ca.version == 0) return Error("no certificate in it").wrap("TLS: CA bundle " + path);
-    if (rc > 0) Log::debug(strfmt("tls: %d certificates in %s could not be read and are not trusted", rc, path.c_str()));
+    Status loaded = load_bundle(state.ca, path);
+    if (!loaded) return Error("TLS: CA bundle " + path + origin + ": " + loaded.error().message(), ErrorKind::Permanent);
     config->ca_path_ = path;
     break;
   }
-  if (config->ca_path_.empty()) return Error("TLS: no CA bundle found (looked for " + join(candidates, ", ") + ")");
+  if (config->ca_path_.empty()) {
+    return Error("TLS: no CA bundle found (looked for " + join(candidates, ", ") + origin + ")", ErrorKind::Permanent);
+  }
 
   rc = mbedtls_ssl_config_defaults(&state.conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
                                    MBEDTLS_SSL_PRESET_DEFAULT);

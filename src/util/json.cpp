@@ -67,10 +67,10 @@ void Json::dump_to(std::string& out, int indent, int depth) const {
     case Type::Null: out += "null"; break;
     case Type::Bool: out += bool_ ? "true" : "false"; break;
     case Type::Number:
-      if ((integral_ && std::fabs(number_) < 9e18) || (std::floor(number_) == number_ && std::fabs(number_) < 1e15)) {
+      if (integral_) {
+        out += strfmt("%lld", static_cast<long long>(integer_));
+      } else if (std::floor(number_) == number_ && std::fabs(number_) < 1e15) {
         out += strfmt("%lld", static_cast<long long>(number_));
-      } else if (integral_) {
-        out += strfmt("%.17g", number_);  // near INT64_MAX the double no longer fits a long long
       } else {
         out += strfmt("%.15g", number_);  // 15 digits: 0.743, not 0.74299999999999999
       }
@@ -108,7 +108,9 @@ class Parser {
   Parser(std::string_view text, JsonLimits limits) : text_(text), limits_(limits) {}
 
   Result<Json> parse_document() {
-    if (text_.size() > limits_.max_bytes) return Error(strfmt("JSON document of %zu bytes is over the limit", text_.size()));
+    if (text_.size() > limits_.max_bytes) {
+      return Error(strfmt("JSON document of %zu bytes is over the limit of %zu bytes", text_.size(), limits_.max_bytes));
+    }
     auto value = parse_value(0);
     if (!value) return value;
     skip_space();
@@ -157,6 +159,9 @@ class Parser {
       while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') ++pos_;
       return pos_ > s;
     };
+    if (pos_ < text_.size() && text_[pos_] == '0' && pos_ + 1 < text_.size() && text_[pos_ + 1] >= '0' && text_[pos_ + 1] <= '9') {
+      return fail("a number with a leading zero (RFC 8259 has none: 0, 10, 0.5)");
+    }
     if (!digits()) return fail("a number needs digits");
     if (pos_ < text_.size() && text_[pos_] == '.') {
       ++pos_;
@@ -173,9 +178,14 @@ class Parser {
     if (integral) {
       errno = 0;
       long long whole = std::strtoll(number.c_str(), nullptr, 10);
-      if (errno != ERANGE) return Json(static_cast<int64_t>(whole));
+      if (errno == ERANGE) {
+        pos_ = start;
+        std::string shown = number.size() > 40 ? number.substr(0, 40) + "..." : number;
+        return fail("the integer " + shown + " is beyond the 64-bit integer range (it would be rounded)");
+      }
+      return Json(static_cast<int64_t>(whole));
     }
-    // Beyond int64 it is a double; beyond a double it is refused rather than made infinite.
+    // Beyond a double it is refused rather than made infinite.
     double value = std::strtod(number.c_str(), nullptr);
     if (!std::isfinite(value)) return fail("a number out of range");
     return Json(value);

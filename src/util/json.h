@@ -1,6 +1,12 @@
 /// JSON values: built and printed for reports and `--json` output, and parsed (with limits on
 /// size and depth) for the Docker and AWS JSON APIs. Objects keep their keys in insertion order
 /// so that what we print reads in the order we wrote it.
+///
+/// Numbers, as RFC 8259 has them (no leading zeros). An integer literal (no fraction, no
+/// exponent) keeps its exact value as an int64, also beyond 2^53 where a double would round it;
+/// one outside the int64 range is refused with a message that names it, never rounded: nothing
+/// we read (sizes, counts, exit codes, times) comes near it, and a rounded id or size would be
+/// wrong without a word. A fraction or an exponent makes a double; beyond a double, refused.
 #pragma once
 
 #include <cstdint>
@@ -23,9 +29,11 @@ class Json {
   Json() = default;
   Json(std::nullptr_t) {}  // NOLINT
   Json(bool b) : type_(Type::Bool), bool_(b) {}  // NOLINT
-  Json(int n) : type_(Type::Number), number_(n), integral_(true) {}  // NOLINT
-  Json(int64_t n) : type_(Type::Number), number_(static_cast<double>(n)), integral_(true) {}  // NOLINT
-  Json(uint64_t n) : type_(Type::Number), number_(static_cast<double>(n)), integral_(true) {}  // NOLINT
+  Json(int n) : type_(Type::Number), number_(n), integer_(n), integral_(true) {}  // NOLINT
+  Json(int64_t n) : type_(Type::Number), number_(static_cast<double>(n)), integer_(n), integral_(true) {}  // NOLINT
+  // Above INT64_MAX only a double is left.
+  Json(uint64_t n)  // NOLINT
+      : type_(Type::Number), number_(static_cast<double>(n)), integer_(static_cast<int64_t>(n)), integral_(n <= INT64_MAX) {}
   Json(double n) : type_(Type::Number), number_(n) {}  // NOLINT
   Json(const char* s) : type_(Type::String), string_(s) {}  // NOLINT
   Json(std::string s) : type_(Type::String), string_(std::move(s)) {}  // NOLINT
@@ -44,8 +52,10 @@ class Json {
 
   bool as_bool() const { return bool_; }
   double as_number() const { return number_; }
-  // Clamped: a double beyond int64 would make the conversion undefined.
+  // Exact for an integer; a double is truncated and clamped (beyond int64 the conversion
+  // would be undefined).
   int64_t as_int() const {
+    if (integral_) return integer_;
     if (!(number_ == number_)) return 0;  // NaN
     if (number_ >= 9223372036854775808.0) return INT64_MAX;
     if (number_ < -9223372036854775808.0) return INT64_MIN;
@@ -74,7 +84,8 @@ class Json {
 
   Type type_ = Type::Null;
   bool bool_ = false;
-  double number_ = 0;
+  double number_ = 0;    // for an integer too, rounded
+  int64_t integer_ = 0;  // exact, when integral_
   bool integral_ = false;
   std::string string_;
   std::vector<Json> items_;

@@ -10,10 +10,17 @@
 
 namespace taupage {
 
+// What a caller may decide by besides the text; wrap() keeps it. Most errors are Other.
+enum class ErrorKind {
+  Other,
+  Permanent,  // the same action again cannot succeed (a certificate that does not verify): no retry
+  Protocol,   // the peer answered, but not in its protocol (a malformed HTTP response)
+};
+
 class Error {
  public:
   Error() = default;
-  explicit Error(std::string message) : message_(std::move(message)) {}
+  explicit Error(std::string message, ErrorKind kind = ErrorKind::Other) : message_(std::move(message)), kind_(kind) {}
 
   // Adds what the caller was doing in front: "context: message".
   Error& wrap(const std::string& context) & {
@@ -25,9 +32,11 @@ class Error {
     return std::move(*this);
   }
   const std::string& message() const { return message_; }
+  ErrorKind kind() const { return kind_; }
 
  private:
   std::string message_;
+  ErrorKind kind_ = ErrorKind::Other;
 };
 
 template <class T>

@@ -5,6 +5,7 @@
 #include "aws/credentials_provider.h"
 #include "support/aws_fakes.h"
 #include "util/log.h"
+#include "util/strings.h"
 
 namespace taupage {
 namespace {
@@ -84,7 +85,7 @@ TEST(Imds, GivesUpAtTheDeadlineWithProgressLines) {
   auto r = imds.get("/latest/meta-data/instance-id");
   Log::set_sink({});
   ASSERT_FALSE(r);
-  EXPECT_NE(r.error().message().find("within 30s"), std::string::npos) << r.error().message();
+  EXPECT_NE(r.error().message().find("after 30s"), std::string::npos) << r.error().message();
   EXPECT_LE(clock.monotonic_ms(), 30000);
   EXPECT_GT(sends, 5);
   EXPECT_LT(sends, 30);
@@ -109,6 +110,95 @@ TEST(Imds, ServerErrorsAreRetriedClientErrorsAreNot) {
   auto forbidden = imds.get("/forbidden");
   ASSERT_FALSE(forbidden);
   EXPECT_NE(forbidden.error().message().find("HTTP 403"), std::string::npos);
+}
+
+TEST(Imds, ATokenWithControlCharactersIsRefusedAtOnceAndNeverSent) {
+  FakeImds f;
+  f.valid_token = "tok-1\r\nX-Injected: 1";
+  Imds imds(f.http, f.clock, fixed_environment({}));
+  auto r = imds.get("/latest/meta-data/instance-id");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message().find("control character"), std::string::npos) << r.error().message();
+  EXPECT_EQ(f.token_puts, 1);
+  EXPECT_EQ(f.http.requests.size(), 1u) << "the token went out in a request";
+  // Not cached: the next value asks for a token again, and a good one is taken.
+  f.valid_token = "tok-2";
+  f.values["/latest/meta-data/instance-id"] = "i-1";
+  auto again = imds.get("/latest/meta-data/instance-id");
+  ASSERT_TRUE(again) << again.error().message();
+  EXPECT_EQ(*again, "i-1");
+  EXPECT_EQ(f.token_puts, 2);
+}
+
+TEST(Imds, AClientErrorFromTheTokenEndpointIsFinalAndSaysWhatToCheck) {
+  for (int status : {400, 403, 404, 405}) {
+    FakeImds f;
+    auto inner = f.http.handler;
+    f.http.handler = [&](const Endpoint& e, const HttpRequest& r) -> Result<HttpResponse> {
+      if (r.method == "PUT") {
+        ++f.token_puts;
+        return make_response(status, "");
+      }
+      return inner(e, r);
+    };
+    Imds imds(f.http, f.clock, fixed_environment({}));
+    auto r = imds.get("/latest/meta-data/instance-id");
+    ASSERT_FALSE(r) << status;
+    EXPECT_EQ(f.token_puts, 1) << status;
+    EXPECT_TRUE(f.clock.sleeps.empty()) << status;
+    const std::string& m = r.error().message();
+    EXPECT_NE(m.find(strfmt("HTTP %d", status)), std::string::npos) << m;
+    EXPECT_NE(m.find("HttpEndpoint"), std::string::npos) << m;
+    EXPECT_NE(m.find("HttpPutResponseHopLimit"), std::string::npos) << m;
+    EXPECT_EQ(m.find("no answer"), std::string::npos) << m;
+  }
+}
+
+TEST(Imds, ThrottlingAndServerErrorsFromTheTokenEndpointAreRetried) {
+  FakeImds f;
+  std::vector<int> answers = {429, 503};
+  auto inner = f.http.handler;
+  f.http.handler = [&](const Endpoint& e, const HttpRequest& r) -> Result<HttpResponse> {
+    if (r.method == "PUT" && !answers.empty()) {
+      int status = answers.front();
+      answers.erase(answers.begin());
+      return make_response(status, "");
+    }
+    return inner(e, r);
+  };
+  Imds imds(f.http, f.clock, fixed_environment({}));
+  auto id = imds.identity();
+  ASSERT_TRUE(id) << id.error().message();
+  EXPECT_EQ(f.clock.sleeps.size(), 2u);
+}
+
+TEST(Imds, WaitsTheWholeDeadlineWhenRefusedAtOnceAndSaysHowLong) {
+  FakeHttpClient http;
+  ManualClock clock;
+  http.handler = [](const Endpoint&, const HttpRequest&) -> Result<HttpResponse> {
+    return Error("connect 169.254.169.254:80: Connection refused");  // the network is not up yet
+  };
+  Imds imds(http, clock, fixed_environment({}));
+  auto r = imds.get("/latest/meta-data/instance-id");
+  ASSERT_FALSE(r);
+  EXPECT_GE(clock.monotonic_ms(), 119000);
+  EXPECT_LE(clock.monotonic_ms(), 120000);
+  const std::string& m = r.error().message();
+  EXPECT_NE(m.find(strfmt("after %llds and %zu attempts", static_cast<long long>(clock.monotonic_ms() / 1000), http.requests.size())),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("Connection refused"), std::string::npos) << m;
+}
+
+TEST(Imds, AnOversizedIdentityDocumentIsNamedAsSuch) {
+  FakeImds f;
+  f.values["/latest/dynamic/instance-identity/document"] =
+      R"({"region":"eu-central-1","instanceId":"i-1","pad":")" + std::string(70 * 1024, 'x') + "\"}";
+  Imds imds(f.http, f.clock, fixed_environment({}));
+  auto id = imds.identity();
+  ASSERT_FALSE(id);
+  EXPECT_NE(id.error().message().find("over the limit"), std::string::npos) << id.error().message();
+  EXPECT_EQ(id.error().message().find("not a JSON object"), std::string::npos) << id.error().message();
 }
 
 TEST(Credentials, EnvironmentFirstThenRoleRefreshedBeforeExpiry) {

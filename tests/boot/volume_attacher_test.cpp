@@ -421,6 +421,19 @@ TEST_F(Attacher, DeniedDescribeFailsAtOnce) {
   EXPECT_EQ(clock.monotonic_ms(), 0);
 }
 
+TEST_F(Attacher, ADescribeThatNoRetryCanCureFailsAtOnce) {
+  cloud.add("vol-0aaa000000000001", "data");
+  AwsError tls;
+  tls.message = "POST https://ec2.eu-central-1.amazonaws.com/: TLS with ec2.eu-central-1.amazonaws.com: certificate verification failed: unknown CA";
+  tls.permanent = true;
+  cloud.describe_failures.push_back(tls);
+  auto result = run({sdf()});
+  ASSERT_FALSE(result);
+  EXPECT_NE(result.error().message().find("unknown CA"), std::string::npos) << result.error().message();
+  EXPECT_EQ(clock.monotonic_ms(), 0);
+  EXPECT_EQ(cloud.attach_calls(), 0);
+}
+
 TEST_F(Attacher, ANameThatIsAnotherDeviceIsAnErrorAndLeftAlone) {
   cloud.add("vol-0aaa000000000001", "data");
   ASSERT_TRUE(write_file_atomic(root_ + "/dev/sdf", "someone else's disk"));

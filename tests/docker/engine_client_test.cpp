@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include "docker/image_puller.h"
+#include "net/http_client.h"
 #include "support/manual_clock.h"
 #include "support/scripted_http_client.h"
+#include "support/scripted_server.h"
 
 namespace taupage {
 namespace {
@@ -130,6 +133,100 @@ TEST_F(EngineClientTest, AnErrorInsideA200StreamIsAFailure) {
   Status pulled = client.pull_image(ImageReference{"r", "a", "1", ""}, Secret(), nullptr);
   ASSERT_FALSE(pulled);
   EXPECT_EQ(pulled.error().message(), "pull r/a:1: unexpected EOF");
+}
+
+TEST_F(EngineClientTest, APullStreamIsReadNoFurtherThanItsError) {
+  ScriptedResponse stream;
+  stream.chunks = {"{\"status\":\"Pulling fs layer\",\"id\":\"6e3d03502b76\"}\r\n",
+                   "{\"errorDetail\":{\"message\":\"unexpected EOF\"},\"error\":\"unexpected EOF\"}\r\n",
+                   "{\"status\":\"Downloading\",\"id\":\"6e3d03502b76\"}\r\n", "{\"status\":\"Downloading\"}\r\n"};
+  http.responses = {ping("1.41"), stream};
+  int messages = 0;
+  Status pulled = client.pull_image(ImageReference{"r", "a", "1", ""}, Secret(), [&](const Json&) { ++messages; });
+  ASSERT_FALSE(pulled);
+  EXPECT_EQ(pulled.error().message(), "pull r/a:1: unexpected EOF");
+  EXPECT_EQ(messages, 2);
+}
+
+TEST_F(EngineClientTest, APullLineOverOneMebibyteIsNamedAsSuch) {
+  ScriptedResponse stream;
+  stream.chunks = {"{\"status\":\"Pulling fs layer\",\"id\":\"6e3d03502b76\"}\r\n{\"status\":\"", std::string(600 * 1024, 'x'),
+                   std::string(600 * 1024, 'x')};
+  http.responses = {ping("1.41"), stream};
+  Status pulled = client.pull_image(ImageReference{"r", "a", "1", ""}, Secret(), nullptr);
+  ASSERT_FALSE(pulled);
+  const std::string& m = pulled.error().message();
+  EXPECT_NE(m.find("longer than 1 MiB"), std::string::npos) << m;
+  EXPECT_EQ(m.find("aborted"), std::string::npos) << m;
+  EXPECT_EQ(m.find("does not answer"), std::string::npos) << m;
+}
+
+TEST_F(EngineClientTest, APullLineThatIsNotJsonEndsThePull) {
+  ScriptedResponse stream;
+  stream.chunks = {"<html>proxy error</html>\r\n", "{\"status\":\"Digest: sha256:42\"}\r\n"};
+  http.responses = {ping("1.41"), stream};
+  int messages = 0;
+  Status pulled = client.pull_image(ImageReference{"r", "a", "1", ""}, Secret(), [&](const Json&) { ++messages; });
+  ASSERT_FALSE(pulled);
+  EXPECT_NE(pulled.error().message().find("not JSON: <html>proxy error</html>"), std::string::npos) << pulled.error().message();
+  EXPECT_EQ(messages, 0);
+}
+
+// Against a real socket: a daemon whose answer breaks HTTP is named as that, not as a daemon that
+// is down; a pull stream that reports its error and then stays open ends at the error.
+struct DaemonOnSocket {
+  std::string pull_reply;
+  std::unique_ptr<testing::ScriptedServer> server = testing::ScriptedServer::unix_socket([this](const std::string& request) {
+    if (request.rfind("GET /_ping", 0) == 0) return testing::ScriptedReply{"HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Length: 2\r\n\r\nOK"};
+    return testing::ScriptedReply{pull_reply};
+  });
+  RealHttpClient http;
+  ManualClock clock;
+  EngineClient client() {
+    EngineTimeouts timeouts;
+    timeouts.pull_ms = 3000;
+    return EngineClient(http, *docker_endpoint("unix://" + server->socket_path()), "unix://" + server->socket_path(), clock, timeouts);
+  }
+};
+
+TEST(EngineClientOnSocket, ProtocolErrorsAreNamedAsSuch) {
+  struct Case {
+    std::string reply;
+    std::string expected;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n", "malformed chunk size"},
+           {"HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\n{}", "Content-Length"},
+           {"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}", "Content-Length"},
+           {"SMTP ready\r\n\r\n", "status line"}}) {
+    DaemonOnSocket daemon;
+    daemon.pull_reply = c.reply;
+    EngineClient client = daemon.client();
+    Status pulled = client.pull_image(ImageReference{"r", "a", "1", ""}, Secret(), nullptr);
+    ASSERT_FALSE(pulled) << c.reply;
+    const std::string& m = pulled.error().message();
+    EXPECT_NE(m.find(c.expected), std::string::npos) << m;
+    EXPECT_NE(m.find("not valid HTTP"), std::string::npos) << m;
+    EXPECT_EQ(m.find("does not answer"), std::string::npos) << m;
+    EXPECT_EQ(m.find("is dockerd running"), std::string::npos) << m;
+    // Nor is it a registry problem: the pull is not tried again.
+    auto ready = ensure_image(client, ImageReference{"r", "a", "1", ""}, Secret(), daemon.clock, PullPolicy{},
+                              [](const std::string&) {}, [](const std::string&) {});
+    ASSERT_FALSE(ready);
+    int pulls = 0;
+    for (const auto& request : daemon.server->requests()) pulls += request.rfind("POST /v1.41/images/create", 0) == 0;
+    EXPECT_EQ(pulls, 2) << "one by pull_image, one by ensure_image";
+  }
+}
+
+TEST(EngineClientOnSocket, APullStreamThatStaysOpenAfterItsErrorEndsAtTheError) {
+  DaemonOnSocket daemon;
+  daemon.pull_reply = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                      "49\r\n{\"errorDetail\":{\"message\":\"toomanyrequests\"},\"error\":\"toomanyrequests\"}\r\n\r\n";
+  EngineClient client = daemon.client();
+  Status pulled = client.pull_image(ImageReference{"r", "a", "1", ""}, Secret(), nullptr);
+  ASSERT_FALSE(pulled);
+  EXPECT_EQ(pulled.error().message(), "pull r/a:1: toomanyrequests");
 }
 
 TEST_F(EngineClientTest, AnErrorBeforeTheStreamCarriesTheStatusAndMessage) {

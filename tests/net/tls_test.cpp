@@ -12,8 +12,10 @@
 
 #include <gtest/gtest.h>
 
+#include "aws/aws_service.h"
 #include "net/http_client.h"
 #include "net/socket.h"
+#include "support/aws_fakes.h"
 #include "support/scripted_server.h"
 #include "util/files.h"
 #include "util/strings.h"
@@ -204,6 +206,60 @@ TEST_F(Tls, CaBundleFromEnvironmentAndUnderRoot) {
   auto missing = TlsConfig::create("/nonexistent/net-test.pem", dir_);
   ASSERT_FALSE(missing);
   EXPECT_NE(missing.error().message().find("no CA bundle found"), std::string::npos);
+}
+
+// What AWS calls make of a refusal: a certificate that does not verify, or a CA bundle that
+// cannot be read, does not get better by asking again, so there is one attempt and no pause.
+TEST_F(Tls, AwsCallsDoNotRetryWhatRetryingCannotCure) {
+  auto server = s_server("rsa");
+  struct Case {
+    std::string ca_bundle;
+    std::string expected;
+  };
+  ASSERT_TRUE(make_dirs(dir_ + "/bundle-folder"));
+  std::vector<Case> cases = {{dir_ + "/p256-ca.crt", "unknown CA"},
+                             {dir_ + "/missing-ca.crt", "no CA bundle found"},
+                             {dir_ + "/bundle-folder", "is a folder"}};
+  for (const Case& c : cases) {
+    HttpClientOptions options;
+    options.ca_bundle = c.ca_bundle;
+    RealHttpClient http(options);
+    testing::ManualClock clock;
+    Credentials credentials;
+    credentials.access_key_id = "AKIDTEST";
+    credentials.secret_access_key = Secret("secret");
+    StaticCredentials provider(credentials);
+    AwsDeps deps(http, provider, clock, fixed_environment({{"AWS_ENDPOINT_URL_KMS", strfmt("https://127.0.0.1:%u", server->port())}}),
+                 [] { return 0.5; });
+    AwsService kms(deps, "kms", "eu-central-1");
+    HttpRequest request;
+    request.method = "POST";
+    request.body = "{}";
+    auto response = kms.call("Decrypt", request, AwsProtocol::Json);
+    ASSERT_FALSE(response) << c.ca_bundle;
+    const std::string& m = response.error().message();
+    EXPECT_NE(m.find(c.expected), std::string::npos) << m;
+    EXPECT_EQ(m.find("after 3 attempts"), std::string::npos) << m;
+    EXPECT_TRUE(clock.sleeps.empty()) << m;
+  }
+}
+
+TEST_F(Tls, ACaBundleThatIsAFolderOrNoPemIsNamedAsSuch) {
+  ASSERT_TRUE(make_dirs(dir_ + "/a-folder"));
+  auto folder = TlsConfig::create(dir_ + "/a-folder", "/");
+  ASSERT_FALSE(folder);
+  EXPECT_NE(folder.error().message().find("is a folder, not a PEM file"), std::string::npos) << folder.error().message();
+  EXPECT_EQ(folder.error().message().find("Memory allocation"), std::string::npos) << folder.error().message();
+  ASSERT_TRUE(write_file_atomic(dir_ + "/not-pem.crt", "hello\n"));
+  auto garbage = TlsConfig::create(dir_ + "/not-pem.crt", "/");
+  ASSERT_FALSE(garbage);
+  EXPECT_NE(garbage.error().message().find(dir_ + "/not-pem.crt"), std::string::npos) << garbage.error().message();
+  ::setenv("AWS_CA_BUNDLE", (dir_ + "/a-folder").c_str(), 1);
+  auto from_env = TlsConfig::create("", "/");
+  ::unsetenv("AWS_CA_BUNDLE");
+  ASSERT_FALSE(from_env);
+  EXPECT_NE(from_env.error().message().find("AWS_CA_BUNDLE"), std::string::npos) << from_env.error().message();
+  EXPECT_NE(from_env.error().message().find("is a folder"), std::string::npos) << from_env.error().message();
 }
 
 TEST_F(Tls, ConnectionsAreReusedOverTls13) {

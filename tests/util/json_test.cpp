@@ -33,18 +33,45 @@ TEST(Json, ParsesWhatItDumps) {
   EXPECT_EQ(again->dump(), parsed->dump());
 }
 
-TEST(Json, NumbersBeyondInt64BecomeDoublesAndBeyondDoubleAreRefused) {
-  auto big = parse_json("[99999999999999999999, -99999999999999999999, 9223372036854775807]");
+TEST(Json, IntegersAreExactAndBeyondInt64Refused) {
+  // 2^53 + 1 and the fuzzer's 9000000001000000000 have no double of their own.
+  const char* exact = "[9007199254740993,9000000001000000000,-9223372036854775808,9223372036854775807,-0,0]";
+  auto ints = parse_json(exact);
+  ASSERT_TRUE(ints) << ints.error().message();
+  EXPECT_EQ((*ints)[0].as_int(), 9007199254740993LL);
+  EXPECT_EQ((*ints)[1].as_int(), 9000000001000000000LL);
+  EXPECT_EQ((*ints)[2].as_int(), INT64_MIN);
+  EXPECT_EQ((*ints)[3].as_int(), INT64_MAX);
+  EXPECT_EQ(ints->dump(), "[9007199254740993,9000000001000000000,-9223372036854775808,9223372036854775807,0,0]");
+  EXPECT_EQ(Json(int64_t{9007199254740993}).dump(), "9007199254740993");
+  EXPECT_EQ(Json(uint64_t{9000000001000000000u}).dump(), "9000000001000000000");
+  for (const char* beyond : {"9223372036854775808", "[-9223372036854775809]", "99999999999999999999"}) {
+    auto result = parse_json(beyond);
+    ASSERT_FALSE(result) << beyond;
+    EXPECT_NE(result.error().message().find("beyond the 64-bit integer range"), std::string::npos) << result.error().message();
+  }
+  // A fraction or an exponent says "approximate": a double, as before.
+  auto big = parse_json("[1e20,-1E20,9.2233720368547758e18,2.5]");
   ASSERT_TRUE(big) << big.error().message();
-  EXPECT_DOUBLE_EQ((*big)[0].as_number(), 1e20);  // not clamped to INT64_MAX
-  EXPECT_DOUBLE_EQ((*big)[1].as_number(), -1e20);
+  EXPECT_DOUBLE_EQ((*big)[0].as_number(), 1e20);
   EXPECT_EQ((*big)[0].as_int(), INT64_MAX);
   EXPECT_EQ((*big)[1].as_int(), INT64_MIN);
-  EXPECT_EQ(big->dump(), "[1e+20,-1e+20,9.2233720368547758e+18]");  // kept as a double: no wrap to negative
+  EXPECT_EQ(big->dump(), "[1e+20,-1e+20,9.22337203685478e+18,2.5]");
   for (const char* huge : {"2777771e87777772", "-1e400", "[1e309]"}) {  // found by the JSON fuzzer: dumped as "inf"
     auto result = parse_json(huge);
     ASSERT_FALSE(result) << huge;
     EXPECT_NE(result.error().message().find("out of range"), std::string::npos) << result.error().message();
+  }
+}
+
+TEST(Json, RefusesLeadingZeros) {
+  for (const char* bad : {"00", "0001", "01.5", "-01", "[1,00]", "{\"a\":-00.5}", "007e1"}) {
+    auto result = parse_json(bad);
+    ASSERT_FALSE(result) << bad;
+    EXPECT_NE(result.error().message().find("leading zero"), std::string::npos) << bad << ": " << result.error().message();
+  }
+  for (const char* good : {"0", "-0", "0.5", "-0.05", "0e3", "10", "100.001", "[0,0]"}) {
+    EXPECT_TRUE(parse_json(good)) << good;
   }
 }
 
