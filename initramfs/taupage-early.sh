@@ -1,7 +1,7 @@
 # Taupage's early stage inside an initramfs, shared by the initramfs-tools boot script and the
 # dracut hook (both source this file and call taupage_early ROOT), and the operator's paragraph
 # after a failed stage, which the systemd units print too. A failure never stops the boot:
-# it is reported, CloudFormation hears FAILURE from taupage itself, and the later stages refuse
+# it is reported, CloudFormation hears FAILURE from taupage itself, and the late stage refuses
 # to run because the early report says so.
 # POSIX sh (busybox ash in initramfs-tools, bash in dracut).
 
@@ -36,7 +36,7 @@ taupage_resolv() {
 taupage_failed_paragraph() {
 	# A stage that did not run because an earlier one failed: that one has said it all.
 	grep -qs '"failed_step": *"(none)"' "/run/taupage/report-$1.json" && return 0
-	later="the later stages (and with them the application) do not run in this boot"
+	later="sshd is configured, but the late stage (the application) does not run in this boot"
 	[ "$1" = late ] && later="the application is not known to be running and healthy"
 	cat <<MSG >&2
 

@@ -69,6 +69,11 @@ std::string StageReport::path_in(const std::string& state_dir) const {
   return state_dir + "/report-" + stage_name(stage) + ".json";
 }
 
+std::string StageReport::failed_at() const {
+  if (!failed_step.empty() && failed_step[0] == '(') return failed_step;
+  return "step " + failed_step;
+}
+
 std::string read_boot_id(const std::string& path) {
   auto content = read_file(path, 256);
   if (!content) return "unknown";

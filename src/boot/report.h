@@ -34,6 +34,8 @@ struct StageReport {
   Json to_json() const;
   static Result<StageReport> from_json(const Json& json);
   std::string path_in(const std::string& state_dir) const;  // <state_dir>/report-<stage>.json
+  // "step raid", or what failed before any step ("(user data)", "(docker)", "(report)").
+  std::string failed_at() const;
 };
 
 // The kernel's id of this boot, from /proc/sys/kernel/random/boot_id (or `path`).

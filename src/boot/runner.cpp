@@ -7,13 +7,16 @@
 namespace taupage {
 
 Status check_earlier_stages(Stage stage, const std::string& state_dir, const std::string& boot_id) {
+  // The system stage configures sshd: it runs after a failed early stage too, so that an operator
+  // can log in on the configured ports and look. Only the late stage (the application, and the
+  // SUCCESS signal) never runs after a failure.
+  if (stage != Stage::Late) return {};
   for (Stage earlier : {Stage::Early, Stage::System}) {
-    if (static_cast<int>(earlier) >= static_cast<int>(stage)) break;
     auto report = load_report(earlier, state_dir, boot_id);
     if (!report) return Error(report.error()).wrap(strfmt("the %s stage does not run", stage_name(stage)));
     if (*report && !(*report)->ok) {
-      return Error(strfmt("the %s stage failed in this boot (step %s: %s); the %s stage does not run after it", stage_name(earlier),
-                          (*report)->failed_step.c_str(), (*report)->reason.c_str(), stage_name(stage)));
+      return Error(strfmt("the %s stage failed in this boot, at %s: %s; the %s stage does not run after it", stage_name(earlier),
+                          (*report)->failed_at().c_str(), (*report)->reason.c_str(), stage_name(stage)));
     }
   }
   return {};
@@ -66,9 +69,7 @@ void save_and_tell(StageReport& report, const std::string& state_dir) {
   if (report.ok) {
     Log::info(strfmt("%s stage done in %.1fs; report in %s", stage_name(report.stage), report.seconds, report.path_in(state_dir).c_str()));
   } else {
-    Log::error(strfmt("%s stage FAILED at %s: %s", stage_name(report.stage),
-                      report.failed_step[0] == '(' ? report.failed_step.c_str() : ("step " + report.failed_step).c_str(),
-                      report.reason.c_str()));
+    Log::error(strfmt("%s stage FAILED at %s: %s", stage_name(report.stage), report.failed_at().c_str(), report.reason.c_str()));
   }
 }
 

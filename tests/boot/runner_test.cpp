@@ -146,9 +146,22 @@ TEST_F(RunnerTest, ALaterStageRefusesToRunAfterAFailedStageOfThisBoot) {
   run(steps, Stage::Early);
   StageReport late = run(steps, Stage::Late);
   EXPECT_FALSE(late.ok);
-  EXPECT_NE(late.reason.find("the early stage failed in this boot (step disk: no disk)"), std::string::npos) << late.reason;
+  EXPECT_NE(late.reason.find("the early stage failed in this boot, at step disk: no disk;"), std::string::npos) << late.reason;
   EXPECT_EQ(ran_, std::vector<std::string>{"disk"});
   EXPECT_EQ(failures_.size(), 2u);  // the late stage's refusal is a failure CloudFormation hears of too
+}
+
+// sshd must come up on the configured ports so that an operator can look: the system stage runs
+// after a failed early stage; the late stage still does not.
+TEST_F(RunnerTest, TheSystemStageRunsAfterAFailedEarlyStage) {
+  StepList steps;
+  steps.push_back(std::make_unique<RecordingStep>("disk", Stage::Early, Outcome::failed("no disk"), &ran_));
+  steps.push_back(std::make_unique<RecordingStep>("ssh", Stage::System, Outcome::created("ports 22, 2222"), &ran_));
+  steps.push_back(std::make_unique<RecordingStep>("app", Stage::Late, Outcome::created(""), &ran_));
+  run(steps, Stage::Early);
+  EXPECT_TRUE(run(steps, Stage::System).ok);
+  EXPECT_FALSE(run(steps, Stage::Late).ok);
+  EXPECT_EQ(ran_, (std::vector<std::string>{"disk", "ssh"}));
 }
 
 TEST_F(RunnerTest, ReportsOfAnEarlierBootDoNotCount) {

@@ -234,9 +234,9 @@ TEST(Cli, BootRefusesInvalidUserDataAndChangesNothing) {
   // The later stages of this boot do not run after it.
   std::string valid = dir.path() + "/valid.yaml";
   ASSERT_TRUE(write_file_atomic(valid, kValid));
-  auto system = taupage({"boot", "--config", valid, "--stage", "system", "--state-dir", state, "--root", dir.path()});
-  EXPECT_EQ(system.exit_code, 1);
-  EXPECT_NE(system.err.find("the early stage failed in this boot (step (user data)"), std::string::npos) << system.err;
+  auto late = taupage({"boot", "--config", valid, "--stage", "late", "--state-dir", state, "--root", dir.path()});
+  EXPECT_EQ(late.exit_code, 1);
+  EXPECT_NE(late.err.find("the early stage failed in this boot, at (user data): the user data is invalid"), std::string::npos) << late.err;
 }
 
 TEST(Cli, BootDryRunWritesNoReport) {
