@@ -13,7 +13,8 @@ mkdir -p "$M_LOGS"
 deb=$(bash scripts/deb.sh "$bin" "$("$bin" version | awk '{print $2}')" "$M_LOGS") || exit 1
 machine_setup "$deb" || exit 1
 cache=${IMAGE_CACHE:-/var/cache/taupage-image}
-base=$(ls -t "$cache"/base-*.tar | head -1)
+# The base tree of the same variant as the image booted here (initramfs-tools), not dracut's.
+base=$(ls -t "$cache"/base-initramfs-tools-*.tar | head -1)
 initrd_size() { tar -xOf "$1" --wildcards './boot/initrd.img-*' | wc -c; }
 printf '%-52s %10s bytes\n' "$(basename "$deb")" "$(stat -c %s "$deb")"
 printf '%-52s %10s bytes\n' "initramfs without Taupage (initramfs-tools, zstd)" "$(initrd_size "$base")"
