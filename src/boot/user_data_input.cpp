@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <ctime>
 
 #include "boot/command.h"
 #include "util/files.h"
@@ -14,15 +16,23 @@
 namespace taupage {
 namespace {
 
-// How long a FIFO or socket named as the config may stay silent.
+// How long a FIFO or socket named as the config may stay silent, and may take in all.
 constexpr int64_t kStreamSilenceMs = 10 * 1000;
+constexpr int64_t kStreamTotalMs = 30 * 1000;
+
+int64_t monotonic_ms() {
+  struct timespec now {};
+  ::clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<int64_t>(now.tv_sec) * 1000 + now.tv_nsec / 1000000;
+}
 
 // Reads up to one byte more than kUserDataReadLimit, so that "too large" is known without reading
 // on. A FIFO, socket or character device is opened O_NONBLOCK: each read then waits at most
-// kStreamSilenceMs for data.
+// kStreamSilenceMs for data, and the whole read at most kStreamTotalMs.
 Result<std::string> read_stream(int fd) {
   std::string content;
   char buffer[4096];
+  const int64_t deadline = monotonic_ms() + kStreamTotalMs;
   while (content.size() <= kUserDataReadLimit) {
     ssize_t n = ::read(fd, buffer, sizeof buffer);
     if (n > 0) {
@@ -32,8 +42,12 @@ Result<std::string> read_stream(int fd) {
     if (n == 0) return content;
     if (errno == EINTR) continue;
     if (errno != EAGAIN) return Error(errno_text(errno));
+    // A writer that drips a byte now and then must not hold the boot either.
+    int64_t left = deadline - monotonic_ms();
+    if (left <= 0) return Error(strfmt("not all of it arrived within %lld s", static_cast<long long>(kStreamTotalMs / 1000)));
     struct pollfd p {fd, POLLIN, 0};
-    int ready = ::poll(&p, 1, static_cast<int>(kStreamSilenceMs));
+    int ready = ::poll(&p, 1, static_cast<int>(std::min(left, kStreamSilenceMs)));
+    if (ready == 0 && left <= kStreamSilenceMs) return Error(strfmt("not all of it arrived within %lld s", static_cast<long long>(kStreamTotalMs / 1000)));
     if (ready == 0) return Error(strfmt("nothing arrived for %lld s", static_cast<long long>(kStreamSilenceMs / 1000)));
     if (ready < 0 && errno != EINTR) return Error(errno_text(errno));
   }
