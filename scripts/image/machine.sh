@@ -154,14 +154,29 @@ machine_wait_console() {
   return 1
 }
 
+# machine_poweroff SECONDS: asks the guest to power off over ssh, and asks again every 60 s while
+# sshd still answers (a shutdown stops sshd early, so an answer means the request was lost);
+# returns non-zero when the guest is still up at the deadline (then killed), with the console's
+# last lines in the log, so that a slow or hung shutdown is explained.
 machine_poweroff() {
-  machine_ssh systemctl poweroff > /dev/null 2>&1
-  local deadline=$((SECONDS + $1))
-  while dk_alive "$M_QEMU_PID" && [ $SECONDS -lt $deadline ]; do sleep 1; done
-  if dk_alive "$M_QEMU_PID"; then m_log "the guest did not power off within $1 s; stopping QEMU"; machine_kill; return 1; fi
+  local deadline=$((SECONDS + $1)) next_ask=$SECONDS first=""
+  while dk_alive "$M_QEMU_PID" && [ $SECONDS -lt $deadline ]; do
+    if [ $SECONDS -ge $next_ask ]; then
+      next_ask=$((SECONDS + 5))
+      if machine_ssh 'systemctl --no-block poweroff && echo requested' 2>&1 | grep -q requested; then
+        [ -n "$first" ] && m_log "poweroff: sshd still answered $((SECONDS - first)) s after the request; asked again; console: $(m_console_tail)"
+        first=${first:-$SECONDS}
+        next_ask=$((SECONDS + 60))
+      fi
+    fi
+    sleep 1
+  done
+  if dk_alive "$M_QEMU_PID"; then m_log "the guest did not power off within $1 s; stopping QEMU; console: $(m_console_tail)"; machine_kill; return 1; fi
   wait "$M_QEMU_PID" 2>/dev/null
   M_QEMU_PID=""
 }
+
+m_console_tail() { printf '\n'; tail -c 3000 "$M_CONSOLE" 2>/dev/null | tr -d '\r' | tail -12 | sed 's/^/  | /'; }
 
 machine_kill() {
   [ -n "$M_QEMU_PID" ] && dk_stop_pid "$M_QEMU_PID" 10
