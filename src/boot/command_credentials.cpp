@@ -71,13 +71,13 @@ int run_credentials(const std::vector<std::string>& argv) {
   CredentialsFolder folder(host_path(root, kCredentialsDir), kApplicationUid, kApplicationGid);
   RandomSource random = system_random();
   int failures = 0;
-  while (true) {
+  for (bool first = true;; first = false) {
     CredentialsSync sync = sync_credentials(s3, config.mint_bucket, config.application_id, folder);
     bool changed = !sync.created.empty() || !sync.changed.empty();
     if (!sync.ok()) {
       ++failures;
       Log::warn("credentials: " + sync.summary());
-    } else if (changed || failures > 0 || args->flag("once")) {
+    } else if (changed || failures > 0 || first) {
       failures = 0;
       Log::info("credentials: " + sync.summary() + " in " + folder.path());
     } else {
