@@ -17,6 +17,18 @@ std::string AwsError::describe() const {
   return text;
 }
 
+std::string region_of_s3_host(std::string_view host) {
+  // "bucket.s3.us-west-2.amazonaws.com", "s3-us-west-2.amazonaws.com", "bucket.s3.dualstack.us-west-2.amazonaws.com"
+  size_t end = host.find(".amazonaws.com");
+  if (end == std::string_view::npos) return {};
+  std::string_view front = host.substr(0, end);
+  size_t dot = front.rfind('.');
+  std::string_view last = dot == std::string_view::npos ? front : front.substr(dot + 1);
+  if (last.substr(0, 3) == "s3-") last.remove_prefix(3);
+  if (last == "s3" || last.find('-') == std::string_view::npos) return {};
+  return std::string(last);
+}
+
 AwsError parse_aws_error(AwsProtocol protocol, const HttpResponse& response) {
   AwsError error;
   error.status = response.status;
@@ -37,6 +49,12 @@ AwsError parse_aws_error(AwsProtocol protocol, const HttpResponse& response) {
     if (e) {
       error.code = std::string(trim(e->child_text("Code")));
       error.message = std::string(trim(e->child_text("Message")));
+      // S3 names the bucket's region in the body when the header is missing:
+      // AuthorizationHeaderMalformed has <Region>, PermanentRedirect <Endpoint>.
+      if (error.bucket_region.empty() && protocol == AwsProtocol::RestXml) {
+        error.bucket_region = std::string(trim(e->child_text("Region")));
+        if (error.bucket_region.empty()) error.bucket_region = region_of_s3_host(trim(e->child_text("Endpoint")));
+      }
     }
     std::string id = xml->child_text(protocol == AwsProtocol::Ec2 ? "RequestID" : "RequestId");
     if (!id.empty()) error.request_id = id;

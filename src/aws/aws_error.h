@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "net/http.h"
 
@@ -16,7 +17,7 @@ struct AwsError {
   std::string code;         // "InvalidCiphertextException"; empty when unknown
   std::string message;
   std::string request_id;
-  std::string bucket_region;  // S3: x-amz-bucket-region, when the bucket lives elsewhere
+  std::string bucket_region;  // S3: x-amz-bucket-region (or <Region>, <Endpoint>), when the bucket lives elsewhere
   bool permanent = false;     // no response, and none will come by retrying (TLS verification, CA bundle)
 
   bool throttling() const;
@@ -25,5 +26,8 @@ struct AwsError {
 };
 
 AwsError parse_aws_error(AwsProtocol protocol, const HttpResponse& response);
+
+// The region in an S3 host name ("bucket.s3.us-west-2.amazonaws.com" -> "us-west-2"); empty when none.
+std::string region_of_s3_host(std::string_view host);
 
 }  // namespace taupage

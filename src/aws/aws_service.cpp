@@ -50,6 +50,9 @@ Result<HttpResponse> AwsService::call(const std::string& operation, const HttpRe
   }
   auto endpoint = Endpoint::parse(url);
   if (!endpoint) return Error(endpoint.error()).wrap(operation);
+  auto proxy = deps_.proxy.for_endpoint(*endpoint);
+  if (!proxy) return Error(proxy.error()).wrap(operation);
+  endpoint->proxy = std::move(*proxy);
 
   const RetryPolicy& policy = deps_.policy;
   bool skew_corrected = false;

@@ -3,6 +3,7 @@
 /// the SDKs' standard mode does. A request refused for clock skew is signed again with the
 /// time from the answer's Date header; expired credentials are fetched again once. A transport
 /// error that retrying cannot cure (TLS verification, the CA bundle) ends the call at once.
+/// The services are reached through HTTPS_PROXY / HTTP_PROXY unless NO_PROXY names them.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include "aws/environment.h"
 #include "aws/retry_policy.h"
 #include "net/http.h"
+#include "net/proxy.h"
 #include "util/clock.h"
 #include "util/result.h"
 
@@ -28,9 +30,11 @@ struct AwsDeps {
   RetryPolicy policy;
   int timeout_ms = 20000;      // one HTTP exchange
   int64_t clock_offset_s = 0;  // AWS's time minus ours, learned from a skew refusal
+  ProxySettings proxy;         // HTTPS_PROXY, HTTP_PROXY, NO_PROXY: for the services, never for IMDS
 
   AwsDeps(HttpClient& h, CredentialsProvider& c, Clock& k, Environment e, RandomSource r)
-      : http(h), credentials(c), clock(k), env(std::move(e)), random(std::move(r)), policy(RetryPolicy::from_environment(env)) {}
+      : http(h), credentials(c), clock(k), env(std::move(e)), random(std::move(r)), policy(RetryPolicy::from_environment(env)),
+        proxy(ProxySettings::from_environment(env)) {}
 };
 
 struct CallOptions {

@@ -7,6 +7,20 @@
 
 namespace taupage {
 
+namespace {
+// Where S3 says the bucket lives: the header or body (AwsError), else the message of
+// AuthorizationHeaderMalformed ("... the region 'us-east-1' is wrong; expecting 'us-west-2'").
+std::string region_from(const AwsError& error) {
+  if (!error.bucket_region.empty()) return error.bucket_region;
+  const std::string marker = "expecting '";
+  size_t at = error.message.find(marker);
+  if (at == std::string::npos) return {};
+  size_t start = at + marker.size();
+  size_t end = error.message.find('\'', start);
+  return end == std::string::npos ? std::string() : error.message.substr(start, end - start);
+}
+}  // namespace
+
 Result<std::string> S3Client::get_object(const std::string& bucket, const std::string& key) {
   if (bucket.empty() || key.empty()) return Error("GetObject: bucket and key must not be empty");
   bool path_style = endpoint_overridden("s3", service_.deps().env);
@@ -30,16 +44,19 @@ Result<std::string> S3Client::get_object(const std::string& bucket, const std::s
     if (response) return std::move(response->body);
     // The bucket is elsewhere: S3 names its region in the error answer.
     const AwsError& error = service_.last_error();
-    std::string bucket_region = error.bucket_region;
+    std::string bucket_region = region_from(error);
     if (hop == 0 && !bucket_region.empty() && bucket_region != region && valid_region(bucket_region) &&
-        (error.status == 301 || error.status == 400 || error.status == 403)) {
+        (error.status == 301 || error.status == 307 || error.status == 400 || error.status == 403)) {
       Log::info("s3: bucket " + bucket + " is in " + bucket_region + ", not " + region + "; asking there");
       region = bucket_region;
       continue;
     }
+    if (error.status == 301 && bucket_region.empty()) {
+      return Error(response.error().message() + " (S3 did not say which region the bucket is in)");
+    }
     return response.error();
   }
-  return Error("GetObject s3://" + bucket + "/" + key + ": the bucket's region keeps changing");
+  return Error("GetObject s3://" + bucket + "/" + key + ": S3 sent the request to another region a second time; not followed");
 }
 
 }  // namespace taupage

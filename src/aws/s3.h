@@ -1,6 +1,7 @@
 /// S3 GetObject: virtual-hosted URLs on AWS, path-style when the endpoint is overridden (the
-/// stand-in, S3-compatible stores). When the bucket lives in another region, the answer's
-/// x-amz-bucket-region is followed once.
+/// stand-in, S3-compatible stores). When the bucket lives in another region (PermanentRedirect,
+/// AuthorizationHeaderMalformed, a 403 naming another region), the region the answer names
+/// (x-amz-bucket-region, <Region>, <Endpoint> or the message) is followed once.
 #pragma once
 
 #include <string>

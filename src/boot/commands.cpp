@@ -14,6 +14,7 @@ int run_version(const std::vector<std::string>& args);
 int run_decrypt(const std::vector<std::string>& args);
 int run_signal(const std::vector<std::string>& args);
 int run_metadata(const std::vector<std::string>& args);
+int run_credentials(const std::vector<std::string>& args);
 
 const std::vector<Command>& all_commands() {
   static const std::vector<Command> commands = {
@@ -47,6 +48,17 @@ const std::vector<Command>& all_commands() {
        "  identity document; SigV4 with the instance's credentials as the fallback). The stack and\n"
        "  resource come from notify_cfn in FILE or from --stack and --resource.\n"
        "  Exit: 0 sent, 1 failed or CloudFormation no longer waits for a signal, 2 wrong usage.", run_signal},
+      {"credentials", "keep the application's credentials from the mint bucket fresh",
+       "taupage credentials [--config FILE] [--root DIR] [--once] [--interval SECONDS]\n"
+       "  Fetches s3://<mint_bucket>/<application_id>/user.json and client.json with the instance's\n"
+       "  role, checks that each is JSON and writes it into <root>/meta/credentials when it changed\n"
+       "  (atomically; owner uid 999, mode 0400, in a folder only root and gid 999 may enter).\n"
+       "  Repeats every --interval seconds (default 120, +-10 % jitter); after failures the pause\n"
+       "  doubles, up to 15 minutes. --once fetches once. Without --config the user data comes from\n"
+       "  the instance metadata service; --root (default /) is where /meta is. Without mint_bucket in\n"
+       "  the user data there is nothing to do.\n"
+       "  Exit: 0 fetched (or nothing to fetch), 1 --once failed or the user data is unusable,\n"
+       "  2 wrong usage.", run_credentials},
       {"metadata", "print the instance identity as JSON", "taupage metadata\n"
        "  Prints the instance identity document and the instance profile's role name as JSON, read\n"
        "  over IMDSv2 (AWS_EC2_METADATA_SERVICE_ENDPOINT overrides the address).\n"

@@ -1,6 +1,7 @@
 #include "boot/step_registry.h"
 
 #include "boot/step_container.h"
+#include "boot/step_credentials.h"
 #include "boot/step_firewall.h"
 #include "boot/step_health.h"
 #include "boot/step_notify.h"
@@ -23,6 +24,7 @@ StepList all_steps() {
   steps.push_back(make_ssh_step());
   // late stage
   steps.push_back(std::make_unique<SecretsStep>());
+  steps.push_back(std::make_unique<CredentialsStep>());
   steps.push_back(std::make_unique<ContainerStep>());
   steps.push_back(std::make_unique<HealthStep>());
   steps.push_back(std::make_unique<NotifyStep>());

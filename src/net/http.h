@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -15,6 +16,15 @@
 namespace taupage {
 
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
+// An HTTP proxy a connection goes through (HTTPS_PROXY, HTTP_PROXY): a CONNECT tunnel for
+// https, the absolute-form request for http.
+struct HttpProxy {
+  std::string host;
+  uint16_t port = 0;
+  std::string url;            // for messages: "http://user@proxy.internal:3128", never the password
+  std::string authorization;  // the Proxy-Authorization value ("Basic ..."), empty without user information
+};
 
 // Where to connect: "https://kms.eu-central-1.amazonaws.com", "http://169.254.169.254",
 // "unix:///var/run/docker.sock", "tcp://127.0.0.1:2375" (Docker's spelling of http).
@@ -28,6 +38,8 @@ struct Endpoint {
   // https only: the DNS name the server's certificate must carry (and SNI), when it differs
   // from `host`, e.g. when `host` is an IP literal. Empty: `host` itself is verified.
   std::string tls_name;
+  // Set: the connection goes through this proxy. Only the AWS calls set it (never IMDS or Docker).
+  std::optional<HttpProxy> proxy;
 
   static Result<Endpoint> parse(std::string_view url);
   std::string text() const;  // back to a URL, for messages

@@ -245,7 +245,8 @@ bool asks_to_close(const HttpRequest& request) {
 
 std::string pool_key(const Endpoint& endpoint) {
   if (endpoint.scheme == "unix") return "unix:" + endpoint.socket_path;
-  return strfmt("%s|%s|%u|%s", endpoint.scheme.c_str(), endpoint.host.c_str(), endpoint.port, endpoint.tls_name.c_str());
+  return strfmt("%s|%s|%u|%s|%s", endpoint.scheme.c_str(), endpoint.host.c_str(), endpoint.port, endpoint.tls_name.c_str(),
+                endpoint.proxy ? endpoint.proxy->url.c_str() : "");
 }
 
 std::string host_header(const Endpoint& endpoint) {
@@ -254,6 +255,30 @@ std::string host_header(const Endpoint& endpoint) {
   uint16_t default_port = endpoint.scheme == "https" ? 443 : 80;
   if (endpoint.port != default_port) host += strfmt(":%u", endpoint.port);
   return host;
+}
+
+// Asks the proxy for a tunnel to the endpoint (CONNECT host:port) and reads its answer; on 2xx
+// the socket carries the TLS session to the endpoint itself. A refusal from the proxy is not
+// worth retrying unless the proxy says it is overloaded or could not reach the endpoint (5xx).
+Status open_tunnel(Stream& socket, const Endpoint& endpoint, const HttpProxy& proxy, const Deadline& deadline, size_t max_header_bytes) {
+  std::string authority = host_header(endpoint);
+  if (endpoint.port == 443) authority += ":443";
+  std::string ask = "CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n";
+  if (!proxy.authorization.empty()) ask += "Proxy-Authorization: " + proxy.authorization + "\r\n";
+  ask += "\r\n";
+  if (auto sent = socket.write_all(ask, deadline); !sent) return std::move(sent).error().wrap("send CONNECT to the proxy");
+  ResponseReader reader(socket, deadline, 0);
+  auto text = reader.read_head(max_header_bytes);
+  if (!text) return std::move(text).error().wrap("the proxy's answer to CONNECT " + authority);
+  auto head = parse_response_head(*text);
+  if (!head) return Error(head.error().message(), ErrorKind::Protocol).wrap("the proxy's answer to CONNECT " + authority);
+  if (head->status / 100 != 2) {
+    std::string why = strfmt("the proxy refused CONNECT %s: HTTP %d %s", authority.c_str(), head->status, printable(head->reason).c_str());
+    if (head->status == 407) why += " (it wants credentials: http://user:password@host:port in the proxy variable)";
+    return Error(why, head->status >= 500 ? ErrorKind::Other : ErrorKind::Permanent);
+  }
+  if (!reader.pending().empty()) return Error("the proxy sent data after accepting CONNECT " + authority, ErrorKind::Protocol);
+  return Status::Ok();
 }
 
 }  // namespace
@@ -277,6 +302,29 @@ Result<TlsConfig*> RealHttpClient::tls_config() {
   return tls_.get();
 }
 
+Result<std::unique_ptr<Socket>> RealHttpClient::connect_tcp(const std::string& host, uint16_t port, const Deadline& deadline) {
+  std::vector<IpAddress> addresses;
+  if (auto literal = IpAddress::parse(host)) {
+    addresses.push_back(*literal);
+  } else {
+    if (!options_.resolver && !own_resolver_) own_resolver_ = DnsResolver::from_system(options_.root);
+    Resolver* resolver = options_.resolver ? options_.resolver : own_resolver_.get();
+    auto resolved = resolver->resolve(host, deadline);
+    if (!resolved) return std::move(resolved).error();
+    addresses = std::move(*resolved);
+    if (addresses.empty()) return Error("resolve " + host + ": no addresses");
+  }
+  // Each address gets an equal share of the time left, so one black hole does not eat it all.
+  Error last("no address to connect to");
+  for (size_t i = 0; i < addresses.size(); ++i) {
+    int64_t share = deadline.remaining_ms() / static_cast<int64_t>(addresses.size() - i);
+    auto connected = Socket::connect_tcp(addresses[i], port, deadline.capped_ms(share));
+    if (connected) return std::move(*connected);
+    last = std::move(connected).error();
+  }
+  return last;
+}
+
 Result<std::unique_ptr<Stream>> RealHttpClient::connect(const Endpoint& endpoint, const Deadline& deadline) {
   if (endpoint.scheme == "unix") {
     auto socket = Socket::connect_unix(endpoint.socket_path, deadline);
@@ -284,43 +332,42 @@ Result<std::unique_ptr<Stream>> RealHttpClient::connect(const Endpoint& endpoint
     return std::unique_ptr<Stream>(std::move(*socket));
   }
   if (endpoint.scheme != "http" && endpoint.scheme != "https") return Error("unknown scheme " + quote(endpoint.scheme));
-  std::vector<IpAddress> addresses;
-  if (auto literal = IpAddress::parse(endpoint.host)) {
-    addresses.push_back(*literal);
-  } else {
-    if (!options_.resolver && !own_resolver_) own_resolver_ = DnsResolver::from_system(options_.root);
-    Resolver* resolver = options_.resolver ? options_.resolver : own_resolver_.get();
-    auto resolved = resolver->resolve(endpoint.host, deadline);
-    if (!resolved) return std::move(resolved).error();
-    addresses = std::move(*resolved);
-    if (addresses.empty()) return Error("resolve " + endpoint.host + ": no addresses");
+  const HttpProxy* proxy = endpoint.proxy ? &*endpoint.proxy : nullptr;
+  auto socket = proxy ? connect_tcp(proxy->host, proxy->port, deadline) : connect_tcp(endpoint.host, endpoint.port, deadline);
+  if (!socket) return proxy ? std::move(socket).error().wrap("connect to the proxy") : std::move(socket).error();
+  if (endpoint.scheme == "http") return std::unique_ptr<Stream>(std::move(*socket));
+  if (proxy) {
+    if (auto tunnel = open_tunnel(**socket, endpoint, *proxy, deadline, options_.max_header_bytes); !tunnel) return std::move(tunnel).error();
   }
-  // Each address gets an equal share of the time left, so one black hole does not eat it all.
-  std::unique_ptr<Socket> socket;
-  Error last("no address to connect to");
-  for (size_t i = 0; i < addresses.size() && !socket; ++i) {
-    int64_t share = deadline.remaining_ms() / static_cast<int64_t>(addresses.size() - i);
-    auto connected = Socket::connect_tcp(addresses[i], endpoint.port, deadline.capped_ms(share));
-    if (connected) socket = std::move(*connected);
-    else last = std::move(connected).error();
-  }
-  if (!socket) return last;
-  if (endpoint.scheme == "http") return std::unique_ptr<Stream>(std::move(socket));
   auto tls = tls_config();
   if (!tls) return std::move(tls).error();
   const std::string& name = endpoint.tls_name.empty() ? endpoint.host : endpoint.tls_name;
-  return (*tls)->connect(std::move(socket), name, deadline);
+  return (*tls)->connect(std::move(*socket), name, deadline);
 }
 
 Result<HttpResponse> RealHttpClient::send(const Endpoint& endpoint, const HttpRequest& request) {
   Deadline deadline = Deadline::after_ms(request.timeout_ms);
   std::string target = endpoint.base_path + request.target;
   std::string what = request.method + " " + endpoint.text() + request.target;
+  const HttpRequest* to_send = &request;
+  HttpRequest via_proxy;
+  if (endpoint.proxy) {
+    what += " (through the proxy " + endpoint.proxy->url + ")";
+    // A plain-HTTP request names its origin in the request line; the proxy checks our credentials.
+    if (endpoint.scheme == "http") {
+      target = endpoint.text() + request.target;
+      if (!endpoint.proxy->authorization.empty()) {
+        via_proxy = request;
+        via_proxy.headers.emplace_back("Proxy-Authorization", endpoint.proxy->authorization);
+        to_send = &via_proxy;
+      }
+    }
+  }
   auto fail = [&](Error error) {
     if (deadline.expired()) error.wrap(strfmt("no complete response within %d ms", request.timeout_ms));
     return std::move(error).wrap(what);
   };
-  auto wire = serialize_request(request, target, host_header(endpoint));
+  auto wire = serialize_request(*to_send, target, host_header(endpoint));
   if (!wire) return std::move(wire).error().wrap(what);
   std::string key = pool_key(endpoint);
   for (int attempt = 0; attempt < 2; ++attempt) {

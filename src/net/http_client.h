@@ -2,6 +2,8 @@
 /// It keeps idle connections per endpoint for reuse, bounds what a server can make it hold
 /// (header and body sizes), gives every exchange one deadline, and never follows redirects.
 /// Meant for one thread at a time (the boot is sequential); the idle pool alone is locked.
+/// An endpoint with a proxy is reached through it: a CONNECT tunnel for https, the
+/// absolute-form request for http.
 #pragma once
 
 #include <map>
@@ -17,6 +19,7 @@
 namespace taupage {
 
 class TlsConfig;
+class Socket;
 
 struct HttpClientOptions {
   size_t max_header_bytes = 64 * 1024;         // status line, headers and chunked trailers
@@ -37,6 +40,7 @@ class RealHttpClient : public HttpClient {
 
  private:
   Result<std::unique_ptr<Stream>> connect(const Endpoint& endpoint, const Deadline& deadline);
+  Result<std::unique_ptr<Socket>> connect_tcp(const std::string& host, uint16_t port, const Deadline& deadline);
   Result<TlsConfig*> tls_config();
 
   HttpClientOptions options_;

@@ -36,7 +36,9 @@ static bool has_header(const HttpHeaders& headers, std::string_view name) {
 Result<std::string> serialize_request(const HttpRequest& request, std::string_view target,
                                       std::string_view host_header) {
   if (!is_token(request.method)) return Error("invalid method " + quote(request.method));
-  if (target.empty() || target[0] != '/' || target.find_first_of(" \t\r\n") != std::string_view::npos) {
+  // Origin form ("/path"), or the absolute form a request through a proxy uses ("http://host/path").
+  bool absolute = target.substr(0, 7) == "http://";
+  if (target.empty() || (target[0] != '/' && !absolute) || target.find_first_of(" \t\r\n") != std::string_view::npos) {
     return Error("invalid request target " + quote(target));
   }
   std::string out = request.method + " " + std::string(target) + " HTTP/1.1\r\n";

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "aws/aws_session.h"
 #include "aws/cloudformation.h"
 #include "aws/ec2.h"
 #include "aws/kms.h"
@@ -229,6 +230,97 @@ TEST(S3, PathStyleWhenOverriddenAndFollowsBucketRegion) {
   ASSERT_FALSE(missing);
   EXPECT_EQ(g.http.requests[0].endpoint.host, "b.s3.eu-central-1.amazonaws.com");
   EXPECT_NE(missing.error().message().find("NoSuchKey"), std::string::npos);
+}
+
+// Real S3 names the bucket's region in several ways: 301 PermanentRedirect (virtual-hosted: the
+// next request goes to the region's host), the region only in <Region> or only in the message of
+// AuthorizationHeaderMalformed. Each is followed once; a second redirect is not followed.
+TEST(S3, FollowsEveryShapeOfRegionAnswerOnce) {
+  Fixture f;
+  f.deps.env = fixed_environment({});
+  AwsService s3_service(f.deps, "s3", "eu-central-1");
+  S3Client s3(s3_service);
+  f.http.respond(301, "<Error><Code>PermanentRedirect</Code><Message>use the endpoint</Message>"
+                      "<Endpoint>bkt.s3.ap-southeast-2.amazonaws.com</Endpoint><Bucket>bkt</Bucket></Error>");
+  f.http.respond(200, "moved");
+  auto moved = s3.get_object("bkt", "k");
+  ASSERT_TRUE(moved) << moved.error().message();
+  ASSERT_EQ(f.http.requests.size(), 2u);
+  EXPECT_EQ(f.http.requests[1].endpoint.host, "bkt.s3.ap-southeast-2.amazonaws.com");
+  EXPECT_NE(f.http.requests[1].header("Authorization").find("/ap-southeast-2/s3/"), std::string::npos);
+
+  f.http.respond(400, "<Error><Code>AuthorizationHeaderMalformed</Code><Message>m</Message><Region>us-east-2</Region></Error>");
+  f.http.respond(200, "body region");
+  ASSERT_TRUE(s3.get_object("bkt", "k"));
+  EXPECT_EQ(f.http.requests[3].endpoint.host, "bkt.s3.us-east-2.amazonaws.com");
+
+  f.http.respond(400, "<Error><Code>AuthorizationHeaderMalformed</Code><Message>The authorization header is malformed; the region "
+                      "'eu-central-1' is wrong; expecting 'sa-east-1'</Message></Error>");
+  f.http.respond(200, "message region");
+  ASSERT_TRUE(s3.get_object("bkt", "k"));
+  EXPECT_EQ(f.http.requests[5].endpoint.host, "bkt.s3.sa-east-1.amazonaws.com");
+
+  f.http.respond(301, "<Error><Code>PermanentRedirect</Code><Message>m</Message></Error>", {{"x-amz-bucket-region", "us-west-1"}});
+  f.http.respond(301, "<Error><Code>PermanentRedirect</Code><Message>m</Message></Error>", {{"x-amz-bucket-region", "us-west-2"}});
+  auto twice = s3.get_object("bkt", "k");
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(f.http.requests.size(), 8u);
+  EXPECT_NE(twice.error().message().find("PermanentRedirect"), std::string::npos) << twice.error().message();
+
+  f.http.respond(301, "<Error><Code>PermanentRedirect</Code><Message>m</Message></Error>");
+  auto nowhere = s3.get_object("bkt", "k");
+  ASSERT_FALSE(nowhere);
+  EXPECT_NE(nowhere.error().message().find("S3 did not say which region"), std::string::npos) << nowhere.error().message();
+}
+
+TEST(S3, RegionOfHostNames) {
+  EXPECT_EQ(region_of_s3_host("bkt.s3.us-west-2.amazonaws.com"), "us-west-2");
+  EXPECT_EQ(region_of_s3_host("s3-eu-west-1.amazonaws.com"), "eu-west-1");
+  EXPECT_EQ(region_of_s3_host("bkt.s3.dualstack.ap-south-1.amazonaws.com"), "ap-south-1");
+  EXPECT_EQ(region_of_s3_host("bkt.s3.amazonaws.com"), "");
+  EXPECT_EQ(region_of_s3_host("example.org"), "");
+}
+
+// HTTPS_PROXY applies to the services; the instance metadata service is never reached through it.
+TEST(AwsService, ServicesGoThroughTheProxyAndImdsNever) {
+  FakeHttpClient http;
+  ManualClock clock;
+  http.handler = [](const Endpoint& e, const HttpRequest& r) -> Result<HttpResponse> {
+    if (e.host == "169.254.169.254") {
+      if (r.method == "PUT") return testing::make_response(200, "token");
+      return testing::make_response(200, R"({"region":"eu-west-1","instanceId":"i-1"})");
+    }
+    return testing::make_response(200, R"({"Plaintext":"aGVsbG8="})");
+  };
+  AwsSession session(http, clock,
+                     fixed_environment({{"AWS_ACCESS_KEY_ID", "AK"}, {"AWS_SECRET_ACCESS_KEY", "S"},
+                                        {"HTTPS_PROXY", "http://proxy.corp:3128"}, {"HTTP_PROXY", "http://proxy.corp:3128"},
+                                        {"NO_PROXY", "ec2.eu-west-1.amazonaws.com"}}),
+                     [] { return 0.5; });
+  auto kms_service = session.service("kms");
+  ASSERT_TRUE(kms_service) << kms_service.error().message();
+  KmsClient kms(**kms_service);
+  ASSERT_TRUE(kms.decrypt(base64_encode("x")));
+  auto ec2_service = session.service("ec2");
+  ASSERT_TRUE(ec2_service);
+  HttpRequest request;
+  (void)(*ec2_service)->call("Probe", request, AwsProtocol::Ec2);
+  int imds = 0, proxied = 0;
+  for (const auto& r : http.requests) {
+    if (r.endpoint.host == "169.254.169.254") {
+      ++imds;
+      EXPECT_FALSE(r.endpoint.proxy.has_value());
+    } else if (r.endpoint.host == "kms.eu-west-1.amazonaws.com") {
+      ++proxied;
+      ASSERT_TRUE(r.endpoint.proxy.has_value());
+      EXPECT_EQ(r.endpoint.proxy->url, "http://proxy.corp:3128");
+    } else {
+      EXPECT_EQ(r.endpoint.host, "ec2.eu-west-1.amazonaws.com");
+      EXPECT_FALSE(r.endpoint.proxy.has_value());  // NO_PROXY
+    }
+  }
+  EXPECT_GE(imds, 2);
+  EXPECT_EQ(proxied, 1);
 }
 
 }  // namespace

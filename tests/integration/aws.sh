@@ -4,14 +4,21 @@
 # only the documented environment variables; every request's SigV4 signature is checked by
 # botocore there. Covers the fault cases (throttling, 5xx, reset, no answer, truncated and
 # mis-sized bodies, invalid JSON, a server clock 10 minutes off), a tampered request, and that
-# no secret reaches stdout, stderr or the report.
+# no secret reaches stdout, stderr or the report. Then the credentials from the mint bucket
+# (`taupage credentials` and the credentials step: region redirects, 403, 404, a body that is not
+# JSON, unchanged files kept, changed ones replaced), and the AWS calls through an HTTP proxy
+# (tests/standin/connect_proxy.py: CONNECT, a refusing proxy, one that cuts the stream, proxy
+# credentials, NO_PROXY; IMDS never through it).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 TAUPAGE=${TAUPAGE_BIN:-$PWD/build/taupage}
 WORK=$(mktemp -d /tmp/aws-it.XXXXXX)
 STANDIN_PID=
+PROXY_PIDS=
+LOOP_PID=
 cleanup() {
   [ -n "$STANDIN_PID" ] && kill "$STANDIN_PID" 2>/dev/null && wait "$STANDIN_PID" 2>/dev/null
+  for pid in $PROXY_PIDS $LOOP_PID; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -208,6 +215,148 @@ check "boot without --config reads the user data from IMDS" bash -c "[ $rc = 0 ]
 rm -f "$S/user-data"
 run boot --stage late --only secrets --state-dir "$WORK/state5"; rc=$?
 check "boot without user data: a clear error naming the 404" bash -c "[ $rc = 1 ] && grep -q 'has no user data.*404' $WORK/err"
+
+# --- credentials from the mint bucket ------------------------------------------------------
+USER_JSON='{"application_username": "app", "application_password": "mint-Pw-0001"}'
+CLIENT_JSON='{"client_id": "app-client", "client_secret": "mint-Cs-0001"}'
+mkdir -p "$S/s3/mint-bucket/app" "$S/s3/far-mint/app"
+printf '%s' "$USER_JSON" > "$S/s3/mint-bucket/app/user.json"
+printf '%s' "$CLIENT_JSON" > "$S/s3/mint-bucket/app/client.json"
+printf '#taupage-ami-config\napplication_id: app\napplication_version: "1"\nruntime: Docker\nsource: registry.example.org/team/app:1\nmint_bucket: mint-bucket\n' > "$WORK/mint.yaml"
+CRED=$WORK/root1/meta/credentials
+mkdir -p "$WORK/root1"
+no_mint_secret() { ! grep -rqE 'mint-(Pw|Cs)-' "$WORK/out" "$WORK/err" "$@"; }
+run credentials --config "$WORK/mint.yaml" --root "$WORK/root1" --once; rc=$?
+check "credentials --once: both files fetched (signatures checked by botocore), owned by 999, mode 0400, folder 0750 root:999" \
+  bash -c "[ $rc = 0 ] && [ \"\$(cat $CRED/user.json)\" = '$USER_JSON' ] && [ \"\$(cat $CRED/client.json)\" = '$CLIENT_JSON' ] &&
+    [ \"\$(stat -c '%u:%g %a' $CRED/user.json $CRED/client.json | sort -u)\" = '999:999 400' ] && [ \"\$(stat -c '%u:%g %a' $CRED)\" = '0:999 750' ] &&
+    [ \$(grep -c '\"service\": \"s3\", \"action\": \"GetObject\", \"status\": 200' $S/requests.jsonl) -ge 2 ]"
+check "no credential reaches stdout or stderr" no_mint_secret
+before=$(stat -c '%i %Y' "$CRED/user.json" "$CRED/client.json")
+touch -d '2020-01-01' "$CRED/user.json"; before=$(stat -c '%i %Y' "$CRED/user.json" "$CRED/client.json")
+run credentials --config "$WORK/mint.yaml" --root "$WORK/root1" --once; rc=$?
+check "unchanged credentials are not rewritten (same inode and mtime)" \
+  bash -c "[ $rc = 0 ] && [ \"\$(stat -c '%i %Y' $CRED/user.json $CRED/client.json)\" = '$before' ] && grep -q 'user.json kept (unchanged), client.json kept' $WORK/err"
+inode=$(stat -c %i "$CRED/user.json")
+printf '%s' '{"application_username": "app", "application_password": "mint-Pw-0002"}' > "$S/s3/mint-bucket/app/user.json"
+run credentials --config "$WORK/mint.yaml" --root "$WORK/root1" --once; rc=$?
+check "a changed user.json is replaced by rename (new inode), client.json kept" \
+  bash -c "[ $rc = 0 ] && grep -q 'mint-Pw-0002' $CRED/user.json && [ \$(stat -c %i $CRED/user.json) != $inode ] &&
+    [ \"\$(stat -c '%u:%g %a' $CRED/user.json)\" = '999:999 400' ] && grep -q 'user.json changed, client.json kept' $WORK/err &&
+    [ \$(ls -A $CRED | wc -l) = 2 ]"
+printf '<html>mint-Cs-html</html>' > "$S/s3/mint-bucket/app/client.json"
+run credentials --config "$WORK/mint.yaml" --root "$WORK/root1" --once; rc=$?
+check "a body that is not JSON: exit 1 naming the object, the old file kept, the body not shown" \
+  bash -c "[ $rc = 1 ] && grep -q 's3://mint-bucket/app/client.json is not valid JSON' $WORK/err && [ \"\$(cat $CRED/client.json)\" = '$CLIENT_JSON' ] &&
+    ! grep -q 'mint-Cs-html' $WORK/err $WORK/out"
+rm "$S/s3/mint-bucket/app/client.json"
+run credentials --config "$WORK/mint.yaml" --root "$WORK/root1" --once; rc=$?
+check "a missing object (404): which object, and to check application_id" \
+  bash -c "[ $rc = 1 ] && grep -q 's3://mint-bucket/app/client.json does not exist (NoSuchKey): check that application_id \"app\"' $WORK/err"
+printf '%s' "$CLIENT_JSON" > "$S/s3/mint-bucket/app/client.json"
+echo app/client.json > "$S/s3/mint-bucket/.deny"
+run credentials --config "$WORK/mint.yaml" --root "$WORK/root1" --once; rc=$?
+rm "$S/s3/mint-bucket/.deny"
+check "access denied (403): which object, and to check the bucket policy and the role" \
+  bash -c "[ $rc = 1 ] && grep -q 's3://mint-bucket/app/client.json: access denied (AccessDenied: Access Denied (HTTP 403)): check that the bucket policy of mint-bucket and the instance.s role allow s3:GetObject on arn:aws:s3:::mint-bucket/app/\*' $WORK/err"
+printf '%s' "$USER_JSON" > "$S/s3/far-mint/app/user.json"
+printf '%s' "$CLIENT_JSON" > "$S/s3/far-mint/app/client.json"
+echo us-west-2 > "$S/s3/far-mint/.region"
+sed 's/mint_bucket: mint-bucket/mint_bucket: far-mint/' "$WORK/mint.yaml" > "$WORK/far.yaml"
+for shape in malformed body permanent; do
+  echo "$shape" > "$S/s3/far-mint/.redirect"
+  rm -rf "$WORK/root2"; mkdir -p "$WORK/root2"
+  refused_before=$(grep -c '"service": "s3", "action": "?", "status": \(301\|400\)' "$S/requests.jsonl")
+  run credentials --config "$WORK/far.yaml" --root "$WORK/root2" --once; rc=$?
+  refused_after=$(grep -c '"service": "s3", "action": "?", "status": \(301\|400\)' "$S/requests.jsonl")
+  check "a bucket in another region ($shape answer): followed once to us-west-2" \
+    bash -c "[ $rc = 0 ] && [ \"\$(cat $WORK/root2/meta/credentials/user.json)\" = '$USER_JSON' ] && grep -q 'far-mint is in us-west-2' $WORK/err &&
+      [ $((refused_after - refused_before)) = 2 ]"
+done
+run credentials --config "$WORK/boot.yaml" --root "$WORK/root2" --once; rc=$?
+check "credentials without mint_bucket: nothing to do" bash -c "[ $rc = 0 ] && grep -q 'no mint_bucket' $WORK/out"
+run credentials --config "$WORK/mint.yaml" --root "$WORK/root1" --interval 0; rc=$?
+check "credentials --interval 0 is a usage error" bash -c "[ $rc = 2 ]"
+
+sed 's/mint_bucket: mint-bucket/mint_bucket: no-such-bucket/' "$WORK/mint.yaml" > "$WORK/nobucket.yaml"
+mkdir -p "$WORK/state7" "$WORK/root3"
+run boot --config "$WORK/nobucket.yaml" --stage late --only credentials --root "$WORK/root3" --state-dir "$WORK/state7"; rc=$?
+check "the credentials step: a missing bucket is a loud warning, not a failed boot" \
+  bash -c "[ $rc = 0 ] && grep -q 'WARNING: the application.s credentials' $WORK/err && grep -q 'the bucket no-such-bucket does not exist (NoSuchBucket)' $WORK/err &&
+    grep -q '\"ok\": true' $WORK/state7/report-late.json"
+mkdir -p "$WORK/state8"
+run boot --config "$WORK/mint.yaml" --stage late --only credentials --root "$WORK/root3" --state-dir "$WORK/state8"; rc=$?
+check "the credentials step fetches both files before the container" \
+  bash -c "[ $rc = 0 ] && [ -s $WORK/root3/meta/credentials/user.json ] && [ -s $WORK/root3/meta/credentials/client.json ] && grep -q 'credentials created' $WORK/err"
+run plan "$WORK/mint.yaml"
+check "plan shows the credentials fetch" grep -q 'fetch s3://mint-bucket/app/user.json and client.json into /meta/credentials' "$WORK/out"
+
+# The refreshing loop: a changed object reaches the folder without a restart.
+env -i PATH=/usr/bin:/bin $ENV_ENDPOINTS "$TAUPAGE" credentials --config "$WORK/mint.yaml" --root "$WORK/root1" --interval 1 >"$WORK/loop.out" 2>"$WORK/loop.err" &
+LOOP_PID=$!
+for _ in $(seq 100); do grep -q 'client.json' "$WORK/loop.err" && break; sleep 0.2; done
+printf '%s' '{"application_username": "app", "application_password": "mint-Pw-0003"}' > "$S/s3/mint-bucket/app/user.json"
+for _ in $(seq 150); do grep -q 'mint-Pw-0003' "$CRED/user.json" 2>/dev/null && break; sleep 0.2; done
+kill "$LOOP_PID" 2>/dev/null; wait "$LOOP_PID" 2>/dev/null; LOOP_PID=
+cp "$WORK/loop.err" "$WORK/err"; cp "$WORK/loop.out" "$WORK/out"
+check "credentials (the loop) picks up a rotated user.json by itself" \
+  bash -c "grep -q 'mint-Pw-0003' $CRED/user.json && grep -q 'user.json changed' $WORK/loop.err && ! grep -qE 'mint-(Pw|Cs)-' $WORK/loop.err $WORK/loop.out"
+
+# --- through an HTTP proxy -----------------------------------------------------------------
+P=$WORK/proxy
+P2=$WORK/proxy-auth
+mkdir -p "$P" "$P2"
+python3 tests/standin/connect_proxy.py --dir "$P" >"$WORK/proxy.log" 2>&1 &
+PROXY_PIDS="$!"
+python3 tests/standin/connect_proxy.py --dir "$P2" --auth 'svc:pr0xy-Pass' >"$WORK/proxy2.log" 2>&1 &
+PROXY_PIDS="$PROXY_PIDS $!"
+for _ in $(seq 100); do [ -f "$P/proxy-port" ] && [ -f "$P2/proxy-port" ] && break; sleep 0.1; done
+PROXY=http://127.0.0.1:$(cat "$P/proxy-port")
+PROXY2=127.0.0.1:$(cat "$P2/proxy-port")
+KMS_AUTHORITY=$(sed -n 's|.*AWS_ENDPOINT_URL_KMS=https://||p' "$S/env")
+proxied() { grep -c "\"method\": \"CONNECT\", \"target\": \"$1\"" "$2/proxy.jsonl" 2>/dev/null || true; }
+
+tp env HTTPS_PROXY="$PROXY" "$TAUPAGE" decrypt "$CIPHER"; rc=$?
+check "HTTPS_PROXY: KMS reached through a CONNECT tunnel" bash -c "[ $rc = 0 ] && [ \"\$(cat $WORK/out)\" = '$PLAIN' ] && [ $(proxied "$KMS_AUTHORITY" "$P") -ge 1 ]"
+tp env https_proxy="$PROXY" HTTPS_PROXY=http://127.0.0.1:9 "$TAUPAGE" decrypt "$CIPHER"; rc=$?
+check "https_proxy (lower case) wins over HTTPS_PROXY" bash -c "[ $rc = 0 ] && [ \"\$(cat $WORK/out)\" = '$PLAIN' ]"
+rm -rf "$WORK/root4"; mkdir -p "$WORK/root4"
+tp env HTTPS_PROXY="$PROXY" "$TAUPAGE" credentials --config "$WORK/mint.yaml" --root "$WORK/root4" --once; rc=$?
+S3_AUTHORITY=$(sed -n 's|.*AWS_ENDPOINT_URL_S3=https://||p' "$S/env")
+check "HTTPS_PROXY: the mint bucket through the proxy" bash -c "[ $rc = 0 ] && [ -s $WORK/root4/meta/credentials/user.json ] && [ $(proxied "$S3_AUTHORITY" "$P") -ge 1 ]"
+
+echo refuse > "$P/proxy-mode"
+entries=$(wc -l < "$P/proxy.jsonl")
+tp env HTTPS_PROXY="$PROXY" HTTP_PROXY="$PROXY" "$TAUPAGE" metadata; rc=$?
+check "IMDS is never reached through the proxy (HTTP_PROXY set, the proxy refusing)" \
+  bash -c "[ $rc = 0 ] && grep -q i-0standin00000001 $WORK/out && [ \$(wc -l < $P/proxy.jsonl) = $entries ]"
+tp env HTTPS_PROXY="$PROXY" "$TAUPAGE" decrypt "$CIPHER"; rc=$?
+check "a refusing proxy: the error names the proxy and its answer, no retries" \
+  bash -c "[ $rc = 1 ] && grep -q '(through the proxy $PROXY): the proxy refused CONNECT $KMS_AUTHORITY: HTTP 403 Forbidden' $WORK/err &&
+    [ \$(wc -l < $P/proxy.jsonl) = $((entries + 1)) ]"
+tp env HTTPS_PROXY="$PROXY" NO_PROXY="localhost,127.0.0.0/8" "$TAUPAGE" decrypt "$CIPHER"; rc=$?
+check "NO_PROXY (a CIDR block) takes the stand-in off the refusing proxy" \
+  bash -c "[ $rc = 0 ] && [ \"\$(cat $WORK/out)\" = '$PLAIN' ] && [ \$(wc -l < $P/proxy.jsonl) = $((entries + 1)) ]"
+python3 -c 'import json; print(json.dumps({"application_username": "app", "padding": "x" * 300000}))' > "$S/s3/mint-bucket/app/user.json"
+echo close-midstream > "$P/proxy-mode"
+rm -rf "$WORK/root5"; mkdir -p "$WORK/root5"
+tp env HTTPS_PROXY="$PROXY" "$TAUPAGE" credentials --config "$WORK/mint.yaml" --root "$WORK/root5" --once; rc=$?
+check "a proxy that closes mid-stream (a 300 KB object cut at 64 KB): retried, then an error that names the proxy" \
+  bash -c "[ $rc = 1 ] && grep -q 'GetObject s3://mint-bucket/app/user.json: GET https://$S3_AUTHORITY/mint-bucket/app/user.json (through the proxy $PROXY): .*(after 3 attempts)' $WORK/err &&
+    [ ! -e $WORK/root5/meta/credentials/user.json ] && [ -s $WORK/root5/meta/credentials/client.json ]"
+echo close-once > "$P/proxy-mode"
+tp env HTTPS_PROXY="$PROXY" "$TAUPAGE" credentials --config "$WORK/mint.yaml" --root "$WORK/root5" --once; rc=$?
+check "a proxy that closes mid-stream once: the retry succeeds" bash -c "[ $rc = 0 ] && [ \$(stat -c %s $WORK/root5/meta/credentials/user.json) -gt 300000 ]"
+echo tunnel > "$P/proxy-mode"
+
+tp env HTTPS_PROXY="http://svc:pr0xy-Pass@$PROXY2" "$TAUPAGE" decrypt "$CIPHER"; rc=$?
+check "a proxy that wants credentials: Proxy-Authorization from the URL, the password never printed" \
+  bash -c "[ $rc = 0 ] && [ \"\$(cat $WORK/out)\" = '$PLAIN' ] && grep -q '\"auth\": true' $P2/proxy.jsonl && ! grep -q pr0xy-Pass $WORK/err"
+tp env HTTPS_PROXY="http://svc:wrong-Pass@$PROXY2" "$TAUPAGE" decrypt "$CIPHER"; rc=$?
+check "wrong proxy credentials: 407 named, the password not shown" \
+  bash -c "[ $rc = 1 ] && grep -q 'through the proxy http://svc@$PROXY2): the proxy refused CONNECT .*: HTTP 407' $WORK/err && ! grep -q wrong-Pass $WORK/err"
+tp env HTTPS_PROXY="socks5://127.0.0.1:1080" "$TAUPAGE" decrypt "$CIPHER"; rc=$?
+check "an unusable proxy variable is named" bash -c "[ $rc = 1 ] && grep -q 'HTTPS_PROXY is not a usable proxy' $WORK/err"
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

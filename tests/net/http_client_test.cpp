@@ -287,5 +287,43 @@ TEST(HttpClient, Ipv6Loopback) {
   EXPECT_NE(server->requests()[0].find(strfmt("Host: [::1]:%u", server->port())), std::string::npos);
 }
 
+// Through a proxy, plain HTTP goes in absolute form with the proxy's credentials, and only the
+// proxy's address is looked up (origin.invalid would not resolve).
+TEST(HttpClient, HttpThroughAProxyUsesTheAbsoluteForm) {
+  auto proxy = ScriptedServer::tcp([](const std::string&) { return ok("via proxy"); });
+  RealHttpClient client;
+  Endpoint endpoint = *Endpoint::parse("http://origin.invalid:8080/base");
+  endpoint.proxy = HttpProxy{"127.0.0.1", proxy->port(), strfmt("http://u@127.0.0.1:%u", proxy->port()), "Basic dTpw"};
+  auto response = client.send(endpoint, get("/x"));
+  ASSERT_TRUE(response) << response.error().message();
+  EXPECT_EQ(response->body, "via proxy");
+  ASSERT_EQ(proxy->requests().size(), 1u);
+  EXPECT_EQ(proxy->requests()[0], "GET http://origin.invalid:8080/base/x HTTP/1.1\r\nHost: origin.invalid:8080\r\nProxy-Authorization: Basic dTpw\r\n\r\n");
+}
+
+// HTTPS through a proxy starts with CONNECT; a refusal is permanent and names the proxy, and a
+// proxy that accepts and then hangs up fails the TLS handshake, again naming the proxy.
+TEST(HttpClient, HttpsThroughAProxyAsksForATunnel) {
+  auto refusing = ScriptedServer::tcp([](const std::string&) { return ScriptedReply{"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"}; });
+  RealHttpClient client;
+  Endpoint endpoint = *Endpoint::parse("https://kms.eu-west-1.amazonaws.com");
+  endpoint.proxy = HttpProxy{"127.0.0.1", refusing->port(), strfmt("http://127.0.0.1:%u", refusing->port()), ""};
+  auto refused = client.send(endpoint, get("/"));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind(), ErrorKind::Permanent);
+  EXPECT_EQ(refused.error().message(), strfmt("GET https://kms.eu-west-1.amazonaws.com/ (through the proxy http://127.0.0.1:%u): "
+                                              "the proxy refused CONNECT kms.eu-west-1.amazonaws.com:443: HTTP 403 Forbidden",
+                                              refusing->port()));
+  ASSERT_EQ(refusing->requests().size(), 1u);
+  EXPECT_EQ(refusing->requests()[0], "CONNECT kms.eu-west-1.amazonaws.com:443 HTTP/1.1\r\nHost: kms.eu-west-1.amazonaws.com:443\r\n\r\n");
+
+  auto hanging_up = ScriptedServer::tcp([](const std::string&) { return ScriptedReply{"HTTP/1.1 200 Connection established\r\n\r\n", true}; });
+  endpoint.proxy = HttpProxy{"127.0.0.1", hanging_up->port(), strfmt("http://127.0.0.1:%u", hanging_up->port()), ""};
+  auto cut = client.send(endpoint, get("/"));
+  ASSERT_FALSE(cut);
+  EXPECT_NE(cut.error().message().find("(through the proxy http://127.0.0.1:"), std::string::npos) << cut.error().message();
+  EXPECT_NE(cut.error().kind(), ErrorKind::Permanent) << cut.error().message();
+}
+
 }  // namespace
 }  // namespace taupage

@@ -13,7 +13,13 @@ last), signals.jsonl (every CloudFormation signal accepted), requests.jsonl (one
 service, action, status, fault). Tests steer it through files in DIR:
   user-data                   served at /latest/user-data (404 when absent)
   volumes.json                EC2 volumes at start ([{"id","name","az","status"}...])
-  s3/<bucket>/<key>           S3 objects; s3/<bucket>/.region the bucket's region
+  s3/<bucket>/<key>           S3 objects; s3/<bucket>/.region the bucket's region;
+                              s3/<bucket>/.redirect how a request to the wrong region is refused:
+                              "malformed" (default: 400 AuthorizationHeaderMalformed with
+                              x-amz-bucket-region), "body" (the same, the region only in <Region>),
+                              "permanent" (301 PermanentRedirect, the region in the header and
+                              <Endpoint>); s3/<bucket>/.deny key prefixes (one a line) the role may
+                              not read: 403 AccessDenied
   refuse-cfn-v1               present: CloudFormation refuses the instance identity (CFN_V1), so
                               only SigV4 signals are accepted
   faults/<service>            one fault per line, consumed one per request (service: imds, ec2,
@@ -123,9 +129,10 @@ STATE = None
 
 
 class AwsError(Exception):
-    def __init__(self, status, code, message, headers=None):
+    def __init__(self, status, code, message, headers=None, extra=None):
         super().__init__(message)
         self.status, self.code, self.message, self.headers = status, code, message, headers or {}
+        self.extra = extra or {}  # more elements of an S3 <Error>
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -209,7 +216,7 @@ class Handler(BaseHTTPRequestHandler):
         self.handle_any("PUT")
 
     # ---- SigV4 ----------------------------------------------------------------------------
-    def verify_sigv4(self, method, body, region, mismatch_code, mismatch_status):
+    def verify_sigv4(self, method, body, region, mismatch_code, mismatch_status, redirect="malformed"):
         auth = self.headers.get("Authorization", "")
         if not auth.startswith("AWS4-HMAC-SHA256 "):
             raise AwsError(403 if self.service != "kms" else 400, "MissingAuthenticationToken" if self.service != "kms" else "MissingAuthenticationTokenException",
@@ -248,6 +255,14 @@ class Handler(BaseHTTPRequestHandler):
         if scope_service != self.service or terminator != "aws4_request" or date8 != amz_date[:8]:
             raise AwsError(mismatch_status, mismatch_code, f"Credential should be scoped to correct service: '{self.service}'.")
         if scope_region != region:
+            if self.service == "s3" and redirect == "permanent":
+                raise AwsError(301, "PermanentRedirect", "The bucket you are attempting to access must be addressed using the specified endpoint. "
+                               "Please send all future requests to this endpoint.", {"x-amz-bucket-region": region},
+                               {"Endpoint": f"bucket.s3.{region}.amazonaws.com"})
+            if self.service == "s3" and redirect == "body":
+                raise AwsError(400, "AuthorizationHeaderMalformed",
+                               f"The authorization header is malformed; the region '{scope_region}' is wrong; expecting '{region}'",
+                               None, {"Region": region})
             if self.service == "s3":
                 raise AwsError(400, "AuthorizationHeaderMalformed",
                                f"The authorization header is malformed; the region '{scope_region}' is wrong; expecting '{region}'",
@@ -576,8 +591,9 @@ class S3Handler(Handler):
                 "503": AwsError(503, "ServiceUnavailable", "Service Unavailable")}[fault]
 
     def error_body(self, e):
+        extra = "".join(f"<{k}>{xml_escape(v)}</{k}>" for k, v in e.extra.items())
         return (f"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{e.code}</Code><Message>{xml_escape(e.message)}</Message>"
-                f"<RequestId>{uuid.uuid4().hex[:16].upper()}</RequestId></Error>", "application/xml")
+                f"{extra}<RequestId>{uuid.uuid4().hex[:16].upper()}</RequestId></Error>", "application/xml")
 
     def dispatch(self, method, body):
         if method != "GET":
@@ -588,14 +604,19 @@ class S3Handler(Handler):
         if not bucket or not os.path.isdir(bucket_dir):
             self.verify_sigv4(method, body, STATE.region, "SignatureDoesNotMatch", 403)
             raise AwsError(404, "NoSuchBucket", "The specified bucket does not exist")
-        region = STATE.region
-        if os.path.exists(os.path.join(bucket_dir, ".region")):
-            with open(os.path.join(bucket_dir, ".region")) as f:
-                region = f.read().strip()
-        self.verify_sigv4(method, body, region, "SignatureDoesNotMatch", 403)
+        def setting(name, default):
+            path = os.path.join(bucket_dir, name)
+            if not os.path.exists(path):
+                return default
+            with open(path) as f:
+                return f.read().strip()
+        region = setting(".region", STATE.region)
+        self.verify_sigv4(method, body, region, "SignatureDoesNotMatch", 403, setting(".redirect", "malformed"))
         name = urllib.parse.unquote(key)
+        if any(p and name.startswith(p) for p in setting(".deny", "").splitlines()):
+            raise AwsError(403, "AccessDenied", "Access Denied")
         file_path = os.path.normpath(os.path.join(bucket_dir, name))
-        if not file_path.startswith(bucket_dir + "/") or not os.path.isfile(file_path) or name.startswith(".region"):
+        if not file_path.startswith(bucket_dir + "/") or not os.path.isfile(file_path) or name.startswith("."):
             raise AwsError(404, "NoSuchKey", "The specified key does not exist.")
         with open(file_path, "rb") as f:
             data = f.read()
