@@ -72,7 +72,7 @@ cat > "$pkg/DEBIAN/postinst" <<'S'
 set -e
 if [ "$1" = configure ]; then
 	mkdir -p /mounts
-	for unit in taupage-early.service taupage-system.service taupage-late.service; do
+	for unit in taupage-early.service taupage-deferred.service taupage-system.service taupage-late.service; do
 		deb-systemd-helper enable "$unit" >/dev/null || true
 	done
 	if [ -d /run/systemd/system ]; then
@@ -88,7 +88,7 @@ cat > "$pkg/DEBIAN/postrm" <<'S'
 set -e
 if [ "$1" = remove ] || [ "$1" = purge ]; then
 	if command -v deb-systemd-helper >/dev/null; then
-		for unit in taupage-early.service taupage-system.service taupage-late.service; do
+		for unit in taupage-early.service taupage-deferred.service taupage-system.service taupage-late.service; do
 			deb-systemd-helper purge "$unit" >/dev/null || true
 		done
 	fi
