@@ -20,7 +20,7 @@ install -m 0755 initramfs/initramfs-tools/scripts/local-bottom/taupage "$pkg/usr
 install -m 0755 initramfs/dracut/90taupage/module-setup.sh initramfs/dracut/90taupage/taupage-pre-pivot.sh \
   "$pkg/usr/lib/dracut/modules.d/90taupage/"
 install -m 0644 initramfs/dracut/90taupage/taupage-dhcp.network "$pkg/usr/lib/dracut/modules.d/90taupage/"
-install -m 0644 systemd/taupage-early.service systemd/taupage-system.service systemd/taupage-late.service "$pkg/lib/systemd/system/"
+install -m 0644 systemd/taupage-early.service systemd/taupage-deferred.service systemd/taupage-system.service systemd/taupage-late.service "$pkg/lib/systemd/system/"
 install -m 0644 packaging/taupage.default "$pkg/etc/default/taupage"
 sed "s/@VERSION@/$version/" packaging/taupage.8 | gzip -9n > "$pkg/usr/share/man/man8/taupage.8.gz"
 chmod 0644 "$pkg/usr/share/man/man8/taupage.8.gz"
