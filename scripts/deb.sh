@@ -20,8 +20,8 @@ install -m 0755 initramfs/initramfs-tools/scripts/local-bottom/taupage "$pkg/usr
 install -m 0755 initramfs/dracut/90taupage/module-setup.sh initramfs/dracut/90taupage/taupage-pre-pivot.sh \
   "$pkg/usr/lib/dracut/modules.d/90taupage/"
 install -m 0644 initramfs/dracut/90taupage/taupage-dhcp.network "$pkg/usr/lib/dracut/modules.d/90taupage/"
-install -m 0644 systemd/taupage-early.service systemd/taupage-system.service systemd/taupage-late.service \
-  systemd/taupage-credentials.service "$pkg/lib/systemd/system/"
+install -m 0644 systemd/taupage-early.service systemd/taupage-deferred.service systemd/taupage-system.service \
+  systemd/taupage-late.service systemd/taupage-credentials.service "$pkg/lib/systemd/system/"
 install -m 0644 packaging/taupage.default "$pkg/etc/default/taupage"
 sed "s/@VERSION@/$version/" packaging/taupage.8 | gzip -9n > "$pkg/usr/share/man/man8/taupage.8.gz"
 chmod 0644 "$pkg/usr/share/man/man8/taupage.8.gz"
@@ -73,7 +73,7 @@ cat > "$pkg/DEBIAN/postinst" <<'S'
 set -e
 if [ "$1" = configure ]; then
 	mkdir -p /mounts
-	for unit in taupage-early.service taupage-system.service taupage-late.service taupage-credentials.service; do
+	for unit in taupage-early.service taupage-deferred.service taupage-system.service taupage-late.service taupage-credentials.service; do
 		deb-systemd-helper enable "$unit" >/dev/null || true
 	done
 	if [ -d /run/systemd/system ]; then
@@ -89,7 +89,7 @@ cat > "$pkg/DEBIAN/postrm" <<'S'
 set -e
 if [ "$1" = remove ] || [ "$1" = purge ]; then
 	if command -v deb-systemd-helper >/dev/null; then
-		for unit in taupage-early.service taupage-system.service taupage-late.service taupage-credentials.service; do
+		for unit in taupage-early.service taupage-deferred.service taupage-system.service taupage-late.service taupage-credentials.service; do
 			deb-systemd-helper purge "$unit" >/dev/null || true
 		done
 	fi

@@ -7,6 +7,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source tests/support/docker_env.sh
+source tests/support/earlier_stages.sh
 bin=$PWD/build/taupage
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 STANDIN_PID=""
@@ -45,6 +46,11 @@ notify_cfn:
 EOF
 say "user data"
 cat "$DK_BASE/demo.yaml"
+
+say "taupage boot --stage early, then --stage system (throwaway namespaces, a temporary root)"
+# The late stage runs only after the early and system stages of this boot completed.
+earlier_stages "$DK_BASE/logs/earlier.log" "$bin" boot --config "$DK_BASE/demo.yaml" --state-dir "$DK_BASE/state" --root "$DK_BASE/root" &&
+  grep -h 'stage done' "$DK_BASE/logs/earlier.log" || { tail "$DK_BASE/logs/earlier.log"; exit 1; }
 
 say "taupage boot --stage late"
 # shellcheck disable=SC2046

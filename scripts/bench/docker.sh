@@ -7,6 +7,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/support/docker_env.sh
+source tests/support/earlier_stages.sh
 trap dk_env_stop EXIT
 TAUPAGE=$PWD/build/taupage
 ROUNDS=${ROUNDS:-10}
@@ -38,6 +39,9 @@ mounts:
     filesystem: tmpfs
 EOF
 
+# The late stage runs only after the early and system stages of this boot: once, before the rounds.
+earlier_stages "$DK_BASE/earlier.log" "$TAUPAGE" boot --config "$DK_BASE/bench.yaml" --state-dir "$DK_BASE/state" --root "$ROOT" ||
+  { echo "the early or system stage failed: $(tail -3 "$DK_BASE/earlier.log")"; exit 1; }
 remove() { "$DK_DOCKER" rm -f taupageapp >/dev/null 2>&1; }
 # nsenter execs taupage, so GNU time measures taupage itself.
 taupage_cmd=(nsenter --net="/run/netns/$DK_NS" "$TAUPAGE" boot --config "$DK_BASE/bench.yaml" --stage late --only container

@@ -8,7 +8,7 @@
 # Forwards from the namespace's loopback into the guest: $M_SSH -> 22, $M_SSH2 -> 2222,
 # $M_APP -> 8080, $M_CLOSED -> 9999 (a port no configuration opens).
 # machine_setup DEB      image disk (IMAGE_INITRAMFS=dracut: with dracut), registry, stand-in,
-#                        test key; sets M_* variables
+#                        test key; sets M_* variables (M_VOLUMES, M_ENV: see there)
 # machine_boot NAME [nvme:SERIAL:FILE]...   starts QEMU; console in $M_LOGS/console-NAME.log
 #   (machine type pc: its PCI bus takes the hot-plugged NVMe controllers; q35's root bus does not)
 # machine_wait_ssh SECONDS, machine_ssh CMD..., machine_poweroff SECONDS, machine_stop
@@ -38,10 +38,10 @@ machine_setup() {
   m_log "AWS stand-in"
   M_STANDIN=$M_WORK/standin
   mkdir -p "$M_STANDIN" "$M_WORK/volumes"
-  cat > "$M_STANDIN/volumes.json" <<'J'
-[{"id": "vol-0c0ffee00000000a1", "name": "machine-data-a", "size": 1},
- {"id": "vol-0c0ffee00000000b2", "name": "machine-data-b", "size": 1}]
-J
+  # M_VOLUMES (JSON, volumes_standin.py's format) replaces these two volumes.
+  local volumes='[{"id": "vol-0c0ffee00000000a1", "name": "machine-data-a", "size": 1},
+ {"id": "vol-0c0ffee00000000b2", "name": "machine-data-b", "size": 1}]'
+  printf '%s\n' "${M_VOLUMES:-$volumes}" > "$M_STANDIN/volumes.json"
   echo "{\"qmp\": \"$M_WORK/qmp.sock\", \"images\": \"$M_WORK/volumes\", \"size_mb\": 256}" > "$M_STANDIN/plug.json"
   nsenter --net="/run/netns/$DK_NS" python3 tests/standin/volumes_standin.py --dir "$M_STANDIN" --attach-delay 2 \
     --san 169.254.169.100 --san 169.254.169.101 --san 169.254.169.102 --san 169.254.169.103 > "$M_WORK/standin.log" 2>&1 &
@@ -66,6 +66,8 @@ AWS_ENDPOINT_URL_S3=https://169.254.169.103
 AWS_CA_BUNDLE=/etc/taupage/test-ca.pem
 TAUPAGE_BOOT_OPTIONS="--volume-timeout 30"
 C
+  # M_ENV: lines a test adds to the environment file (a later line wins, for systemd and the shell).
+  [ -z "${M_ENV:-}" ] || printf '%s\n' "$M_ENV" >> "$o/etc/default/taupage"
   echo '{"insecure-registries": ["169.254.169.5:5000"]}' > "$o/etc/docker/daemon.json"
   M_DISK=$M_WORK/disk.raw
   bash scripts/image/disk.sh "$M_LOGS/image/root.tar" "$M_DISK" "$o" >> "$M_LOGS/image.log" 2>&1 ||

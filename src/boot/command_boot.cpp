@@ -23,7 +23,7 @@ namespace taupage {
 
 int run_boot(const std::vector<std::string>& argv) {
   const Command& self = command_named("boot");
-  auto args = Args::parse(argv, {"config", "stage", "root", "only", "state-dir", "volume-timeout", "sysfs", "dev"}, {"dry-run"}, 0);
+  auto args = Args::parse(argv, {"config", "stage", "root", "only", "state-dir", "volume-timeout", "defer-after", "sysfs", "dev"}, {"dry-run"}, 0);
   if (!args) return usage_error(self, args.error().message());
 
   std::vector<Stage> stages;
@@ -55,6 +55,20 @@ int run_boot(const std::vector<std::string>& argv) {
       return usage_error(self, "--volume-timeout takes whole seconds, 1 to 604800, got " + quote(args->value("volume-timeout")));
     }
     volume_timeout_seconds = static_cast<double>(*seconds);
+  }
+
+  // The initramfs's time budget: counted from here, so that fetching the user data counts too.
+  int64_t process_start_ms = real_clock().monotonic_ms();
+  double defer_after_seconds = 0;
+  if (args->has("defer-after")) {
+    auto seconds = parse_uint(args->value("defer-after"));
+    if (!seconds || *seconds == 0 || *seconds > 86400) {
+      return usage_error(self, "--defer-after takes whole seconds, 1 to 86400, got " + quote(args->value("defer-after")));
+    }
+    // Only the early stage has a later run to defer to (on the real root); the late stage refuses
+    // to run while steps of the early stage are pending.
+    if (stages.size() != 1 || stages.front() != Stage::Early) return usage_error(self, "--defer-after is for --stage early only");
+    defer_after_seconds = static_cast<double>(*seconds);
   }
 
   // The folders are checked before anything is read or changed: a report that cannot be saved
@@ -130,6 +144,10 @@ int run_boot(const std::vector<std::string>& argv) {
   KernelNetlinkChannel netfilter;  // opened only when the firewall step runs
   context.netfilter = &netfilter;
   context.volume_timeout_seconds = volume_timeout_seconds;
+  if (defer_after_seconds > 0) {
+    context.defer_after_seconds = defer_after_seconds;
+    context.defer_at_ms = process_start_ms + static_cast<int64_t>(defer_after_seconds * 1000);
+  }
   context.sysfs_root = args->value("sysfs", "/sys");
   context.dev_dir = args->value("dev", "/dev");
   RealBlockDevices block_devices(real_clock(), context.sysfs_root);

@@ -3,6 +3,7 @@
 /// real implementation and test doubles; the pointers are null where a stage does not need one.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -44,6 +45,11 @@ struct Context {
   std::string sysfs_root = "/sys";       // where the kernel lists disks (the NVMe serials)
   std::string dev_dir = "/dev";          // device nodes, and where the /dev/sdX, /dev/xvdX links go
   std::string boot_id;                      // the kernel's id of this boot (reports, the CloudFormation signal record)
+  // The stage's time budget (--defer-after, given in the initramfs): past defer_at_ms (monotonic),
+  // a waiting step stops waiting and the steps that wait are deferred to a run on the real root.
+  // 0: no budget.
+  int64_t defer_at_ms = 0;
+  double defer_after_seconds = 0;
 
   AwsSession* aws = nullptr;                // IMDS and the AWS services; null where no step needs AWS
   // Decrypted aws:kms: values, by environment variable name (and "logentries_account_key",

@@ -22,6 +22,9 @@ Json StageReport::to_json() const {
     for (const auto& name : only) names.push(Json(name));
     out.set("only", std::move(names));
   }
+  Json left = Json::array();
+  for (const auto& name : pending) left.push(Json(name));
+  out.set("pending", std::move(left));
   if (!ok) {
     out.set("failed_step", failed_step);
     out.set("reason", Log::redact(reason));
@@ -51,11 +54,15 @@ Result<StageReport> StageReport::from_json(const Json& json) {
   report.failed_step = json.get_string("failed_step");
   report.reason = json.get_string("reason");
   for (const auto& name : json.get("only").items()) report.only.push_back(name.as_string());
+  for (const auto& name : json.get("pending").items()) report.pending.push_back(name.as_string());
+  // A report without the list cannot say that its stage completed, unless it plainly did.
+  if (!json.get("pending").is_array() && (!report.ok || !report.only.empty())) report.pending.push_back("(not recorded)");
   for (const auto& s : json.get("steps").items()) {
     StepReport step;
     step.name = s.get_string("step");
     std::string outcome = s.get_string("outcome");
-    for (auto kind : {OutcomeKind::Created, OutcomeKind::Kept, OutcomeKind::Changed, OutcomeKind::Skipped, OutcomeKind::Failed}) {
+    for (auto kind : {OutcomeKind::Created, OutcomeKind::Kept, OutcomeKind::Changed, OutcomeKind::Skipped, OutcomeKind::Failed,
+                      OutcomeKind::Deferred}) {
       if (outcome == outcome_name(kind)) step.kind = kind;
     }
     step.detail = s.get_string("detail");
@@ -72,6 +79,13 @@ std::string StageReport::path_in(const std::string& state_dir) const {
 std::string StageReport::failed_at() const {
   if (!failed_step.empty() && failed_step[0] == '(') return failed_step;
   return "step " + failed_step;
+}
+
+bool StageReport::deferred() const {
+  for (const auto& step : steps) {
+    if (step.kind == OutcomeKind::Deferred) return true;
+  }
+  return false;
 }
 
 std::string read_boot_id(const std::string& path) {

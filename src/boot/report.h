@@ -30,12 +30,19 @@ struct StageReport {
   std::string reason;       // when !ok
   std::vector<StepReport> steps;
   std::vector<std::string> only;  // the steps a `--only` run chose; empty: the whole stage
+  // The steps of this stage not yet done in this boot, over every run of it: failed, not run after
+  // a failure, deferred past the time budget, or never chosen by an `--only`. The late stage runs
+  // only after earlier stages that are ok with nothing pending.
+  std::vector<std::string> pending;
 
   Json to_json() const;
   static Result<StageReport> from_json(const Json& json);
   std::string path_in(const std::string& state_dir) const;  // <state_dir>/report-<stage>.json
   // "step raid", or what failed before any step ("(user data)", "(docker)", "(report)").
   std::string failed_at() const;
+  bool complete() const { return ok && pending.empty(); }
+  // Whether a step of this run was deferred (the stage's time budget was spent).
+  bool deferred() const;
 };
 
 // The kernel's id of this boot, from /proc/sys/kernel/random/boot_id (or `path`).

@@ -1,8 +1,10 @@
 /// Runs the steps of a stage in order: each step's outcome is printed as it happens and
-/// collected in the report; the first failure stops the stage. The late stage does not run after
-/// an earlier stage of the same boot failed (the system stage does: sshd must come up). `--only` picks steps by name, and never clears an earlier
-/// failure of the stage that it did not run again; `--dry-run` prints what would be done and
-/// touches nothing.
+/// collected in the report; the first failure stops the stage, a spent time budget defers the
+/// steps that wait. The late stage runs only after the early and system stages of the same boot
+/// completed (the system stage runs after a failed early one: sshd must come up). `--only` picks
+/// steps by name, never clears an earlier failure of the stage that it did not run again, and
+/// never makes a stage complete by itself; `--dry-run` prints what would be done, reads no report
+/// and touches nothing.
 #pragma once
 
 #include <functional>
@@ -45,8 +47,9 @@ void save_and_tell(StageReport& report, const std::string& state_dir);
 StageReport fail_before_steps(Stage stage, const std::string& failed_step, const std::string& reason, const RunOptions& options,
                               const std::string& state_dir, Clock& clock);
 
-// For the late stage: an earlier stage of this boot that failed, or whose report cannot be read,
-// is the reason not to run. The system stage (sshd) runs after a failed early stage.
+// For the late stage (fail closed): an earlier stage of this boot whose report is missing, cannot
+// be read, says it failed, or leaves steps pending (deferred, or an --only run), is the reason not
+// to run. The system stage (sshd) runs after a failed early stage.
 Status check_earlier_stages(Stage stage, const std::string& state_dir, const std::string& boot_id);
 
 // Names in `only` that are no step: the error for a mistyped --only.

@@ -41,6 +41,7 @@ const char* outcome_name(OutcomeKind kind) {
     case OutcomeKind::Changed: return "changed";
     case OutcomeKind::Skipped: return "skipped";
     case OutcomeKind::Failed: return "failed";
+    case OutcomeKind::Deferred: return "deferred";
   }
   return "?";
 }

@@ -25,7 +25,9 @@ struct PlanAction {
   std::string source;  // "line 31", "lines 9-14", "default"; empty when it comes from nowhere in particular
 };
 
-enum class OutcomeKind { Created, Kept, Changed, Skipped, Failed };
+// Deferred: the stage's time budget (the initramfs) was spent before the step could finish; not a
+// failure: a later run of the stage on the real root does it, and the late stage waits for that.
+enum class OutcomeKind { Created, Kept, Changed, Skipped, Failed, Deferred };
 const char* outcome_name(OutcomeKind kind);
 
 struct Outcome {
@@ -38,6 +40,7 @@ struct Outcome {
   static Outcome changed(std::string detail) { return {OutcomeKind::Changed, std::move(detail)}; }
   static Outcome skipped(std::string reason) { return {OutcomeKind::Skipped, std::move(reason)}; }
   static Outcome failed(std::string reason) { return {OutcomeKind::Failed, std::move(reason)}; }
+  static Outcome deferred(std::string reason) { return {OutcomeKind::Deferred, std::move(reason)}; }
   bool is_failure() const { return kind == OutcomeKind::Failed; }
 };
 
@@ -53,6 +56,10 @@ class Step {
   // What run() would do for this config; empty when there is nothing to do (run() then skips).
   virtual std::vector<PlanAction> describe(const Config& config) const = 0;
   virtual Outcome run(Context& context) = 0;
+  // Whether the step may be left to a later run of its stage when the stage's time budget is spent
+  // (in the initramfs): the steps that wait for AWS or disks. Never the firewall, which must be in
+  // place before the boot goes on.
+  virtual bool deferrable() const { return false; }
 };
 
 }  // namespace taupage

@@ -34,6 +34,7 @@ std::string tail_lines(const std::string& text) {
 class MountsStep : public Step {
  public:
   std::string_view name() const override { return "mounts"; }
+  bool deferrable() const override { return true; }
   Stage stage() const override { return Stage::Early; }
 
   std::vector<PlanAction> describe(const Config& config) const override {

@@ -43,6 +43,7 @@ std::string members_text(const RaidArray& array) { return join(array.members, " 
 class RaidStep : public Step {
  public:
   std::string_view name() const override { return "raid"; }
+  bool deferrable() const override { return true; }
   Stage stage() const override { return Stage::Early; }
 
   std::vector<PlanAction> describe(const Config& config) const override {

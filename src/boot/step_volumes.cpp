@@ -4,6 +4,7 @@
 #include "boot/ec2_volume_api.h"
 #include "boot/volume_attacher.h"
 #include "storage/ebs_device.h"
+#include "util/log.h"
 #include "util/strings.h"
 
 namespace taupage {
@@ -20,6 +21,7 @@ std::string replace_all(std::string text, std::string_view what, const std::stri
 class VolumesStep : public Step {
  public:
   std::string_view name() const override { return "volumes"; }
+  bool deferrable() const override { return true; }
   Stage stage() const override { return Stage::Early; }
 
   std::vector<PlanAction> describe(const Config& config) const override {
@@ -65,8 +67,13 @@ class VolumesStep : public Step {
     VolumeTimeouts timeouts;
     timeouts.available_ms = static_cast<int64_t>(context.volume_timeout_seconds * 1000);
     timeouts.device_ms = static_cast<int64_t>(context.volume_device_wait_seconds * 1000);
+    timeouts.defer_at_ms = context.defer_at_ms;
     VolumeAttacher attacher(api, devices, context.clock, {identity->instance_id, identity->availability_zone}, timeouts);
     auto attached = attacher.run(requests);
+    if (!attached && attacher.deferred()) {
+      Log::warn(strfmt("volumes: the early stage's time budget of %.0fs is spent; the wait goes on on the real root", context.defer_after_seconds));
+      return Outcome::deferred(attached.error().message());
+    }
     if (!attached) return Outcome::failed(attached.error().message());
 
     std::vector<std::string> parts;

@@ -21,6 +21,7 @@ struct Pending {
   int64_t deadline_ms = 0;
   int64_t next_progress_ms = 0;
   std::string waiting_for;  // what the last look found, for progress lines and the timeout
+  std::string last_error;   // the last failed DescribeVolumes, while it keeps failing
   EbsDevice device;
   std::vector<std::string> links;
 };
@@ -56,6 +57,14 @@ bool lost_race(const AwsError& e) { return e.code == "IncorrectState" || e.code 
 bool transient(const AwsError& e) { return e.throttling() || (e.status == 0 && !e.permanent) || e.status >= 500; }
 
 std::string seconds_text(int64_t ms) { return strfmt("%llds", static_cast<long long>(ms / 1000)); }
+
+// What a waiting entry waits for, in words, with the last error while EC2 cannot be asked: an
+// operator at the console must see why, not an empty reason.
+std::string wait_text(const Pending& p) {
+  if (p.last_error.empty()) return p.waiting_for.empty() ? "the first answer from EC2" : p.waiting_for;
+  std::string asking = "the last DescribeVolumes failed: " + p.last_error;
+  return p.waiting_for.empty() ? "no answer from EC2 yet; " + asking : p.waiting_for + " (" + asking + ")";
+}
 
 // What the run leaves behind when it fails, so the reason says whether anything changed.
 std::string left_behind(const std::vector<Pending>& items) {
@@ -105,6 +114,9 @@ Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<Volume
       if (!volumes) {
         const AwsError& e = api_.last_error();
         if (!transient(e)) return Error(volumes.error()).wrap("DescribeVolumes (" + left_behind(items) + ")");
+        for (auto& p : items) {
+          if (p.phase == Phase::Search || p.phase == Phase::Attaching) p.last_error = volumes.error().message();
+        }
         describe_backoff_ms = std::min<int64_t>(std::max<int64_t>(describe_backoff_ms * 2, 2000), 30000);
         if (now >= next_describe_warning_ms) {
           Log::warn("volumes: DescribeVolumes: " + volumes.error().message() + "; trying again in " + seconds_text(describe_backoff_ms));
@@ -113,6 +125,7 @@ Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<Volume
         next_describe_ms = now + describe_backoff_ms;
       } else {
         describe_backoff_ms = 0;
+        for (auto& p : items) p.last_error.clear();
         auto named = [&](const std::string& name) {
           std::vector<const Volume*> out;
           for (const auto& v : *volumes) {
@@ -237,16 +250,32 @@ Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<Volume
     if (std::all_of(items.begin(), items.end(), [](const Pending& p) { return p.phase == Phase::Done; })) break;
 
     now = clock_.monotonic_ms();
+    auto what = [](const Pending& p) {
+      return p.phase == Phase::Search ? "an available volume" : p.phase == Phase::Attaching ? "the attached state" : "the disk";
+    };
+    // The budget ends every wait at once: what was asked of EC2 goes on without us (an attachment
+    // completes, a holder lets go), and the run on the real root finds it.
+    if (timeouts_.defer_at_ms > 0 && now >= timeouts_.defer_at_ms) {
+      std::vector<std::string> waits;
+      for (const auto& p : items) {
+        if (p.phase != Phase::Done) waits.push_back(strfmt("%s for %s: %s", label(p.request).c_str(), what(p), wait_text(p).c_str()));
+      }
+      deferred_ = true;
+      return Error(strfmt("stopped waiting after %s, the time budget: %s; %s", seconds_text(now - start).c_str(), join(waits, "; ").c_str(),
+                          left_behind(items).c_str()));
+    }
     std::vector<std::string> expired;
     for (auto& p : items) {
       if (p.phase == Phase::Done) continue;
-      const char* what = p.phase == Phase::Search ? "an available volume" : p.phase == Phase::Attaching ? "the attached state" : "the disk";
       if (now >= p.deadline_ms) {
-        expired.push_back(strfmt("%s: gave up waiting for %s after %s: %s", label(p.request).c_str(), what,
-                                 seconds_text(now - p.phase_started_ms).c_str(), p.waiting_for.c_str()));
+        expired.push_back(strfmt("%s: gave up waiting for %s after %s: %s", label(p.request).c_str(), what(p),
+                                 seconds_text(now - p.phase_started_ms).c_str(), wait_text(p).c_str()));
       } else if (now >= p.next_progress_ms) {
-        Log::info(strfmt("volumes: waiting for %s: %s; %s of at most %s", label(p.request).c_str(), p.waiting_for.c_str(),
-                         seconds_text(now - p.phase_started_ms).c_str(), seconds_text(p.deadline_ms - p.phase_started_ms).c_str()));
+        std::string budget;
+        if (timeouts_.defer_at_ms > 0) budget = ", then deferred to the real root in " + seconds_text(timeouts_.defer_at_ms - now);
+        Log::info(strfmt("volumes: waiting for %s: %s; %s of at most %s%s", label(p.request).c_str(), wait_text(p).c_str(),
+                         seconds_text(now - p.phase_started_ms).c_str(), seconds_text(p.deadline_ms - p.phase_started_ms).c_str(),
+                         budget.c_str()));
         p.next_progress_ms = now + timeouts_.progress_ms;
       }
     }
@@ -256,6 +285,7 @@ Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<Volume
     for (const auto& p : items) {
       if (p.phase == Phase::Done) continue;
       wake = std::min({wake, p.deadline_ms, p.next_progress_ms});
+      if (timeouts_.defer_at_ms > 0) wake = std::min(wake, timeouts_.defer_at_ms);
       if (p.phase == Phase::Device) wake = std::min(wake, now + timeouts_.device_poll_ms);
       else wake = std::min(wake, next_describe_ms);
     }

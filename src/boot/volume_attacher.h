@@ -35,6 +35,9 @@ struct VolumeTimeouts {
   int64_t attach_poll_ms = 500;           // DescribeVolumes while a volume is attaching (seconds, usually)
   int64_t device_poll_ms = 100;           // sysfs while waiting for the disk
   int64_t progress_ms = 30000;            // at least one log line per waiting volume this often
+  // The stage's time budget (in the initramfs): a monotonic time past which the run stops waiting
+  // and is deferred (deferred() says so) instead of failing. 0: none.
+  int64_t defer_at_ms = 0;
 };
 
 struct AttachedVolume {
@@ -51,8 +54,10 @@ class VolumeAttacher {
       : api_(api), devices_(devices), clock_(clock), place_(std::move(place)), timeouts_(timeouts) {}
 
   // Every request attached and its disk present, or the first reason it cannot be, naming the
-  // entry, and which volumes were left attached or attaching.
+  // entry, and which volumes were left attached or attaching. When the time budget ends a wait,
+  // the error says what was awaited and deferred() is true: not a failure, a later run goes on.
   Result<std::vector<AttachedVolume>> run(const std::vector<VolumeRequest>& requests);
+  bool deferred() const { return deferred_; }
 
  private:
   VolumeApi& api_;
@@ -60,6 +65,7 @@ class VolumeAttacher {
   Clock& clock_;
   InstancePlace place_;
   VolumeTimeouts timeouts_;
+  bool deferred_ = false;
 };
 
 }  // namespace taupage

@@ -434,6 +434,83 @@ TEST_F(Attacher, ADescribeThatNoRetryCanCureFailsAtOnce) {
   EXPECT_EQ(cloud.attach_calls(), 0);
 }
 
+// While EC2 cannot be asked (DNS timing out in the initramfs), each wait line and the final
+// error say why; the reason used to be empty ("waiting for /dev/sdf (...): ; 14s of at most 1200s").
+TEST_F(Attacher, WhileDescribeVolumesFailsTheWaitLinesSayTheLastError) {
+  cloud.add("vol-0aaa000000000001", "data");
+  AwsError dns;
+  dns.message = "resolving ec2.eu-central-1.amazonaws.com: no answer from 169.254.169.253 in 5s";
+  for (int i = 0; i < 100; ++i) cloud.describe_failures.push_back(dns);
+  VolumeTimeouts timeouts;
+  timeouts.available_ms = 70000;
+  auto result = run({sdf()}, timeouts);
+  ASSERT_FALSE(result);
+  auto waiting = lines_with("volumes: waiting for /dev/sdf (Name=data, line 38): ");
+  ASSERT_GE(waiting.size(), 2u);
+  for (const auto& line : waiting) {
+    EXPECT_NE(line.second.find("no answer from EC2 yet; the last DescribeVolumes failed: DescribeVolumes: resolving "
+                               "ec2.eu-central-1.amazonaws.com: no answer from 169.254.169.253 in 5s; "),
+              std::string::npos)
+        << line.second;
+  }
+  EXPECT_NE(result.error().message().find("gave up waiting for an available volume after 70s: no answer from EC2 yet; the last "
+                                          "DescribeVolumes failed: DescribeVolumes: resolving"),
+            std::string::npos)
+      << result.error().message();
+}
+
+TEST_F(Attacher, AnErrorAfterAnAnswerIsSaidBesideWhatTheAnswerShowed) {
+  cloud.held_by("vol-0aaa000000000001", "data", "i-0old00000000000001", 200000);
+  AwsError reset;
+  reset.message = "connection reset by peer";
+  VolumeTimeouts timeouts;
+  timeouts.available_ms = 40000;
+  clock.on_sleep = [&] {
+    cloud.tick();
+    if (clock.monotonic_ms() >= 10000 && cloud.describe_failures.empty() && lines_with("connection reset").empty()) {
+      for (int i = 0; i < 100; ++i) cloud.describe_failures.push_back(reset);
+    }
+  };
+  auto result = run({sdf()}, timeouts);
+  ASSERT_FALSE(result);
+  auto waiting = lines_with("volumes: waiting for /dev/sdf (Name=data, line 38): vol-0aaa000000000001 is attached to "
+                            "i-0old00000000000001 (attached) (the last DescribeVolumes failed: DescribeVolumes: connection reset by peer)");
+  EXPECT_FALSE(waiting.empty()) << (log.empty() ? "" : log.back().second);
+}
+
+TEST_F(Attacher, TheTimeBudgetEndsTheWaitAsDeferredNotAsAFailure) {
+  cloud.held_by("vol-0aaa000000000001", "data", "i-0old00000000000001", 95000);
+  cloud.add("vol-0bbb000000000002", "logs");
+  VolumeTimeouts timeouts;
+  timeouts.defer_at_ms = 20000;
+  EbsDeviceLocator devices(root_ + "/sys", root_ + "/dev");
+  VolumeAttacher attacher(cloud, devices, clock, {kMe, kZone}, timeouts);
+  auto result = attacher.run({sdf(), {"/dev/sdg", "g", "logs", 39}});
+  ASSERT_FALSE(result);
+  EXPECT_TRUE(attacher.deferred());
+  const std::string& m = result.error().message();
+  EXPECT_NE(m.find("stopped waiting after 20s, the time budget: /dev/sdf (Name=data, line 38) for an available volume: "
+                   "vol-0aaa000000000001 is attached to i-0old00000000000001 (attached); left attached: /dev/sdg vol-0bbb000000000002 attached"),
+            std::string::npos)
+      << m;
+  EXPECT_EQ(clock.monotonic_ms(), 20000);  // the budget's end is a wake-up of its own, not the next poll's
+  EXPECT_EQ(cloud.attach_calls(), 1);      // the free volume was attached; the wait for the other stops
+  auto waiting = lines_with("volumes: waiting for /dev/sdf");
+  ASSERT_FALSE(waiting.empty());
+  EXPECT_NE(waiting[0].second.find("then deferred to the real root in 20s"), std::string::npos) << waiting[0].second;
+}
+
+TEST_F(Attacher, WithinTheBudgetNothingIsDeferred) {
+  cloud.add("vol-0aaa000000000001", "data");
+  VolumeTimeouts timeouts;
+  timeouts.defer_at_ms = 60000;
+  EbsDeviceLocator devices(root_ + "/sys", root_ + "/dev");
+  VolumeAttacher attacher(cloud, devices, clock, {kMe, kZone}, timeouts);
+  auto result = attacher.run({sdf()});
+  ASSERT_TRUE(result) << result.error().message();
+  EXPECT_FALSE(attacher.deferred());
+}
+
 TEST_F(Attacher, ANameThatIsAnotherDeviceIsAnErrorAndLeftAlone) {
   cloud.add("vol-0aaa000000000001", "data");
   ASSERT_TRUE(write_file_atomic(root_ + "/dev/sdf", "someone else's disk"));

@@ -11,6 +11,7 @@
 # credentials, NO_PROXY; IMDS never through it).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+source tests/support/earlier_stages.sh
 TAUPAGE=${TAUPAGE_BIN:-$PWD/build/taupage}
 WORK=$(mktemp -d /tmp/aws-it.XXXXXX)
 STANDIN_PID=
@@ -53,6 +54,13 @@ fault() { printf '%s\n' "${@:2}" > "$S/faults/$1"; }
 count() { grep -c "\"service\": \"$1\", \"action\": \"$2\"" "$S/requests.jsonl" 2>/dev/null || true; }
 encrypt() { python3 tests/standin/aws_standin.py encrypt "$S" "$1" "$2"; }
 has() { grep -q -- "$2" "$WORK/$1"; }
+# earlier CONFIG STATE: the early and system stages of CONFIG in STATE, as a boot runs them before
+# the late stage (which refuses to run without them).
+earlier() {
+  mkdir -p "$2" "$WORK/root"
+  earlier_stages "$WORK/earlier.log" env -i PATH=/usr/bin:/bin "$TAUPAGE" boot --config "$1" --state-dir "$2" --root "$WORK/root" ||
+    echo "     (the early or system stage failed: $(tail -2 "$WORK/earlier.log"))"
+}
 hasnt() { ! grep -q -- "$2" "$WORK/$1"; }
 
 PLAIN='s3cr3t-Pl41ntext-value'
@@ -174,14 +182,20 @@ notify_cfn:
   stack: stack-c
   resource: Res
 EOF
-mkdir -p "$WORK/state1"
+sed "s/stack-c/stack-z/" "$WORK/boot.yaml" > "$WORK/no-early.yaml"
+mkdir -p "$WORK/state0"
+run boot --config "$WORK/no-early.yaml" --stage late --only notify --state-dir "$WORK/state0"; rc=$?
+check "the late stage refuses without an early report of this boot, says where to look, sends FAILURE" \
+  bash -c "[ $rc = 1 ] && grep -q 'the early stage left no report of this boot' $WORK/err && grep -q 'taupage-early.service' $WORK/err && grep -q '\"stack\": \"stack-z\".*\"FAILURE\"' $S/signals.jsonl && ! grep -q '\"stack\": \"stack-z\".*\"SUCCESS\"' $S/signals.jsonl"
+
+earlier "$WORK/boot.yaml" "$WORK/state1"
 run boot --config "$WORK/boot.yaml" --stage late --only secrets,notify --state-dir "$WORK/state1"; rc=$?
 check "boot late secrets,notify: decrypted and SUCCESS sent" \
   bash -c "[ $rc = 0 ] && grep -q 'DB_PASSWORD' $WORK/err && grep -q '\"stack\": \"stack-c\".*\"SUCCESS\"' $S/signals.jsonl"
 check "no plaintext in stdout, stderr or the report" bash -c "! grep -rq '$PLAIN' $WORK/out $WORK/err $WORK/state1"
 
 sed "s/stack-c/stack-d/; s|aws:kms:$CIPHER|aws:kms:$DENIED|" "$WORK/boot.yaml" > "$WORK/denied.yaml"
-mkdir -p "$WORK/state2"
+earlier "$WORK/denied.yaml" "$WORK/state2"
 run boot --config "$WORK/denied.yaml" --stage late --only secrets,notify --state-dir "$WORK/state2"; rc=$?
 check "a failed secret names the variable and sends FAILURE" \
   bash -c "[ $rc = 1 ] && grep -q 'DB_PASSWORD (line 7): Decrypt: AccessDeniedException' $WORK/err && grep -q '\"stack\": \"stack-d\".*\"FAILURE\"' $S/signals.jsonl && ! grep -rq 'other-secret' $WORK/out $WORK/err $WORK/state2"
@@ -189,7 +203,7 @@ run boot --config "$WORK/denied.yaml" --stage late --only notify --state-dir "$W
 check "never SUCCESS after FAILURE in the same boot" \
   bash -c "[ $rc = 1 ] && ! grep -q '\"stack\": \"stack-d\".*\"SUCCESS\"' $S/signals.jsonl && [ \$(grep -c '\"stack\": \"stack-d\"' $S/signals.jsonl) = 1 ]"
 
-mkdir -p "$WORK/state3"
+earlier "$WORK/boot.yaml" "$WORK/state3"
 run boot --config "$WORK/boot.yaml" --stage late --only notify --state-dir "$WORK/state3"; rc=$?
 check "a repeated signal refused with ValidationError is logged, not a failure" \
   bash -c "[ $rc = 0 ] && grep -q 'no longer waits for a signal' $WORK/err"
@@ -209,7 +223,8 @@ check "a DOCKER_HOST Taupage cannot use fails the boot and sends FAILURE" \
 
 cp "$WORK/boot.yaml" "$S/user-data"
 sed -i 's/stack-c/stack-f/' "$S/user-data"
-mkdir -p "$WORK/state5"
+# The same document IMDS serves: the early stage runs without a network of its own.
+earlier "$S/user-data" "$WORK/state5"
 run boot --stage late --only secrets,notify --state-dir "$WORK/state5"; rc=$?
 check "boot without --config reads the user data from IMDS" bash -c "[ $rc = 0 ] && grep -q '\"stack\": \"stack-f\".*\"SUCCESS\"' $S/signals.jsonl"
 rm -f "$S/user-data"

@@ -154,6 +154,13 @@ TEST(Cli, CommandLineEdgesAreUsageErrorsThatSaySo) {
   auto empty_only = boot({"--only", ""});
   EXPECT_EQ(empty_only.exit_code, 2);
   EXPECT_NE(empty_only.err.find("--only needs one or more step names"), std::string::npos) << empty_only.err;
+  // The time budget is the initramfs's, for the early stage alone, in whole seconds.
+  auto defer_late = boot({"--stage", "late", "--defer-after", "20"});
+  EXPECT_EQ(defer_late.exit_code, 2);
+  EXPECT_NE(defer_late.err.find("--defer-after is for --stage early only"), std::string::npos) << defer_late.err;
+  auto defer_zero = boot({"--stage", "early", "--defer-after", "0"});
+  EXPECT_EQ(defer_zero.exit_code, 2);
+  EXPECT_NE(defer_zero.err.find("--defer-after takes whole seconds, 1 to 86400, got \"0\""), std::string::npos) << defer_zero.err;
   auto twice = boot({"--stage", "early", "--stage", "late"});
   EXPECT_EQ(twice.exit_code, 2);
   EXPECT_NE(twice.err.find("--stage is given twice"), std::string::npos) << twice.err;

@@ -3,12 +3,14 @@
 # dockerd and docker-registry, private to this run (tests/support/docker_env.sh: own data root,
 # sockets, network and mount namespaces). Drives the real binary as a user would:
 #   taupage boot --config F --stage late --only container,health --state-dir D --root R
+# (after the early and system stages of the same config, tests/support/earlier_stages.sh)
 # inside the daemon's network namespace (so 127.0.0.1 is where the published ports are), with
 # DOCKER_HOST pointing at the private daemon, and reads back what Docker recorded with the docker
 # CLI and the API (independent checkers). Ends with "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/support/docker_env.sh
+source tests/support/earlier_stages.sh
 
 TAUPAGE=${TAUPAGE_BIN:-$PWD/build/taupage}
 passed=0
@@ -57,13 +59,16 @@ write_config() {
   { printf '#taupage-ami-config\napplication_id: dk-app\napplication_version: "1.0"\nruntime: Docker\n'; cat; } > "$DK_BASE/$1.yaml"
 }
 
-# boot NAME [VAR=VALUE...]: one late-stage run of the container and health steps; sets RC and
-# LAST_OUT (stdout and stderr together). A watchdog ends a run that hangs.
+# boot NAME [VAR=VALUE...]: one late-stage run of the container and health steps, after the early
+# and system stages of the same user data (the late stage runs only after they completed in this
+# boot); sets RC and LAST_OUT (stdout and stderr together). A watchdog ends a run that hangs.
 boot() {
   local name=$1; shift
   n=$((n + 1))
   LAST_OUT=$OUT/$n-$name.log
   local t0=$SECONDS
+  earlier_stages "$OUT/$n-$name.earlier.log" timeout 60 "$TAUPAGE" boot --config "$DK_BASE/$name.yaml" --state-dir "$STATE" --root "$ROOT" ||
+    echo "      (the early or system stage failed: $(tail -2 "$OUT/$n-$name.earlier.log"))"
   env DOCKER_HOST="$DOCKER_HOST" DOCKER_CONFIG="$DK_BASE/docker-config" "$@" \
     nsenter --net="/run/netns/$DK_NS" timeout 90 "$TAUPAGE" boot --config "$DK_BASE/$name.yaml" --stage late \
     --only "${ONLY:-container,health}" --state-dir "$STATE" --root "$ROOT" > "$LAST_OUT" 2>&1

@@ -31,8 +31,8 @@ missing=""
 for f in /usr/sbin/taupage /usr/share/taupage/taupage-early.sh /usr/share/initramfs-tools/hooks/taupage \
   /usr/share/initramfs-tools/scripts/local-bottom/taupage /usr/lib/dracut/modules.d/90taupage/module-setup.sh \
   /usr/lib/dracut/modules.d/90taupage/taupage-pre-pivot.sh /lib/systemd/system/taupage-early.service \
-  /lib/systemd/system/taupage-system.service /lib/systemd/system/taupage-late.service \
-  /lib/systemd/system/taupage-credentials.service /etc/default/taupage \
+  /lib/systemd/system/taupage-deferred.service /lib/systemd/system/taupage-system.service \
+  /lib/systemd/system/taupage-late.service /lib/systemd/system/taupage-credentials.service /etc/default/taupage \
   /usr/share/man/man8/taupage.8.gz /usr/share/doc/taupage/copyright; do
   grep -qxF "$f" "$work/files" || missing="$missing $f"
 done
@@ -81,10 +81,10 @@ if [ -s "$root_tar" ]; then
   [ "$enabled" = 0 ] && [ "$in_initrd" = 0 ] && pass remove-disables-units-and-updates-initramfs ||
     flunk remove-disables-units-and-updates-initramfs "$enabled units enabled, taupage in the initramfs: $in_initrd"
   in_tree dpkg -i /tmp/taupage.deb > "$work/install.log" 2>&1 || flunk install "$(tail -3 "$work/install.log")"
-  enabled=$(ls "$tree"/etc/systemd/system/*.wants/taupage-{early,system,late,credentials}.service 2>/dev/null | wc -l)
+  enabled=$(ls "$tree"/etc/systemd/system/*.wants/taupage-{early,deferred,system,late,credentials}.service 2>/dev/null | wc -l)
   in_initrd=$(in_tree lsinitramfs "/boot/$initrd" | grep -cE '^(usr/sbin/taupage|usr/sbin/mkfs.ext4|scripts/local-bottom/taupage)$')
-  [ "$enabled" = 4 ] && [ "$in_initrd" = 3 ] && pass install-enables-units-and-updates-initramfs ||
-    flunk install-enables-units-and-updates-initramfs "$enabled of 4 units enabled, $in_initrd of 3 files in the initramfs"
+  [ "$enabled" = 5 ] && [ "$in_initrd" = 3 ] && pass install-enables-units-and-updates-initramfs ||
+    flunk install-enables-units-and-updates-initramfs "$enabled of 5 units enabled, $in_initrd of 3 files in the initramfs"
   # e2fsprogs' mkfs.ext4 in the initramfs, not busybox's applet
   if in_tree sh -c "cd /tmp && rm -rf i && mkdir i && cd i && unmkinitramfs /boot/$initrd . && ls -l main/usr/sbin/mkfs.ext4 main/usr/sbin/mke2fs 2>/dev/null || ls -l usr/sbin/mkfs.ext4" > "$work/mkfs.txt" 2>&1 &&
      ! grep -q busybox "$work/mkfs.txt"; then
@@ -92,7 +92,7 @@ if [ -s "$root_tar" ]; then
   else
     flunk initramfs-mkfs-is-e2fsprogs "$(cat "$work/mkfs.txt" | tr '\n' ' ')"
   fi
-  in_tree systemd-analyze verify --man=no taupage-early.service taupage-system.service taupage-late.service taupage-credentials.service > "$work/verify.txt" 2>&1
+  in_tree systemd-analyze verify --man=no taupage-early.service taupage-deferred.service taupage-system.service taupage-late.service taupage-credentials.service > "$work/verify.txt" 2>&1
   [ ! -s "$work/verify.txt" ] && pass systemd-analyze-verify || flunk systemd-analyze-verify "$(head -3 "$work/verify.txt" | tr '\n' ' ')"
 else
   echo "(no image root tree at $root_tar: install and removal not checked; machine_qemu.sh builds it)"

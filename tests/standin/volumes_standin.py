@@ -11,7 +11,9 @@ Extra files in DIR:
                      "release_after": seconds from start (then the holder lets go), and
                      "created_after": seconds from start (status "creating" until then),
                      "release_after_seen": seconds from the first DescribeVolumes answer that
-                     shows it (then the holder lets go), "never_plug": true (attached, no disk)
+                     shows it (then the holder lets go), "release_on_file": NAME (the holder
+                     lets go once DIR/NAME exists: a test decides when), "never_plug": true
+                     (attached, no disk)
   plug.json          {"sysfs": DIR, "dev": DIR, "first": 1}: when a volume becomes attached to this
                      instance, <sysfs>/block/nvmeNn1/device/serial gets the volume id without its
                      dash (space padded to 20, as the kernel shows it) and <dev>/nvmeNn1 is made;
@@ -95,6 +97,9 @@ class VolumesState(base.State):
                 v["attachment"] = {"instance": e["holder"], "device": e.get("holder_device", "/dev/sdf"), "status": "attached", "since": 0}
                 if "release_after" in e:
                     later(e["release_after"], self.release, v)
+                if "release_on_file" in e:
+                    threading.Thread(target=self.release_on_file, args=(v, os.path.join(self.dir, e["release_on_file"])),
+                                     daemon=True).start()
             if "created_after" in e:
                 v["status"] = "creating"
                 later(e["created_after"], self.created, v)
@@ -104,6 +109,11 @@ class VolumesState(base.State):
             v["attachment"] = None
             v["status"] = "available"
         event(event="released", volume=v["id"])
+
+    def release_on_file(self, v, path):
+        while not os.path.exists(path):
+            time.sleep(0.5)
+        self.release(v)
 
     def created(self, v):
         with self.lock:
