@@ -264,23 +264,23 @@ class Validator {
         {"mint_bucket", [&](const YamlNode& n, const std::string& p) {
            if (!is_empty_value(n)) read_mint_bucket(n, p, config);
          }},
-        // Options of the original for the container and the host; empty means not set.
+        // Options of the original for the container and the host; empty (or false) means not set.
         {"read_only", [&](const YamlNode& n, const std::string& p) { optional_boolean(n, p, config.read_only); }},
         {"mount_var_log", [&](const YamlNode& n, const std::string& p) { optional_boolean(n, p, config.mount_var_log); }},
         {"mount_custom_log", [&](const YamlNode& n, const std::string& p) { optional_boolean(n, p, config.mount_custom_log); }},
         {"mount_certs", [&](const YamlNode& n, const std::string& p) { optional_boolean(n, p, config.mount_certs); }},
         {"docker_daemon_access", [&](const YamlNode& n, const std::string& p) { optional_boolean(n, p, config.docker_daemon_access); }},
         {"shm_size", [&](const YamlNode& n, const std::string& p) {
-           if (!is_empty_value(n)) read_shm_size(n, p, config);
+           if (!is_empty_value(n) && !is_false(n)) read_shm_size(n, p, config);
          }},
         {"dockercfg", [&](const YamlNode& n, const std::string& p) {
-           if (!is_empty_value(n)) read_dockercfg(n, p, config);
+           if (!is_empty_value(n) && !is_false(n)) read_dockercfg(n, p, config);
          }},
         {"shutdown", [&](const YamlNode& n, const std::string& p) {
            if (!is_empty_value(n) && !is_false(n)) read_shutdown(n, p, config);
          }},
         {"sysctl", [&](const YamlNode& n, const std::string& p) {
-           if (!is_empty_value(n)) read_sysctl(n, p, config);
+           if (!is_empty_value(n) && !is_false(n)) read_sysctl(n, p, config);
          }},
     };
     std::vector<std::string> known;

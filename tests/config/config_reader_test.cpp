@@ -402,7 +402,7 @@ TEST(ConfigReader, AnEmptyOptionalKeyMeansNotSet) {
 }
 
 TEST(ConfigReader, AnOriginalOptionTurnedOffWarnsAboutNothingAndItsTyposGetASuggestion) {
-  auto off = read("read_only: false\nmount_var_log: False\ndockercfg: \"\"\nshm_size:\n");
+  auto off = read("read_only: false\nmount_var_log: False\ndockercfg: \"\"\nshm_size:\nsysctl: false\nshutdown: \"\"\n");
   ASSERT_TRUE(off.config);
   EXPECT_TRUE(off.diagnostics.empty()) << off.diagnostics[0].render();
   auto typo = read("mount_var_logs: true\n");
