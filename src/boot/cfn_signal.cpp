@@ -67,6 +67,10 @@ void signal_failure(AwsSession* aws, const std::optional<SignalTarget>& target, 
   if (auto earlier = signal_sent_in_boot(state_dir, boot_id); earlier == "FAILURE") {
     Log::info("notify: FAILURE was already sent to CloudFormation in this boot");
     return;
+  } else if (earlier == "SUCCESS") {
+    // A step after notify (shutdown) failed: CloudFormation takes one signal per instance.
+    Log::info("notify: SUCCESS was already sent to CloudFormation in this boot; it is not told FAILURE after it");
+    return;
   }
   if (!aws) {
     Log::error("notify: CloudFormation could not be told FAILURE: no AWS access in this run");

@@ -31,7 +31,8 @@ Result<SignalSent> send_cfn_signal(AwsSession& aws, const SignalTarget& target, 
 std::optional<std::string> signal_sent_in_boot(const std::string& state_dir, const std::string& boot_id);
 void record_signal(const std::string& state_dir, const std::string& boot_id, const std::string& status);
 
-// The failure path: sends FAILURE unless this boot already did. Never fails: a failure to
+// The failure path: sends FAILURE unless this boot already sent a signal (FAILURE, or SUCCESS
+// before a later step failed). Never fails: a failure to
 // signal is logged beside the original failure, which stays the reason. IMDS gets at most
 // kFailureImdsDeadlineMs here, so that a host without IMDS reports its failure promptly.
 inline constexpr int64_t kFailureImdsDeadlineMs = 5000;

@@ -20,7 +20,10 @@ const std::vector<Command>& all_commands() {
   static const std::vector<Command> commands = {
       {"check", "validate user data", "taupage check [FILE|-] [--strict]\n"
        "  Validates user data (default: standard input) and prints every error and warning with its\n"
-       "  path, line and column. --strict makes unknown keys errors.\n"
+       "  path, line and column. --strict makes every key that would be ignored an error:\n"
+       "  unknown keys, and options of the original Taupage that this one ignores (warnings\n"
+       "  otherwise, each saying why). Set to false or left empty, such an option asks for\n"
+       "  nothing and draws no message in either mode.\n"
        "  Exit: 0 valid, 1 invalid, 2 wrong usage.", run_check},
       {"plan", "print every action boot would take", "taupage plan [FILE|-] [--json]\n"
        "  Prints, stage by stage, what each step would do for this user data, with the line each\n"

@@ -1,8 +1,13 @@
 #include "boot/step_container.h"
 
+#include <sys/stat.h>
+
+#include <cstdlib>
+
 #include "aws/aws_session.h"
 #include "aws/ecr.h"
 #include "docker/container_lifecycle.h"
+#include "docker/engine_client.h"
 #include "docker/image_puller.h"
 #include "docker/registry_auth.h"
 #include "docker/syslog_socket.h"
@@ -28,6 +33,24 @@ Result<Secret> ecr_registry_auth(Context& context, const EcrRegistry& ecr, const
   return registry_auth_header(login->username, login->password, registry);
 }
 
+// The X-Registry-Auth for the image's registry from the user data's dockercfg; empty when it
+// names no such registry.
+Result<Secret> user_data_registry_auth(const Config& config) {
+  if (config.dockercfg.empty()) return Secret();
+  Json auths = Json::object();
+  for (const auto& c : config.dockercfg) {
+    Json entry = Json::object();
+    entry.set("auth", c.auth);
+    auths.set(c.server, std::move(entry));
+  }
+  Json file = Json::object();
+  file.set("auths", std::move(auths));
+  Secret text(file.dump());
+  auto auth = registry_auth_from_config(text.reveal(), config.source.registry, nullptr);
+  if (!auth) return std::move(auth).error().wrap("registry credentials in dockercfg");
+  return auth;
+}
+
 }  // namespace
 
 std::vector<PlanAction> ContainerStep::describe(const Config& config) const {
@@ -42,6 +65,13 @@ Outcome ContainerStep::run(Context& context) {
   auto auth = load_registry_auth(config.source.registry, context.docker_config_dir, &notes);
   for (const auto& note : notes) warn(note);
   if (!auth) return Outcome::failed(auth.error().message() + "; no container was changed");
+  // dockercfg of the user data, for its registries, before DOCKER_CONFIG's.
+  if (auto from_user_data = user_data_registry_auth(config); !from_user_data) {
+    return Outcome::failed(from_user_data.error().message() + "; no container was changed");
+  } else if (!from_user_data->empty()) {
+    say("registry " + config.source.registry + ": credentials from dockercfg in the user data");
+    auth = std::move(*from_user_data);
+  }
   if (auto ecr = parse_ecr_registry(config.source.registry)) {
     auto token = ecr_registry_auth(context, *ecr, config.source.registry);
     if (token) {
@@ -56,7 +86,17 @@ Outcome ContainerStep::run(Context& context) {
   auto image = ensure_image(*context.docker, config.source, *auth, context.clock, PullPolicy{}, say, warn);
   if (!image) return Outcome::failed(image.error().message() + "; no container was changed");
 
-  ContainerRequest request{config, HostFacts{context.root, find_syslog_address(context.root)}, context.secrets, image->image};
+  HostFacts host{context.root, find_syslog_address(context.root)};
+  if (config.docker_daemon_access) {
+    const char* docker_host = getenv("DOCKER_HOST");
+    auto endpoint = docker_endpoint(docker_host ? docker_host : "");
+    if (endpoint && endpoint->scheme == "unix") {
+      host.docker_socket = endpoint->socket_path;
+      struct stat st {};
+      if (::stat(host.docker_socket.c_str(), &st) == 0) host.docker_socket_gid = static_cast<int>(st.st_gid);
+    }
+  }
+  ContainerRequest request{config, host, context.secrets, image->image};
   for (const auto& w : container_spec_warnings(config, request.host)) warn(w);
   auto result = ensure_container(*context.docker, request, say, warn);
   if (!result) return Outcome::failed(result.error().message());

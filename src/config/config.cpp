@@ -6,6 +6,15 @@ namespace taupage {
 
 const char* protocol_name(Protocol p) { return p == Protocol::Udp ? "udp" : "tcp"; }
 
+const char* shutdown_name(ShutdownWhen when) {
+  switch (when) {
+    case ShutdownWhen::Never: return "never";
+    case ShutdownWhen::OnExit: return "on-exit";
+    case ShutdownWhen::OnSuccess: return "on-success";
+  }
+  return "never";
+}
+
 std::string Networking::text() const {
   switch (mode) {
     case NetworkMode::Bridge: return "bridge";

@@ -71,6 +71,25 @@ struct NotifyCfn {
   Mark mark;
 };
 
+// Registry credentials given in the user data (`dockercfg`, the legacy .dockercfg layout):
+// `auth` is base64 of "user:password", a secret that is never printed.
+struct RegistryCredential {
+  std::string server;  // the key as written: "https://registry.example.org" or "registry.example.org:5000"
+  std::string auth;
+  Mark mark;
+};
+
+// `shutdown`: after a successful boot, wait for the container to stop and then power off.
+enum class ShutdownWhen { Never, OnExit, OnSuccess };
+const char* shutdown_name(ShutdownWhen when);  // "never", "on-exit", "on-success"
+
+// One `sysctl` entry, the key checked against the allow rule (config/sysctl_rule.h).
+struct SysctlSetting {
+  std::string key;    // "net.core.somaxconn"
+  std::string value;  // as written, "4096" or "4096 87380 6291456"
+  Mark mark;
+};
+
 enum class NetworkMode { Bridge, Host, None, Container };
 
 struct Networking {
@@ -104,6 +123,19 @@ struct Config {
   std::optional<MaybeEncrypted> scalyr_account_key;
   std::string scalyr_application_log_parser;  // empty: the default "slf4j"
   std::string mint_bucket;
+  // Options of the original Taupage for the container and the host.
+  bool read_only = false;              // the container's root filesystem read-only
+  int64_t shm_size_bytes = 0;          // /dev/shm of the container; 0: Docker's default (64 MiB)
+  bool mount_var_log = false;          // the host's /var/log at /var/log-host, read-only
+  bool mount_custom_log = false;       // the host's /var/log-custom at /var/log, writable
+  bool mount_certs = false;            // the host's /etc/ssl/certs, read-only
+  bool docker_daemon_access = false;   // the Docker socket at /var/run/docker.sock
+  std::vector<RegistryCredential> dockercfg;
+  ShutdownWhen shutdown = ShutdownWhen::Never;
+  std::vector<SysctlSetting> sysctl;
+
+  // The user data exactly as received (written to /meta/taupage.yaml for the application).
+  std::string user_data;
 
   // Where each top-level key was written ("ports" -> line 9 col 1); absent keys are missing.
   std::map<std::string, Mark> key_marks;

@@ -6,35 +6,14 @@
 #include <set>
 
 #include "config/capabilities.h"
+#include "config/original_options.h"
+#include "config/sysctl_rule.h"
 #include "config/yaml_tree.h"
 #include "util/base64.h"
 #include "util/strings.h"
 
 namespace taupage {
 namespace {
-
-// Options of the original Taupage that this one does not implement: accepted with a warning,
-// so that existing user data keeps booting, and the user learns the option does nothing here.
-const std::set<std::string>& original_only_keys() {
-  static const std::set<std::string> keys = {
-      "dockercfg", "read_only", "shm_size", "docker_daemon_access", "mount_var_log", "mount_custom_log",
-      "mount_certs", "shutdown", "newrelic_account_key", "appdynamics_application", "appdynamics_account_name",
-      "appdynamics_account_access_key", "appdynamics_account_globalname", "appdynamics_enable_logging",
-      "appdynamics_machineagent_tiername", "appdynamics_include_scala_classes", "nodejs_disable_snapshots",
-      "etcd_discovery_domain", "local_planb_tokeninfo", "local_planb_tokeninfo_introspection",
-      "local_planb_tokeninfo_lightstep_token", "deployment_id", "tokeninfo_url", "opa_enabled", "opa_host_url",
-      "opa_service_url", "opa_iam_role", "opa_service_name", "xray_enabled", "healthcheck", "ssh_gateway_ports",
-      "keep_instance_users", "sysctl", "sysfs", "nat_gateways", "enhanced_cloudwatch_metrics", "logging",
-      "scalyr_region", "scalyr_custom_log_parser", "cloudwatch_logs", "rsyslog_max_message_size",
-      "rsyslog_aws_metadata", "rsyslog_application_log_format", "application_logrotate_size",
-      "application_logrotate_interval", "application_logrotate_rotate", "application_logrotate_disable_copytruncate",
-      "application_logrotate_disable_delaycompress", "application_logrotate_disable_compress",
-      "customlog_logrotate_size", "customlog_logrotate_interval", "customlog_logrotate_rotate", "instance_logs_url",
-      "logsink_username", "logsink_password", "oauth_access_token_url", "token_service_url",
-      "upstream_tokeninfo_url", "access_token_url", "openid_provider_configuration_url", "revocation_provider_url",
-      "tokeninfo_business_partners"};
-  return keys;
-}
 
 struct RaidLevel {
   int level;
@@ -285,12 +264,30 @@ class Validator {
         {"mint_bucket", [&](const YamlNode& n, const std::string& p) {
            if (!is_empty_value(n)) read_mint_bucket(n, p, config);
          }},
+        // Options of the original for the container and the host; empty (or false) means not set.
+        {"read_only", [&](const YamlNode& n, const std::string& p) { optional_boolean(n, p, config.read_only); }},
+        {"mount_var_log", [&](const YamlNode& n, const std::string& p) { optional_boolean(n, p, config.mount_var_log); }},
+        {"mount_custom_log", [&](const YamlNode& n, const std::string& p) { optional_boolean(n, p, config.mount_custom_log); }},
+        {"mount_certs", [&](const YamlNode& n, const std::string& p) { optional_boolean(n, p, config.mount_certs); }},
+        {"docker_daemon_access", [&](const YamlNode& n, const std::string& p) { optional_boolean(n, p, config.docker_daemon_access); }},
+        {"shm_size", [&](const YamlNode& n, const std::string& p) {
+           if (!is_empty_value(n) && !is_false(n)) read_shm_size(n, p, config);
+         }},
+        {"dockercfg", [&](const YamlNode& n, const std::string& p) {
+           if (!is_empty_value(n) && !is_false(n)) read_dockercfg(n, p, config);
+         }},
+        {"shutdown", [&](const YamlNode& n, const std::string& p) {
+           if (!is_empty_value(n) && !is_false(n)) read_shutdown(n, p, config);
+         }},
+        {"sysctl", [&](const YamlNode& n, const std::string& p) {
+           if (!is_empty_value(n) && !is_false(n)) read_sysctl(n, p, config);
+         }},
     };
     std::vector<std::string> known;
     for (const auto& h : handlers) known.push_back(h.first);
     // A typo of an option of the original gets its suggestion like any other key.
     std::vector<std::string> suggestible = known;
-    suggestible.insert(suggestible.end(), original_only_keys().begin(), original_only_keys().end());
+    for (const auto& option : original_only_options()) suggestible.emplace_back(option.key);
 
     for (const auto& keyed : entries(root, "$")) {
       const std::string& key = keyed.first;
@@ -300,10 +297,10 @@ class Validator {
       auto handler = std::find_if(handlers.begin(), handlers.end(), [&](const auto& h) { return h.first == key; });
       if (handler != handlers.end()) {
         handler->second(entry->value, path);
-      } else if (original_only_keys().count(key)) {
+      } else if (const OriginalOption* original = find_original_option(key)) {
         // Turned off or left empty, the option asks for nothing that is missing here.
         if (is_empty_value(entry->value) || is_false(entry->value)) continue;
-        std::string message = quote(key) + " is an option of the original Taupage that this Taupage does not implement";
+        std::string message = quote(key) + " is an option of the original Taupage that is ignored here: " + original->why;
         if (options_.strict) {
           error(path, entry->key.mark, message);
         } else {
@@ -781,6 +778,124 @@ class Validator {
     config.mint_bucket = b;
   }
 
+  void optional_boolean(const YamlNode& node, const std::string& path, bool& out) {
+    if (is_empty_value(node)) return;
+    if (auto b = boolean(node, path)) out = *b;
+  }
+
+  // Docker's size notation: a number of bytes, or a number with b, k, m or g (powers of 1024),
+  // optionally followed by "b" or "ib" ("64m", "1g", "512MB", "2GiB").
+  void read_shm_size(const YamlNode& node, const std::string& path, Config& config) {
+    auto value = text(node, path, "a size such as 256m");
+    if (!value) return;
+    std::string lower = to_lower(trim(*value));
+    size_t digits = 0;
+    while (digits < lower.size() && lower[digits] >= '0' && lower[digits] <= '9') ++digits;
+    std::string unit = lower.substr(digits);
+    if (!unit.empty() && unit[0] == ' ') unit = unit.substr(1);
+    int shift = -1;
+    for (const auto& [letter, bits] : std::vector<std::pair<std::string, int>>{{"", 0}, {"b", 0}, {"k", 10}, {"m", 20}, {"g", 30}}) {
+      if (unit == letter || (!letter.empty() && letter != "b" && (unit == letter + "b" || unit == letter + "ib"))) shift = bits;
+    }
+    auto number = parse_uint(lower.substr(0, digits));
+    constexpr uint64_t kMax = uint64_t{1} << 40;
+    if (digits == 0 || shift < 0 || !number || *number == 0 || *number > (kMax >> shift)) {
+      error(path, node.mark, "expected a size from 1 byte to 1 TiB such as 64m, 1g or 268435456, got " + node.describe());
+      return;
+    }
+    config.shm_size_bytes = static_cast<int64_t>(*number << shift);
+  }
+
+  // The legacy .dockercfg layout (registry: {auth: base64 of user:password, email: ...}), or the
+  // same under "auths" as config.json has it. The auth text is a secret: no message quotes it.
+  void read_dockercfg(const YamlNode& node, const std::string& path, Config& config) {
+    if (!expect_mapping(node, path, "a mapping of registry to {auth: base64 of user:password}")) return;
+    const YamlNode* registries = &node;
+    std::string registries_path = path;
+    if (node.entries.size() == 1 && node.entries[0].key.is_scalar() && node.entries[0].key.text == "auths") {
+      registries = &node.entries[0].value;
+      registries_path = path_key(path, "auths");
+      if (!expect_mapping(*registries, registries_path, "a mapping of registry to {auth: base64 of user:password}")) return;
+    }
+    for (const auto& [server, entry] : entries(*registries, registries_path)) {
+      std::string item_path = path_key(registries_path, server);
+      if (server.empty() || has_control_or_space(server) || server.size() > 255) {
+        error(item_path, entry->key.mark, "expected a registry such as registry.example.org or https://registry.example.org");
+        continue;
+      }
+      if (!entry->value.is_mapping()) {
+        error(item_path, entry->value.mark, "expected a mapping with auth (base64 of user:password)");
+        continue;
+      }
+      RegistryCredential credential{server, {}, entry->key.mark};
+      bool has_auth = false;
+      for (const auto& [field, value] : entries(entry->value, item_path)) {
+        std::string field_path = path_key(item_path, field);
+        if (field == "auth") {
+          has_auth = true;
+          if (!value->value.is_scalar() || value->value.is_null() || trim(value->value.text).empty()) {
+            error(field_path, value->value.mark, "expected base64 of user:password");
+            continue;
+          }
+          auto decoded = base64_decode(trim(value->value.text));
+          size_t colon = decoded ? decoded->find(':') : std::string::npos;
+          if (!decoded || colon == std::string::npos || colon == 0) {
+            error(field_path, value->value.mark, "the value is not base64 of user:password (it is not shown here: it is a secret)");
+            continue;
+          }
+          credential.auth = std::string(trim(value->value.text));
+        } else if (field == "email") {
+          continue;  // the old Docker CLI's field; registries ignore it
+        } else {
+          unknown_key(field_path, value->key.mark, field, {"auth", "email"});
+        }
+      }
+      if (!has_auth) {
+        error(item_path, entry->key.mark, "missing required key \"auth\" (base64 of user:password)");
+        continue;
+      }
+      if (!credential.auth.empty()) config.dockercfg.push_back(std::move(credential));
+    }
+  }
+
+  void read_shutdown(const YamlNode& node, const std::string& path, Config& config) {
+    auto value = text(node, path, "never, on-exit or on-success");
+    if (!value) return;
+    if (*value == "never") {
+      config.shutdown = ShutdownWhen::Never;
+    } else if (*value == "on-exit") {
+      config.shutdown = ShutdownWhen::OnExit;
+    } else if (*value == "on-success") {
+      config.shutdown = ShutdownWhen::OnSuccess;
+    } else {
+      std::string message = "unknown shutdown " + quote(*value) + "; one of never, on-exit, on-success";
+      std::string suggestion = closest_match(*value, {"never", "on-exit", "on-success"});
+      if (!suggestion.empty()) message += " (did you mean " + quote(suggestion) + "?)";
+      error(path, node.mark, message);
+    }
+  }
+
+  void read_sysctl(const YamlNode& node, const std::string& path, Config& config) {
+    if (!expect_mapping(node, path, "a mapping of kernel setting to value, such as net.core.somaxconn: 4096")) return;
+    for (const auto& [key, entry] : entries(node, path)) {
+      std::string item_path = path_key(path, key);
+      if (std::string problem = sysctl_key_problem(key); !problem.empty()) {
+        error(item_path, entry->key.mark, quote(key) + " cannot be set: " + problem);
+        continue;
+      }
+      const YamlNode& value = entry->value;
+      if (!value.is_scalar() || value.is_null()) {
+        error(item_path, value.mark, "expected a value such as 4096 or \"4096 87380 6291456\", got " + value.describe());
+        continue;
+      }
+      if (std::string problem = sysctl_value_problem(value.text); !problem.empty()) {
+        error(item_path, value.mark, problem);
+        continue;
+      }
+      config.sysctl.push_back({key, value.text, entry->key.mark});
+    }
+  }
+
   // Checks that span several keys.
   void cross_checks(Config& config) {
     const auto container_mode = config.networking.mode == NetworkMode::Container;
@@ -945,6 +1060,7 @@ ConfigRead read_config(std::string_view user_data, const ReadOptions& options) {
     return result;
   }
   validator.read(parsed.root, config);
+  config.user_data = std::string(user_data);
   result.notify_cfn = config.notify_cfn;
   std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
     return a.mark.line != b.mark.line ? a.mark.line < b.mark.line : a.mark.column < b.mark.column;

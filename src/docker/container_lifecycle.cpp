@@ -1,5 +1,10 @@
 #include "docker/container_lifecycle.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
 #include "docker/fingerprint.h"
 #include "util/files.h"
 #include "util/strings.h"
@@ -26,6 +31,29 @@ Status check_bind_sources(const ContainerRequest& r) {
   }
   std::string credentials = host_path(r.host.root, kCredentialsDir);
   if (auto made = make_dirs(credentials, 0755); !made) return std::move(made).error().wrap("credentials folder");
+  const Config& c = r.config;
+  // Folders of the host that the options show: made by the system, not by Taupage.
+  for (const auto& [wanted, folder] : {std::pair{c.mount_var_log, "/var/log"}, std::pair{c.mount_certs, kCertsDir}}) {
+    std::string source = host_path(r.host.root, folder);
+    if (wanted && !path_exists(source)) {
+      return Error(source + " is missing on this host: the container is not started without it (" +
+                   (folder == std::string(kCertsDir) ? "mount_certs" : "mount_var_log") + ")");
+    }
+  }
+  if (c.mount_custom_log) {
+    // The application's own log folder, as the original: owned by the application user.
+    std::string custom = host_path(r.host.root, kCustomLogDir);
+    if (auto made = make_dirs(custom, 0755); !made) return std::move(made).error().wrap("mount_custom_log");
+    if (::chown(custom.c_str(), kApplicationUid, kApplicationUid) != 0) {
+      return Error("chown " + custom + ": " + errno_text(errno)).wrap("mount_custom_log");
+    }
+  }
+  if (c.docker_daemon_access && !r.host.docker_socket.empty()) {
+    struct stat st {};
+    if (::stat(r.host.docker_socket.c_str(), &st) != 0 || !S_ISSOCK(st.st_mode)) {
+      return Error("docker_daemon_access: " + r.host.docker_socket + " is not a socket on this host (DOCKER_HOST)");
+    }
+  }
   return Status::Ok();
 }
 

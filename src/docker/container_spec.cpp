@@ -37,6 +37,20 @@ std::string container_image(const Config& config) {
 
 std::string syslog_tag(const Config& config) { return "docker/" + config.application_id; }
 
+std::vector<std::string> container_binds(const Config& config, const HostFacts& host) {
+  std::vector<std::string> binds;
+  for (const auto& m : config.mounts) binds.push_back(host_path(host.root, "/mounts" + m.target) + ":" + m.target);
+  // The whole of /meta, as the original: the user data (taupage.yaml) and the credentials.
+  binds.push_back(host_path(host.root, kMetaDir) + ":" + kMetaDir + ":ro");
+  if (config.mount_var_log) binds.push_back(host_path(host.root, "/var/log") + ":" + kVarLogHostTarget + ":ro");
+  if (config.mount_custom_log) binds.push_back(host_path(host.root, kCustomLogDir) + ":/var/log:rw");
+  if (config.mount_certs) binds.push_back(host_path(host.root, kCertsDir) + ":" + kCertsDir + ":ro");
+  // The socket alone: the original also bound the docker CLI and nine Ubuntu libraries, which
+  // only fit one host; an application brings its own client.
+  if (config.docker_daemon_access && !host.docker_socket.empty()) binds.push_back(host.docker_socket + ":" + kDockerSocketTarget);
+  return binds;
+}
+
 Json container_create_body(const Config& config, const HostFacts& host, const SecretText& secret_text,
                            const std::map<std::string, std::string>& labels) {
   Json body = Json::object();
@@ -84,10 +98,12 @@ Json container_create_body(const Config& config, const HostFacts& host, const Se
   body.set("Labels", std::move(all_labels));
 
   Json hc = Json::object();
-  std::vector<std::string> binds;
-  for (const auto& m : config.mounts) binds.push_back(host_path(host.root, "/mounts" + m.target) + ":" + m.target);
-  binds.push_back(host_path(host.root, kCredentialsDir) + ":" + kCredentialsDir + ":ro");
-  hc.set("Binds", string_array(binds));
+  hc.set("Binds", string_array(container_binds(config, host)));
+  if (config.docker_daemon_access && !config.root && host.docker_socket_gid >= 0) {
+    hc.set("GroupAdd", string_array({std::to_string(host.docker_socket_gid)}));
+  }
+  if (config.read_only) hc.set("ReadonlyRootfs", true);
+  if (config.shm_size_bytes > 0) hc.set("ShmSize", config.shm_size_bytes);
   // With host networking Docker ignores published ports (and says so): nothing to bind.
   if (!order.empty() && config.networking.mode != NetworkMode::Host) hc.set("PortBindings", std::move(bindings));
   hc.set("NetworkMode", config.networking.text());
@@ -121,6 +137,9 @@ Json container_create_body(const Config& config, const HostFacts& host, const Se
 
 std::vector<std::string> container_spec_warnings(const Config& config, const HostFacts& host) {
   std::vector<std::string> warnings;
+  if (config.docker_daemon_access && host.docker_socket.empty()) {
+    warnings.push_back("docker_daemon_access: DOCKER_HOST is not a unix socket, so there is no socket to give the container");
+  }
   if (host.syslog_address.empty()) {
     warnings.push_back(strfmt("this host has no syslog socket (%s, %s or %s): the container logs to json-file "
                               "(at most %s files of %s) instead of syslog",
@@ -154,6 +173,18 @@ std::string describe_container(const Config& config) {
   if (!config.hostname.empty()) text += ", hostname " + config.hostname;
   if (!config.ports.empty()) text += strfmt(", %zu port%s", config.ports.size(), config.ports.size() == 1 ? "" : "s");
   if (!config.mounts.empty()) text += strfmt(", %zu mount%s", config.mounts.size(), config.mounts.size() == 1 ? "" : "s");
+  text += ", /meta read-only";
+  if (config.read_only) text += ", root filesystem read-only";
+  if (config.shm_size_bytes > 0) text += strfmt(", /dev/shm %lld bytes", static_cast<long long>(config.shm_size_bytes));
+  if (config.mount_var_log) text += ", host /var/log at /var/log-host (read-only)";
+  if (config.mount_custom_log) text += ", host /var/log-custom at /var/log";
+  if (config.mount_certs) text += ", host /etc/ssl/certs (read-only)";
+  if (config.docker_daemon_access) text += ", the Docker socket at /var/run/docker.sock";
+  if (!config.dockercfg.empty()) {
+    std::vector<std::string> servers;
+    for (const auto& c : config.dockercfg) servers.push_back(c.server);
+    text += ", registry credentials from dockercfg for " + join(servers, " ");
+  }
   size_t secrets = 0;
   for (const auto& v : config.environment) secrets += v.encrypted;
   text += strfmt(", %zu variable%s", config.environment.size(), config.environment.size() == 1 ? "" : "s");

@@ -61,6 +61,9 @@ class DockerApi {
   virtual Status stop_container(const std::string& id, int timeout_seconds) = 0;
   // Removes the container but never its volumes.
   virtual Status remove_container(const std::string& id) = 0;
+  // Blocks until the container is not running (it exited, or stopped before a restart by its
+  // policy) or timeout_ms passed, and returns the exit code Docker reports.
+  virtual Result<int> wait_container(const std::string& id, int timeout_ms) = 0;
   // The last `lines` lines of stdout and stderr, in order.
   virtual Result<std::vector<std::string>> container_logs(const std::string& id, int lines) = 0;
 };

@@ -326,6 +326,22 @@ Status EngineClient::remove_container(const std::string& id) {
   return Status::Ok();
 }
 
+Result<int> EngineClient::wait_container(const std::string& id, int timeout_ms) {
+  HttpRequest request;
+  request.method = "POST";
+  request.target = "/containers/" + escape_path(id) + "/wait?condition=not-running";
+  request.timeout_ms = timeout_ms;
+  auto response = call(request);
+  if (!response) return response.error();
+  if (response->status != 200) return daemon_error(request, *response);
+  auto json = parse_json(response->body);
+  if (!json || !json->is_object() || !json->has("StatusCode")) return Error("POST " + request.target + ": the answer has no StatusCode");
+  if (const Json& error = json->get("Error"); error.is_object() && !error.get_string("Message").empty()) {
+    return Error("POST " + request.target + ": " + error.get_string("Message"));
+  }
+  return static_cast<int>(json->get("StatusCode").as_int());
+}
+
 Result<std::vector<std::string>> EngineClient::container_logs(const std::string& id, int lines) {
   HttpRequest request;
   request.target = "/containers/" + escape_path(id) + "/logs?stdout=1&stderr=1&tail=" + std::to_string(lines);

@@ -52,6 +52,7 @@ class EngineClient : public DockerApi {
   Status start_container(const std::string& id) override;
   Status stop_container(const std::string& id, int timeout_seconds) override;
   Status remove_container(const std::string& id) override;
+  Result<int> wait_container(const std::string& id, int timeout_ms) override;
   Result<std::vector<std::string>> container_logs(const std::string& id, int lines) override;
 
  private:

@@ -185,6 +185,20 @@ TEST(NotifyStep, SuccessOnceAndNeverAfterFailure) {
   EXPECT_EQ(w.signals.size(), 2u);
 }
 
+TEST(NotifyStep, AFailureAfterSuccessInTheSameBootTellsCloudFormationNothingMore) {
+  World w;
+  Config config = config_of(kConfig);
+  Context context(config, w.clock);
+  context.aws = w.session.get();
+  context.state_dir = w.state_dir;
+  context.boot_id = "boot-1";
+  ASSERT_EQ(NotifyStep().run(context).kind, OutcomeKind::Created);
+  // A step after notify (shutdown) fails: the stage's failure path sends nothing.
+  signal_failure(w.session.get(), SignalTarget{"st", "Res"}, w.state_dir, "boot-1");
+  EXPECT_EQ(w.signals.size(), 1u);
+  EXPECT_EQ(signal_sent_in_boot(w.state_dir, "boot-1"), "SUCCESS");
+}
+
 TEST(NotifyStep, ValidationErrorAfterARebootIsNotAFailure) {
   World w;
   w.cfn_error = "ValidationError";

@@ -402,7 +402,7 @@ TEST(ConfigReader, AnEmptyOptionalKeyMeansNotSet) {
 }
 
 TEST(ConfigReader, AnOriginalOptionTurnedOffWarnsAboutNothingAndItsTyposGetASuggestion) {
-  auto off = read("read_only: false\nmount_var_log: False\ndockercfg: \"\"\nshm_size:\n");
+  auto off = read("read_only: false\nmount_var_log: False\ndockercfg: \"\"\nshm_size:\nsysctl: false\nshutdown: \"\"\n");
   ASSERT_TRUE(off.config);
   EXPECT_TRUE(off.diagnostics.empty()) << off.diagnostics[0].render();
   auto typo = read("mount_var_logs: true\n");
@@ -451,10 +451,119 @@ TEST(ConfigReader, UnknownKeysWarnWithSuggestionAndFailUnderStrict) {
 }
 
 TEST(ConfigReader, OptionsOfTheOriginalAreNamedAsSuch) {
-  auto r = read("shutdown: on-exit\n");
+  auto r = read("etcd_discovery_domain: example.org\n");
   ASSERT_TRUE(r.config);
   ASSERT_EQ(r.diagnostics.size(), 1u);
   EXPECT_NE(r.diagnostics[0].message.find("original Taupage"), std::string::npos);
+  EXPECT_NE(r.diagnostics[0].message.find("needs the etcd proxy, which this image does not carry"), std::string::npos)
+      << r.diagnostics[0].render();
+}
+
+TEST(ConfigReader, EveryIgnoredOptionOfTheOriginalSaysWhyAndIsAnErrorUnderStrict) {
+  for (const char* key : {"appdynamics_application", "newrelic_account_key", "local_planb_tokeninfo", "opa_enabled", "xray_enabled",
+                          "cloudwatch_logs", "healthcheck", "nat_gateways"}) {
+    auto r = read(std::string(key) + ": x\n");
+    ASSERT_TRUE(r.config) << key;
+    ASSERT_EQ(r.diagnostics.size(), 1u) << key;
+    EXPECT_FALSE(r.diagnostics[0].is_error());
+    EXPECT_NE(r.diagnostics[0].message.find("is ignored here: "), std::string::npos) << r.diagnostics[0].render();
+    auto strict = read(std::string(key) + ": x\n", true);
+    EXPECT_FALSE(strict.config) << key;
+    EXPECT_EQ(only_error(strict).path, std::string("$.") + key);
+    auto off = read(std::string(key) + ": false\n", true);  // turned off: nothing to say, even under --strict
+    EXPECT_TRUE(off.config && off.diagnostics.empty()) << key;
+  }
+}
+
+TEST(ConfigReader, ContainerOptionsOfTheOriginal) {
+  auto r = read("read_only: true\nmount_var_log: true\nmount_custom_log: true\nmount_certs: true\ndocker_daemon_access: true\n"
+                "shm_size: 256m\n");
+  ASSERT_TRUE(r.config) << (r.diagnostics.empty() ? "" : r.diagnostics[0].render());
+  EXPECT_TRUE(r.diagnostics.empty()) << r.diagnostics[0].render();
+  const Config& c = *r.config;
+  EXPECT_TRUE(c.read_only && c.mount_var_log && c.mount_custom_log && c.mount_certs && c.docker_daemon_access);
+  EXPECT_EQ(c.shm_size_bytes, 256 << 20);
+  auto defaults = read("");
+  ASSERT_TRUE(defaults.config);
+  EXPECT_FALSE(defaults.config->read_only || defaults.config->mount_var_log || defaults.config->docker_daemon_access);
+  EXPECT_EQ(defaults.config->shm_size_bytes, 0);
+  expect_error("read_only: \"false\"\n", "$.read_only", 6, 12, "a quoted \"false\" is a string");
+  expect_error("docker_daemon_access: yes\n", "$.docker_daemon_access", 6, 23, "write true or false");
+}
+
+TEST(ConfigReader, ShmSizeInDockersNotation) {
+  for (const auto& [text, bytes] : std::vector<std::pair<std::string, int64_t>>{
+           {"268435456", 268435456}, {"64m", 64 << 20}, {"1g", int64_t{1} << 30}, {"512MB", 512 << 20}, {"2GiB", int64_t{2} << 30},
+           {"\"100k\"", 100 << 10}, {"4096b", 4096}}) {
+    auto r = read("shm_size: " + text + "\n");
+    ASSERT_TRUE(r.config) << text;
+    EXPECT_EQ(r.config->shm_size_bytes, bytes) << text;
+  }
+  expect_error("shm_size: 0\n", "$.shm_size", 6, 11, "expected a size from 1 byte to 1 TiB");
+  expect_error("shm_size: 64x\n", "$.shm_size", 6, 11, "expected a size");
+  expect_error("shm_size: 2048g\n", "$.shm_size", 6, 11, "expected a size");
+  expect_error("shm_size: [64m]\n", "$.shm_size", 6, 11, "got a list");
+}
+
+TEST(ConfigReader, ShutdownTakesTheOriginalsThreeValues) {
+  EXPECT_EQ(read("").config->shutdown, ShutdownWhen::Never);
+  EXPECT_EQ(read("shutdown: never\n").config->shutdown, ShutdownWhen::Never);
+  EXPECT_EQ(read("shutdown: on-exit\n").config->shutdown, ShutdownWhen::OnExit);
+  EXPECT_EQ(read("shutdown: on-success\n").config->shutdown, ShutdownWhen::OnSuccess);
+  auto off = read("shutdown: false\n");
+  ASSERT_TRUE(off.config);
+  EXPECT_TRUE(off.diagnostics.empty());
+  expect_error("shutdown: on-sucess\n", "$.shutdown", 6, 11, "did you mean \"on-success\"?");
+}
+
+TEST(ConfigReader, DockercfgIsReadAndItsSecretNeverQuoted) {
+  // base64("user:s3cret-pw")
+  auto r = read("dockercfg:\n  https://registry.example.org:\n    auth: dXNlcjpzM2NyZXQtcHc=\n    email: a@example.org\n");
+  ASSERT_TRUE(r.config) << (r.diagnostics.empty() ? "" : r.diagnostics[0].render());
+  EXPECT_TRUE(r.diagnostics.empty()) << r.diagnostics[0].render();
+  ASSERT_EQ(r.config->dockercfg.size(), 1u);
+  EXPECT_EQ(r.config->dockercfg[0].server, "https://registry.example.org");
+  EXPECT_EQ(r.config->dockercfg[0].auth, "dXNlcjpzM2NyZXQtcHc=");
+  auto wrapped = read("dockercfg: {auths: {\"reg.example.org:5000\": {auth: dXNlcjpzM2NyZXQtcHc=}}}\n");
+  ASSERT_TRUE(wrapped.config);
+  EXPECT_EQ(wrapped.config->dockercfg[0].server, "reg.example.org:5000");
+  // base64("no-colon-secret"): refused without showing it
+  auto bad = read("dockercfg:\n  reg.example.org:\n    auth: bm8tY29sb24tc2VjcmV0\n");
+  EXPECT_FALSE(bad.config);
+  EXPECT_EQ(only_error(bad).path, "$.dockercfg.\"reg.example.org\".auth");
+  EXPECT_EQ(only_error(bad).render().find("bm8tY29sb24tc2VjcmV0"), std::string::npos);
+  auto plain = read("dockercfg:\n  reg.example.org: my-plain-password\n");
+  EXPECT_FALSE(plain.config);
+  EXPECT_EQ(only_error(plain).render().find("my-plain-password"), std::string::npos) << only_error(plain).render();
+  expect_error("dockercfg:\n  reg.example.org: {email: a@b.c}\n", "$.dockercfg.\"reg.example.org\"", 7, 3, "missing required key \"auth\"");
+}
+
+TEST(ConfigReader, SysctlKeysFollowTheAllowRule) {
+  auto r = read("sysctl:\n  net.core.somaxconn: 4096\n  net.ipv4.tcp_rmem: 4096 87380 6291456\n  vm.max_map_count: 262144\n"
+                "  fs.file-max: 100000\n  kernel.shmmax: 68719476736\n");
+  ASSERT_TRUE(r.config) << (r.diagnostics.empty() ? "" : r.diagnostics[0].render());
+  ASSERT_EQ(r.config->sysctl.size(), 5u);
+  EXPECT_EQ(r.config->sysctl[1].key, "net.ipv4.tcp_rmem");
+  EXPECT_EQ(r.config->sysctl[1].value, "4096 87380 6291456");
+  EXPECT_EQ(r.config->sysctl[1].mark.line, 8);
+  expect_error("sysctl:\n  kernel.core_pattern: \"|/tmp/x\"\n", "$.sysctl.\"kernel.core_pattern\"", 7, 3,
+               "\"kernel.core_pattern\" cannot be set: it is outside what user data may change");
+  expect_error("sysctl:\n  net.ipv4.conf.all.rp_filter: 0\n", "$.sysctl.\"net.ipv4.conf.all.rp_filter\"", 7, 3, "the image's hardening");
+  expect_error("sysctl:\n  net.ipv4.conf.eth0.accept_redirects: 1\n", "$.sysctl.\"net.ipv4.conf.eth0.accept_redirects\"", 7, 3,
+               "the image's hardening");
+  expect_error("sysctl:\n  net.ipv4.ip_forward: 0\n", "$.sysctl.\"net.ipv4.ip_forward\"", 7, 3, "dockerd");
+  expect_error("sysctl:\n  net/core/somaxconn: 1\n", "$.sysctl.\"net/core/somaxconn\"", 7, 3, "with dots");
+  expect_error("sysctl:\n  net.core..x: 1\n", "$.sysctl.\"net.core..x\"", 7, 3, "joined by dots");
+  expect_error("sysctl:\n  net.core.somaxconn: [1]\n", "$.sysctl.\"net.core.somaxconn\"", 7, 23, "expected a value");
+  expect_error("sysctl:\n  net.core.somaxconn: \"1\\n2\"\n", "$.sysctl.\"net.core.somaxconn\"", 7, 23, "line break");
+  expect_error("sysctl: [net.core.somaxconn]\n", "$.sysctl", 6, 9, "expected a mapping");
+}
+
+TEST(ConfigReader, TheUserDataIsKeptAsReceived) {
+  std::string text = std::string(kMinimal) + "environment: {DB: \"aws:kms:AQIDBA==\"}\nhystrix: {timeout: 5}\n";
+  auto r = read_config(text);
+  ASSERT_TRUE(r.config);
+  EXPECT_EQ(r.config->user_data, text);
 }
 
 TEST(ConfigReader, AllErrorsOfADocumentComeInOnePassInLineOrder) {

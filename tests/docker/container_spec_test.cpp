@@ -43,7 +43,10 @@ TEST(ContainerSpec, MinimalConfigGivesTheHardenedDefaults) {
   EXPECT_EQ(strings(body.get("Env")),
             (std::vector<std::string>{"APPLICATION_ID=shop", "APPLICATION_VERSION=2.1", "CREDENTIALS_DIR=/meta/credentials"}));
   const Json& hc = body.get("HostConfig");
-  EXPECT_EQ(strings(hc.get("Binds")), std::vector<std::string>{"/meta/credentials:/meta/credentials:ro"});
+  EXPECT_EQ(strings(hc.get("Binds")), std::vector<std::string>{"/meta:/meta:ro"});
+  EXPECT_FALSE(hc.has("ReadonlyRootfs"));
+  EXPECT_FALSE(hc.has("ShmSize"));
+  EXPECT_FALSE(hc.has("GroupAdd"));
   EXPECT_EQ(hc.get_string("NetworkMode"), "bridge");
   EXPECT_FALSE(hc.get("Privileged").as_bool());
   EXPECT_EQ(strings(hc.get("SecurityOpt")), std::vector<std::string>{"no-new-privileges"});
@@ -154,7 +157,49 @@ TEST(ContainerSpec, MountsAreBoundFromUnderMountsAndTheRoot) {
       HostFacts{"/tmp/r/", ""});
   EXPECT_EQ(strings(body.get("HostConfig").get("Binds")),
             (std::vector<std::string>{"/tmp/r/mounts/data:/data", "/tmp/r/mounts/var/cache/app:/var/cache/app",
-                                      "/tmp/r/meta/credentials:/meta/credentials:ro"}));
+                                      "/tmp/r/meta:/meta:ro"}));
+}
+
+TEST(ContainerSpec, OptionsOfTheOriginalBecomeHostConfig) {
+  HostFacts host{"/tmp/r", ""};
+  host.docker_socket = "/run/docker.sock";
+  host.docker_socket_gid = 996;
+  Json body = body_of("read_only: true\nshm_size: 1g\nmount_var_log: true\nmount_custom_log: true\nmount_certs: true\n"
+                      "docker_daemon_access: true\n",
+                      host);
+  const Json& hc = body.get("HostConfig");
+  EXPECT_TRUE(hc.get("ReadonlyRootfs").as_bool());
+  EXPECT_EQ(hc.get("ShmSize").as_int(), int64_t{1} << 30);
+  EXPECT_EQ(strings(hc.get("Binds")),
+            (std::vector<std::string>{"/tmp/r/meta:/meta:ro", "/tmp/r/var/log:/var/log-host:ro", "/tmp/r/var/log-custom:/var/log:rw",
+                                      "/tmp/r/etc/ssl/certs:/etc/ssl/certs:ro", "/run/docker.sock:/var/run/docker.sock"}));
+  // user 999 reaches the socket through its group; no docker CLI or host libraries are bound
+  EXPECT_EQ(strings(hc.get("GroupAdd")), std::vector<std::string>{"996"});
+  std::string described = describe_container(config_of("read_only: true\nshm_size: 1g\ndocker_daemon_access: true\n"));
+  EXPECT_NE(described.find("root filesystem read-only"), std::string::npos) << described;
+  EXPECT_NE(described.find("/dev/shm 1073741824 bytes"), std::string::npos) << described;
+  EXPECT_NE(described.find("the Docker socket at /var/run/docker.sock"), std::string::npos) << described;
+}
+
+TEST(ContainerSpec, DockerSocketForARootContainerNeedsNoGroupAndATcpDaemonHasNoSocket) {
+  HostFacts host{"/", ""};
+  host.docker_socket = "/var/run/docker.sock";
+  host.docker_socket_gid = 996;
+  Json root = body_of("root: true\ndocker_daemon_access: true\n", host);
+  EXPECT_FALSE(root.get("HostConfig").has("GroupAdd"));
+  HostFacts tcp{"/", ""};
+  Config config = config_of("docker_daemon_access: true\n");
+  Json body = container_create_body(config, tcp, masked);
+  EXPECT_EQ(strings(body.get("HostConfig").get("Binds")), std::vector<std::string>{"/meta:/meta:ro"});
+  auto warnings = container_spec_warnings(config, tcp);
+  ASSERT_EQ(warnings.size(), 2u);
+  EXPECT_NE(warnings[0].find("DOCKER_HOST is not a unix socket"), std::string::npos);
+}
+
+TEST(ContainerSpec, DockercfgIsNamedInThePlanWithoutItsSecret) {
+  std::string described = describe_container(config_of("dockercfg: {reg.example.org: {auth: dXNlcjpzM2NyZXQtcHc=}}\n"));
+  EXPECT_NE(described.find("registry credentials from dockercfg for reg.example.org"), std::string::npos) << described;
+  EXPECT_EQ(described.find("dXNlcjpzM2NyZXQtcHc="), std::string::npos);
 }
 
 TEST(ContainerSpec, DigestPinnedImageIsCreatedByDigest) {

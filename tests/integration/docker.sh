@@ -125,7 +125,7 @@ check "HostConfig.Privileged" "$(inspect '{{.HostConfig.Privileged}}')" false
 check "HostConfig.SecurityOpt" "$(inspect '{{json .HostConfig.SecurityOpt}}')" '["no-new-privileges"]'
 check "HostConfig.NetworkMode" "$(inspect '{{.HostConfig.NetworkMode}}')" bridge
 check "HostConfig.Binds" "$(inspect '{{json .HostConfig.Binds}}')" \
-  "[\"$ROOT/mounts/data:/data\",\"$ROOT/meta/credentials:/meta/credentials:ro\"]"
+  "[\"$ROOT/mounts/data:/data\",\"$ROOT/meta:/meta:ro\"]"
 check "HostConfig.RestartPolicy" "$(inspect '{{.HostConfig.RestartPolicy.Name}}:{{.HostConfig.RestartPolicy.MaximumRetryCount}}')" "on-failure:10"
 check "HostConfig.LogConfig (json-file fallback, capped, tagged)" "$(inspect '{{json .HostConfig.LogConfig}}')" \
   '{"Type":"json-file","Config":{"max-file":"5","max-size":"10m","tag":"docker/dk-app"}}'
@@ -365,6 +365,123 @@ EOF
 else
   bad "AWS stand-in started and a secret encrypted with its KMS" "$(tail -5 "$DK_BASE/logs/aws-standin.log")"
 fi
+
+# --- 8b. the original's options: the container inspected for each, /meta, dockercfg, shutdown --
+remove_app
+mkdir -p "$ROOT/var/log" "$ROOT/etc/ssl/certs"
+echo dk-host-log-line > "$ROOT/var/log/dk-host.log"
+echo dk-host-cert > "$ROOT/etc/ssl/certs/dk-cert.pem"
+DOCKERCFG_AUTH=$(printf 'dk-user:%s' "$SECRET_PASSWORD" | base64 -w0)
+write_config opts <<EOF
+source: $DK_AUTH_REGISTRY/dk/web:1.0
+ports:
+  18080: 8080
+read_only: true
+shm_size: 96m
+mount_var_log: true
+mount_custom_log: true
+mount_certs: true
+docker_daemon_access: true
+dockercfg:
+  http://$DK_AUTH_REGISTRY:
+    auth: $DOCKERCFG_AUTH
+    email: dk@example.org
+hystrix:
+  timeout: 5000
+EOF
+# The wrong password in DOCKER_CONFIG: the user data's dockercfg must win for its registry (the
+# image is removed first, so that the pull must log in).
+"$DK_DOCKER" rmi -f "$DK_AUTH_REGISTRY/dk/web:1.0" >/dev/null 2>&1
+ONLY=meta,container boot opts DOCKER_CONFIG="$DK_BASE/docker-config-wrong"
+check "options: meta and container succeed" "$RC" 0
+contains "options: the registry login came from dockercfg" "$(out)" "credentials from dockercfg in the user data"
+contains "options: pulled from the registry that wants credentials" "$(out)" "pulled $DK_AUTH_REGISTRY/dk/web:1.0: sha256:"
+check "read_only: HostConfig.ReadonlyRootfs" "$(inspect '{{.HostConfig.ReadonlyRootfs}}')" true
+contains "read_only: the container cannot write its root" "$("$DK_DOCKER" exec taupageapp sh -c 'echo x > /probe' 2>&1)" "Read-only file system"
+check "shm_size: HostConfig.ShmSize" "$(inspect '{{.HostConfig.ShmSize}}')" $((96 * 1024 * 1024))
+check "shm_size: /dev/shm in the container" "$("$DK_DOCKER" exec taupageapp /bin/busybox df -k /dev/shm | awk 'NR==2 {print $2}')" $((96 * 1024))
+check "options: HostConfig.Binds" "$(inspect '{{json .HostConfig.Binds}}')" \
+  "[\"$ROOT/meta:/meta:ro\",\"$ROOT/var/log:/var/log-host:ro\",\"$ROOT/var/log-custom:/var/log:rw\",\"$ROOT/etc/ssl/certs:/etc/ssl/certs:ro\",\"$DK_BASE/docker.sock:/var/run/docker.sock\"]"
+check "mount_var_log: the host's log is read at /var/log-host" "$("$DK_DOCKER" exec taupageapp cat /var/log-host/dk-host.log)" dk-host-log-line
+contains "mount_var_log: read-only" "$("$DK_DOCKER" exec taupageapp sh -c 'echo x > /var/log-host/probe' 2>&1)" "Read-only file system"
+"$DK_DOCKER" exec taupageapp sh -c 'echo dk-custom-line > /var/log/app.log'
+check "mount_custom_log: the application's /var/log lands in /var/log-custom, owned by 999" \
+  "$(cat "$ROOT/var/log-custom/app.log" 2>&1) $(stat -c %u:%g "$ROOT/var/log-custom")" "dk-custom-line 999:999"
+check "mount_certs: the host's certificates" "$("$DK_DOCKER" exec taupageapp cat /etc/ssl/certs/dk-cert.pem)" dk-host-cert
+SOCK_GID=$(stat -c %g "$DK_BASE/docker.sock")
+check "docker_daemon_access: the socket's group is added for user 999" "$(inspect '{{json .HostConfig.GroupAdd}}')" "[\"$SOCK_GID\"]"
+check "docker_daemon_access: a socket user 999 can write, and no docker CLI or host library" \
+  "$("$DK_DOCKER" exec taupageapp sh -c 'test -S /var/run/docker.sock && test -w /var/run/docker.sock && echo usable; ls /usr/bin/docker /usr/lib 2>/dev/null | wc -l')" \
+  "$(printf 'usable\n0')"
+check "meta: /meta/taupage.yaml is the user data as received" "$("$DK_DOCKER" exec taupageapp cat /meta/taupage.yaml | md5sum)" "$(md5sum < "$DK_BASE/opts.yaml")"
+check "meta: root:999 0640 in a root:999 0750 folder on the host" \
+  "$(stat -c '%u:%g %a' "$ROOT/meta/taupage.yaml") $(stat -c '%u:%g %a' "$ROOT/meta")" "0:999 640 0:999 750"
+contains "meta: read-only in the container" "$("$DK_DOCKER" exec taupageapp sh -c 'echo x > /meta/probe' 2>&1)" "Read-only file system"
+check "report: meta created" "$(report '.steps[0].step + " " + .steps[0].outcome')" "meta created"
+META_INODE=$(stat -c %i "$ROOT/meta/taupage.yaml")
+ONLY=meta,container boot opts DOCKER_CONFIG="$DK_BASE/docker-config-wrong"
+check "options: unchanged second boot keeps meta and the container" "$(report '.steps[0].outcome') $(report '.steps[1].outcome')" "kept kept"
+check "meta: an unchanged file is not rewritten" "$(stat -c %i "$ROOT/meta/taupage.yaml")" "$META_INODE"
+"$TAUPAGE" plan "$DK_BASE/opts.yaml" > "$OUT/plan-opts.log" 2>&1
+contains "plan: the meta step" "$(cat "$OUT/plan-opts.log")" "the user data as received"
+contains "plan: the container's options" "$(cat "$OUT/plan-opts.log")" "root filesystem read-only, /dev/shm 100663296 bytes"
+if grep -q -- "$DOCKERCFG_AUTH" "$OUT"/* "$STATE"/* 2>/dev/null; then bad "dockercfg: its auth is in no output, plan or report"; else ok "dockercfg: its auth is in no output, plan or report"; fi
+BEFORE_DRY=$(md5sum < "$ROOT/meta/taupage.yaml")
+echo "changed: 1" >> "$DK_BASE/opts.yaml"
+env DOCKER_HOST="$DOCKER_HOST" nsenter --net="/run/netns/$DK_NS" "$TAUPAGE" boot --config "$DK_BASE/opts.yaml" --stage late --dry-run \
+  --state-dir "$STATE" --root "$ROOT" > "$OUT/dry-opts.log" 2>&1
+check "--dry-run: /meta/taupage.yaml untouched" "$(md5sum < "$ROOT/meta/taupage.yaml")" "$BEFORE_DRY"
+contains "--dry-run: says what meta would do" "$(cat "$OUT/dry-opts.log")" "meta       would: the user data as received"
+
+# shutdown: the boot runs in its own PID namespace, whose PID 1 stands in for systemd and
+# records the power-off request (SIGRTMIN+4); the host's own PID 1 is never signalled.
+dk_import job:1.0 "$DK_BASE/rootfs" "" -c 'ENV PATH=/bin' \
+  -c 'CMD ["/bin/sh","-c","trap \"exit 4\" TERM; echo dk-job: working; sleep 2 & wait; echo dk-job: done"]' || bad "job image imported"
+mkdir -p "$ROOT/run/systemd/system"
+# boot_pid1 NAME: like boot, for meta, container and shutdown; power-off requests go to $PID1_LOG.
+boot_pid1() {
+  local name=$1
+  n=$((n + 1))
+  LAST_OUT=$OUT/$n-$name.log
+  PID1_LOG=$DK_BASE/$name-pid1.log
+  rm -f "$PID1_LOG"
+  nsenter --net="/run/netns/$DK_NS" unshare --pid --fork --kill-child bash -c '
+    log=$1; shift
+    trap "echo poweroff-requested >> \"$log\"" RTMIN+4
+    "$@" & child=$!
+    while kill -0 "$child" 2>/dev/null; do wait "$child"; done' pid1 "$PID1_LOG" \
+    env DOCKER_HOST="$DOCKER_HOST" DOCKER_CONFIG="$DK_BASE/docker-config" timeout 90 "$TAUPAGE" boot --config "$DK_BASE/$name.yaml" \
+    --stage late --only meta,container,shutdown --state-dir "$STATE" --root "$ROOT" > "$LAST_OUT" 2>&1
+  cp "$STATE/report-late.json" "$OUT/$n-$name.report.json" 2>/dev/null
+}
+remove_app
+write_config job <<EOF
+source: $DK_REGISTRY/dk/job:1.0
+shutdown: on-exit
+EOF
+boot_pid1 job
+check "shutdown on-exit: the stage succeeds" "$(report '.ok')" true
+contains "shutdown on-exit: it waited for the job" "$(out)" "waiting for container taupageapp to stop"
+check "shutdown on-exit: the job ran to its end" "$(inspect '{{.State.Status}} {{.State.ExitCode}}')" "exited 0"
+check "shutdown on-exit: power-off requested from PID 1, once" "$(cat "$PID1_LOG" 2>/dev/null)" poweroff-requested
+contains "shutdown on-exit: the report says so" "$(report '.steps[2].step + " " + .steps[2].outcome + " " + .steps[2].detail')" \
+  "shutdown changed taupageapp exited with code 0; power-off requested"
+
+# on-success: the job is stopped (SIGTERM: code 4, and no restart after a stop) while it runs.
+remove_app
+write_config job-success <<EOF
+source: $DK_REGISTRY/dk/job:1.0
+shutdown: on-success
+EOF
+( dk_wait_for 30 sh -c "[ \"\$(\"$DK_DOCKER\" inspect --format '{{.State.Status}}' taupageapp 2>/dev/null)\" = running ]" &&
+  "$DK_DOCKER" stop -t 5 taupageapp >/dev/null ) &
+STOPPER=$!
+boot_pid1 job-success
+wait "$STOPPER"
+check "shutdown on-success, the job stopped with code 4: the stage succeeds" "$(report '.ok')" true
+check "shutdown on-success, code 4: no power-off" "$(cat "$PID1_LOG" 2>/dev/null)" ""
+contains "shutdown on-success, code 4: the report says the machine stays up" "$(report '.steps[2].detail')" \
+  "taupageapp exited with code 4; shutdown: on-success, so the machine stays up"
 
 # --- 9. no secret anywhere ---------------------------------------------------------------------
 for secret in "$SECRET_PASSWORD" "$KMS_PLAIN"; do

@@ -95,6 +95,20 @@ Status FakeDocker::remove_container(const std::string& id) {
   return Status::Ok();
 }
 
+Result<int> FakeDocker::wait_container(const std::string& id, int) {
+  calls.push_back("wait " + id.substr(0, 12));
+  if (auto failure = take_failure("wait")) return Error(*failure);
+  auto it = containers.find(id);
+  if (it == containers.end()) return Error("HTTP 404: no such container");
+  if (on_wait) {
+    on_wait(it->second);
+  } else {
+    it->second.state.status = "exited";
+    it->second.state.running = false;
+  }
+  return it->second.state.exit_code;
+}
+
 Result<std::vector<std::string>> FakeDocker::container_logs(const std::string& id, int lines) {
   calls.push_back("logs " + id.substr(0, 12));
   auto it = containers.find(id);

@@ -33,6 +33,8 @@ class FakeDocker : public DockerApi {
   std::vector<Json> pull_messages;
   // Called on every inspect_container of an existing container: lets a test change its state.
   std::function<void(FakeContainer&)> on_inspect;
+  // Called on wait_container: lets a test end (or restart) the application; by default it exits 0.
+  std::function<void(FakeContainer&)> on_wait;
 
   Result<std::string> api_version() override { return std::string("1.41"); }
   Result<std::optional<DockerImage>> inspect_image(const std::string& reference) override;
@@ -44,6 +46,7 @@ class FakeDocker : public DockerApi {
   Status start_container(const std::string& id) override;
   Status stop_container(const std::string& id, int timeout_seconds) override;
   Status remove_container(const std::string& id) override;
+  Result<int> wait_container(const std::string& id, int timeout_ms) override;
   Result<std::vector<std::string>> container_logs(const std::string& id, int lines) override;
 
   // The one container named taupageapp, or null.
