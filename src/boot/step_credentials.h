@@ -5,12 +5,9 @@
 #pragma once
 
 #include "boot/step.h"
+#include "docker/container_spec.h"  // kApplicationUid, kApplicationGid
 
 namespace taupage {
-
-// The application user the container runs as (docker/container_spec.h kContainerUser).
-inline constexpr unsigned kApplicationUid = 999;
-inline constexpr unsigned kApplicationGid = 999;
 
 class CredentialsStep : public Step {
  public:

@@ -26,7 +26,8 @@ inline constexpr const char* kCustomLogDir = "/var/log-custom";      // mount_cu
 inline constexpr const char* kCertsDir = "/etc/ssl/certs";           // mount_certs
 inline constexpr const char* kDockerSocketTarget = "/var/run/docker.sock";  // docker_daemon_access
 inline constexpr const char* kContainerUser = "999:999";
-inline constexpr unsigned kApplicationUid = 999;  // and gid: the application user of the image
+inline constexpr unsigned kApplicationUid = 999;  // the application user of the image
+inline constexpr unsigned kApplicationGid = 999;
 inline constexpr int kRestartRetries = 10;
 // json-file logging when the host has no syslog socket: at most 5 files of 10 MB.
 inline constexpr const char* kJsonLogMaxSize = "10m";
