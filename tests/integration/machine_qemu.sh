@@ -6,7 +6,8 @@
 # Boots of the same disks:
 #   first    two EBS volumes by Name in RAID 0 with ext4, tmpfs, ports, ssh_ports, a KMS secret,
 #            the container and its health check, notify_cfn: everything checked from outside
-#            (ssh, the forwarded ports, the stand-in's records) and from the console
+#            (ssh, the forwarded ports, the stand-in's records) and from the console; the order of
+#            DNS servers Taupage reads from the guest's DHCP files
 #   second   no AttachVolume, the array assembled (same creation time), the data and the container kept
 #   failure  a volume that does not exist, ssh_ports: [2222] only: one FAILURE, the console
 #            paragraph, the operator logs in on 2222 (22 is closed), disks unchanged
@@ -212,6 +213,18 @@ expect_line sshd-keys-only "sshd:kbdinteractiveauthentication no,passwordauthent
 expect_line uid-gid-999 "uid999:application:application"
 expect_line no-compiler-python-cloud-init "absent:/usr/bin/apt-get,"
 expect_line no-apt-sources "sources:0"
+# DNS as Taupage orders it on this machine, from the files initramfs-tools, systemd-networkd and
+# systemd-resolved really wrote: the DHCP answer first (QEMU's 169.254.169.3, kept in /run from the
+# initramfs), the VPC resolver last. (QEMU's restricted network drops DNS, so nothing answers:
+# the order is what is checked, from the debug line; .invalid ends at the stub's NXDOMAIN.)
+dns=$(machine_ssh 'TAUPAGE_DEBUG=1 AWS_ENDPOINT_URL_KMS=https://kms.machine.invalid AWS_REGION=eu-west-1 AWS_ACCESS_KEY_ID=a \
+  AWS_SECRET_ACCESS_KEY=b AWS_MAX_ATTEMPTS=1 timeout 60 taupage decrypt aws:kms:AQID 2>&1 | grep "dns: "' 2>&1)
+echo "$dns" > "$M_LOGS/dns-first.txt"
+if grep -qE '^.*dns: nameservers in order: 169\.254\.169\.3 \(DHCP answer in /run/net-[a-z0-9]+\.conf\), .*169\.254\.169\.253 \(the VPC resolver\)$' <<< "$dns"; then
+  pass "first/dns-dhcp-answer-first"
+else
+  flunk "first/dns-dhcp-answer-first" "$dns"
+fi
 # Figures: from kernel start (the guest's boot time) to each stage's end, and Taupage's CPU.
 machine_figures first | sed 's/^/time first: /'
 container_id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["Id"])' "$M_WORK/guest/inspect.json" 2>/dev/null)
