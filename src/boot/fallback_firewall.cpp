@@ -22,9 +22,10 @@ StepReport apply_fallback_firewall(NetlinkChannel& channel, const std::string& r
   for (const auto& note : wanted.sshd.notes) Log::warn("firewall: " + note);
   std::vector<std::string> ports;
   for (uint16_t port : wanted.sshd.ports) ports.push_back(strfmt("%u", port));
-  std::string from = wanted.sshd.defaulted ? "sshd's default: no Port line in " + (wanted.sshd.files.empty() ? root + "/etc/ssh/sshd_config"
-                                                                                                            : join(wanted.sshd.files, ", "))
-                                           : "from " + join(wanted.sshd.files, ", ");
+  // The files read, so that an operator sees where the port came from (or why it is 22).
+  std::string from = wanted.sshd.files.empty() ? "sshd's default: no sshd_config under " + root
+                     : wanted.sshd.defaulted   ? "sshd's default: no Port line in " + join(wanted.sshd.files, ", ")
+                                               : "from " + join(wanted.sshd.files, ", ");
   std::string what = strfmt("table inet %s, %zu rules, policy drop: only sshd's port%s %s open (%s), since the user data cannot be used",
                             wanted.ruleset.table.c_str(), wanted.ruleset.rules.size(), ports.size() == 1 ? "" : "s",
                             join(ports, ", ").c_str(), from.c_str());

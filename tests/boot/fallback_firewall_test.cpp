@@ -46,7 +46,7 @@ TEST_F(FallbackFirewallTest, AppliesInOneBatchAndReportsAsTheFirewallStep) {
   StepReport created = apply_fallback_firewall(kernel, root_, false);
   EXPECT_EQ(created.name, "firewall");
   EXPECT_EQ(created.kind, OutcomeKind::Created) << created.detail;
-  EXPECT_NE(created.detail.find("only sshd's port 22 open (sshd's default"), std::string::npos) << created.detail;
+  EXPECT_NE(created.detail.find("only sshd's port 22 open (sshd's default: no sshd_config under "), std::string::npos) << created.detail;
   ASSERT_EQ(kernel.sends.size(), 2u);  // the table lookup, then one batch
   kernel.tables.insert("taupage");
   StepReport replaced = apply_fallback_firewall(kernel, root_, false);
