@@ -61,6 +61,20 @@ TEST_F(NameserverFiles, InitramfsToolsDhcpAnswerBeforeTheRootsFile) {
   EXPECT_EQ(nameserver_sources(own_, root_).timeout_ms, 4000);
 }
 
+// What the guest of tests/integration/machine_qemu.sh really has: QEMU's restricted user network
+// sends no DNS option, so ipconfig writes 0.0.0.0 and networkd's lease has no DNS= line.
+TEST_F(NameserverFiles, ADhcpAnswerWithoutDnsServersAddsNone) {
+  write(own_ + "/run/net-ens3.conf",
+        "DEVICE='ens3'\nPROTO='dhcp'\nIPV4ADDR='169.254.169.15'\nIPV4BROADCAST='169.254.169.255'\nIPV4NETMASK='255.255.255.0'\n"
+        "IPV4GATEWAY='0.0.0.0'\nIPV4DNS0='0.0.0.0'\nIPV4DNS1='0.0.0.0'\nHOSTNAME=''\nDNSDOMAIN=''\nNISDOMAIN=''\n"
+        "ROOTSERVER='169.254.169.2'\nROOTPATH=''\nfilename=''\nUPTIME='34'\nDHCPLEASETIME='86400'\nDOMAINSEARCH=''\n");
+  write(own_ + "/run/systemd/netif/leases/2",
+        "# This is private data. Do not parse.\nADDRESS=169.254.169.15\nNETMASK=255.255.255.0\nSERVER_ADDRESS=169.254.169.2\n");
+  write(own_ + "/run/systemd/resolve/resolv.conf", "# No DNS servers known.\nsearch .\n");
+  write(root_ + "/etc/resolv.conf", "nameserver 127.0.0.53\noptions edns0 trust-ad\nsearch .\n");
+  EXPECT_EQ(order(), (Texts{"169.254.169.253 the VPC resolver"}));
+}
+
 TEST_F(NameserverFiles, EverySourceInOrderEachAddressOnce) {
   write(own_ + "/run/net-ens5.conf", "IPV4DNS0='10.1.0.2'\nIPV4DNS1='10.1.0.3'\n");
   write(own_ + "/tmp/net.ens6.resolv.conf", "nameserver 10.2.0.2\n");
