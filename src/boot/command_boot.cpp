@@ -126,7 +126,8 @@ int run_boot(const std::vector<std::string>& argv) {
     }
     return stop(running.front(), "(user data)",
                 strfmt("the user data is invalid (%zu error%s, the first: %s); nothing was changed on this machine%s", errors,
-                       errors == 1 ? "" : "s", first.c_str(), closes_firewall ? " but the firewall, closed to sshd's port" : ""),
+                       errors == 1 ? "" : "s", first.c_str(),
+                       closes_firewall && !options.dry_run ? " but the firewall, closed to sshd's port" : ""),
                 notify_target_of(read));
   }
 

@@ -233,6 +233,13 @@ TEST(Cli, BootRefusesInvalidUserDataAndChangesNothingButTheFirewall) {
   EXPECT_NE(r.err.find("policy drop;"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("tcp dport 2200 accept"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("tcp dport 22 "), std::string::npos) << r.err;
+  // A dry run says what it would close, and closes nothing.
+  auto dry = run_process({"/usr/bin/unshare", "-n", "/bin/sh", "-c", boot + " --dry-run; rc=$?; /usr/sbin/nft list tables >&2; exit $rc"});
+  EXPECT_EQ(dry.exit_code, 1);
+  EXPECT_NE(dry.err.find("firewall   would: table inet taupage, 18 rules, policy drop: only sshd's port 2200 open"), std::string::npos)
+      << dry.err;
+  EXPECT_EQ(dry.err.find("but the firewall"), std::string::npos) << dry.err;
+  EXPECT_EQ(dry.err.find("table inet taupage\n"), std::string::npos) << dry.err;
   // Nothing under the root; the refusal is the early stage's report, like a failed step.
   EXPECT_EQ(run_process({"/bin/ls", "-A", dir.path()}).out, "root\nstate\n");
   EXPECT_EQ(run_process({"/bin/ls", "-A", root}).out, "etc\n");
