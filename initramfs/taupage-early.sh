@@ -19,18 +19,6 @@ taupage_env() {
 	done
 }
 
-# taupage_resolv: names need servers; in an initramfs they are in the DHCP answer only.
-taupage_resolv() {
-	[ -s /etc/resolv.conf ] && return 0
-	for conf in /run/net-*.conf; do
-		[ -r "$conf" ] || continue
-		# shellcheck disable=SC1090
-		(. "$conf"; for s in "$IPV4DNS0" "$IPV4DNS1"; do
-			[ -n "$s" ] && [ "$s" != 0.0.0.0 ] && echo "nameserver $s"
-		done) >> /etc/resolv.conf
-	done
-}
-
 # taupage_failed_paragraph STAGE RC: what an operator reads on the console after a failed
 # stage (the initramfs calls it; so do the units, from ExecStopPost=).
 taupage_failed_paragraph() {
@@ -91,7 +79,8 @@ taupage_early() {
 	# The systemd units look for this: the early stage ran (or was tried) in the initramfs.
 	echo "initramfs" > /run/taupage/early-ran-in
 	taupage_env "$root"
-	taupage_resolv
+	# No resolv.conf is written here: taupage takes the DHCP answer's servers itself
+	# (src/net/nameserver_sources.h), in the same order in every stage.
 	# md is a module in distribution kernels; Taupage creates and assembles through its ioctls.
 	modprobe -q md_mod 2>/dev/null
 	defer=$(taupage_budget)

@@ -6,7 +6,8 @@
 #   169.254.169.254:80 IMDS     169.254.169.100:443 EC2   .101 KMS   .102 CloudFormation   .103 S3
 #   169.254.169.5:5000 registry
 # Forwards from the namespace's loopback into the guest: $M_SSH -> 22, $M_SSH2 -> 2222,
-# $M_APP -> 8080, $M_CLOSED -> 9999 (a port no configuration opens).
+# $M_APP -> 8080, $M_CLOSED -> 9999 (a port no configuration opens). $M_LOGIN is the one
+# machine_wait_ssh and machine_ssh use ($M_SSH unless a test sets it, say to $M_SSH2).
 # machine_setup DEB      image disk (IMAGE_INITRAMFS=dracut: with dracut), registry, stand-in,
 #                        test key; sets M_* variables (M_VOLUMES, M_ENV: see there)
 # machine_boot NAME [nvme:SERIAL:FILE]...   starts QEMU; console in $M_LOGS/console-NAME.log
@@ -15,6 +16,7 @@
 
 source tests/support/docker_env.sh
 M_SSH=10022 M_SSH2=12222 M_APP=18080 M_CLOSED=19999
+M_LOGIN=$M_SSH
 M_QEMU_PID=""
 M_STANDIN_PID=""
 m_log() { printf '%s machine: %s\n' "$(date +%T)" "$*" >&2; }
@@ -118,14 +120,14 @@ machine_wait_ssh() {
   local deadline=$((SECONDS + $1))
   while [ $SECONDS -lt $deadline ]; do
     if ! dk_alive "$M_QEMU_PID"; then m_log "QEMU exited; $(tail -3 "$M_WORK"/qemu-*.log)"; return 1; fi
-    m_banner "$M_SSH" && return 0
+    m_banner "$M_LOGIN" && return 0
     sleep 2
   done
   return 1
 }
 
 machine_ssh() {
-  dk_ns ssh -q -i "$M_WORK/id" -p "$M_SSH" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+  dk_ns ssh -q -i "$M_WORK/id" -p "$M_LOGIN" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
     -o BatchMode=yes -o ConnectTimeout=20 root@127.0.0.1 "$@"
 }
 

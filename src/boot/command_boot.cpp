@@ -6,6 +6,7 @@
 #include "boot/boot_folders.h"
 #include "boot/cfn_signal.h"
 #include "boot/command.h"
+#include "boot/fallback_firewall.h"
 #include "boot/plan.h"
 #include "boot/runner.h"
 #include "boot/user_data_input.h"
@@ -91,8 +92,16 @@ int run_boot(const std::vector<std::string>& argv) {
     if (runs_any_step(stage, options.only, steps)) running.push_back(stage);
   }
   if (running.empty()) return kExitOk;  // check_steps_in_stages refused such an --only above
+  // Without usable user data the early stage still closes the firewall, to sshd's own ports:
+  // a hardened machine that failed is not an open one, and the operator can still log in.
+  bool closes_firewall = running.front() == Stage::Early && (options.only.empty() || options.only.count("firewall"));
   auto stop = [&](Stage stage, const std::string& what, const std::string& reason, const std::optional<SignalTarget>& target) {
-    fail_before_steps(stage, what, reason, options, state_dir, real_clock());
+    std::vector<StepReport> ran;
+    if (stage == Stage::Early && what == "(user data)" && closes_firewall) {
+      KernelNetlinkChannel netfilter;
+      ran.push_back(apply_fallback_firewall(netfilter, root, options.dry_run));
+    }
+    fail_before_steps(stage, what, reason, options, state_dir, real_clock(), std::move(ran));
     if (!options.dry_run) signal_failure(&aws.session, target, state_dir, boot_id);
     return kExitFailed;
   };
@@ -130,8 +139,9 @@ int run_boot(const std::vector<std::string>& argv) {
       if (d.is_error() && first.empty()) first = d.render();
     }
     return stop(running.front(), "(user data)",
-                strfmt("the user data is invalid (%zu error%s, the first: %s); nothing was changed on this machine", errors,
-                       errors == 1 ? "" : "s", first.c_str()),
+                strfmt("the user data is invalid (%zu error%s, the first: %s); nothing was changed on this machine%s", errors,
+                       errors == 1 ? "" : "s", first.c_str(),
+                       closes_firewall && !options.dry_run ? " but the firewall, closed to sshd's port" : ""),
                 notify_target_of(read));
   }
 

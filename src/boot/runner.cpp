@@ -113,7 +113,7 @@ void save_and_tell(StageReport& report, const std::string& state_dir) {
 }
 
 StageReport fail_before_steps(Stage stage, const std::string& failed_step, const std::string& reason, const RunOptions& options,
-                              const std::string& state_dir, Clock& clock) {
+                              const std::string& state_dir, Clock& clock, std::vector<StepReport> steps) {
   StageReport report;
   report.stage = stage;
   report.boot_id = options.boot_id;
@@ -121,6 +121,7 @@ StageReport fail_before_steps(Stage stage, const std::string& failed_step, const
   report.ok = false;
   report.failed_step = failed_step;
   report.reason = reason;
+  report.steps = std::move(steps);
   if (options.dry_run) {
     Log::error(strfmt("%s stage: %s", stage_name(stage), reason.c_str()));
     return report;

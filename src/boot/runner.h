@@ -43,9 +43,10 @@ void save_and_tell(StageReport& report, const std::string& state_dir);
 
 // A stage that fails before its first step (the user data cannot be read or is invalid, the Docker
 // endpoint cannot be used): reported like a failed step, under a name in parentheses such as
-// "(user data)", so that later stages and the operator find it in the same place.
+// "(user data)", so that later stages and the operator find it in the same place. `steps` are
+// what ran all the same (the fallback firewall).
 StageReport fail_before_steps(Stage stage, const std::string& failed_step, const std::string& reason, const RunOptions& options,
-                              const std::string& state_dir, Clock& clock);
+                              const std::string& state_dir, Clock& clock, std::vector<StepReport> steps = {});
 
 // For the late stage (fail closed): an earlier stage of this boot whose report is missing, cannot
 // be read, says it failed, or leaves steps pending (deferred, or an --only run), is the reason not

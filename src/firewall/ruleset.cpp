@@ -82,7 +82,7 @@ Rule port_rule(Protocol protocol, uint16_t port, std::string comment, std::strin
   return rule;
 }
 
-Ruleset ruleset_for(const Config& config) {
+Ruleset builtin_ruleset() {
   Ruleset set;
   auto& r = set.rules;
   r.push_back(conntrack_rule(NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED), NF_ACCEPT,
@@ -113,6 +113,12 @@ Ruleset ruleset_for(const Config& config) {
   // the broadcast the client sent: without these, leases would not renew.
   r.push_back(udp_reply_rule(67, 68, "built-in: DHCPv4 client"));
   r.push_back(udp_reply_rule(547, 546, "built-in: DHCPv6 client"));
+  return set;
+}
+
+Ruleset ruleset_for(const Config& config) {
+  Ruleset set = builtin_ruleset();
+  auto& r = set.rules;
   std::string ssh_source = config.line_of("ssh_ports");
   for (uint16_t port : config.ssh_ports) r.push_back(port_rule(Protocol::Tcp, port, strfmt("ssh_ports: %u", port), ssh_source));
   for (const auto& mapping : config.ports) {

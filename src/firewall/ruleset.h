@@ -31,7 +31,9 @@ struct Ruleset {
   std::string nft_text() const;
 };
 
-// The ruleset for this config.
+// The built-in rules alone (replies, loopback, ICMP, DHCP): every port closed.
+Ruleset builtin_ruleset();
+// The ruleset for this config: the built-in rules, then ssh_ports and ports.
 Ruleset ruleset_for(const Config& config);
 
 // The kinds of rule, each encoded as nft encodes the same statement.

@@ -27,12 +27,6 @@ uint16_t random_id() {
   return id;
 }
 
-bool is_loopback(const IpAddress& address) {
-  if (!address.v6) return address.bytes[0] == 127;
-  static const IpAddress kLoopback6 = *IpAddress::parse("::1");
-  return address == kLoopback6;
-}
-
 std::string server_text(const DnsServer& server) { return address_text(server.address, server.port); }
 
 // What one server said about one type.
@@ -151,38 +145,23 @@ std::unique_ptr<DnsResolver> DnsResolver::from_system(const std::string& root) {
 std::unique_ptr<DnsResolver> DnsResolver::from_files(const std::string& own_prefix, const std::string& root) {
   std::vector<std::string> prefixes = {own_prefix};
   if (!root.empty() && root != "/") prefixes.push_back(root);
-  ResolvConf conf;
   std::vector<HostsEntry> hosts;
-  bool found = false;
   for (const std::string& prefix : prefixes) {
-    if (!found) {
-      auto text = read_file(prefix + "/etc/resolv.conf", kMaxFileBytes);
-      if (text) {
-        ResolvConf candidate = parse_resolv_conf(*text);
-        if (prefix != own_prefix) {
-          // A loopback nameserver in the real root's file (systemd-resolved's 127.0.0.53) is a
-          // service of that system, which is not running yet while we boot from the initramfs.
-          std::erase_if(candidate.nameservers, [](const IpAddress& address) { return is_loopback(address); });
-        }
-        if (!candidate.nameservers.empty()) {
-          conf = candidate;
-          found = true;
-        }
-      }
-    }
     auto hosts_text = read_file(prefix + "/etc/hosts", kMaxFileBytes);
     if (hosts_text) {
       std::vector<HostsEntry> more = parse_hosts(*hosts_text);
       hosts.insert(hosts.end(), more.begin(), more.end());
     }
   }
-  if (!found) {
-    Log::debug(std::string("no nameserver in resolv.conf; using the VPC resolver ") + kVpcResolver);
-    conf.nameservers.push_back(*IpAddress::parse(kVpcResolver));
-  }
+  NameserverSources sources = nameserver_sources(own_prefix, root);
   std::vector<DnsServer> servers;
-  for (const IpAddress& address : conf.nameservers) servers.push_back({address, 53});
-  return std::make_unique<DnsResolver>(std::move(servers), std::move(hosts), conf.timeout_ms, conf.attempts);
+  std::vector<std::string> listed;
+  for (const auto& server : sources.servers) {
+    servers.push_back({server.address, 53, server.source});
+    listed.push_back(server.address.text() + " (" + server.source + ")");
+  }
+  Log::debug("dns: nameservers in order: " + join(listed, ", "));
+  return std::make_unique<DnsResolver>(std::move(servers), std::move(hosts), sources.timeout_ms, sources.attempts);
 }
 
 Result<std::vector<IpAddress>> DnsResolver::resolve(const std::string& host, const Deadline& deadline) {
@@ -214,7 +193,15 @@ Result<std::vector<IpAddress>> DnsResolver::resolve(const std::string& host, con
           addresses.insert(addresses.end(), outcome->addresses.begin(), outcome->addresses.end());
         }
       }
-      if (!addresses.empty()) return addresses;
+      if (!addresses.empty()) {
+        int index = static_cast<int>(&server - servers_.data());
+        if (index != last_answered_) {
+          last_answered_ = index;
+          Log::info(strfmt("dns: %s answered for %s; its source: %s", server_text(server).c_str(), name->c_str(),
+                           server.source.empty() ? "given by the caller" : server.source.c_str()));
+        }
+        return addresses;
+      }
       bool both_empty = a.answered && aaaa.answered && a.rcode == kDnsNoError && aaaa.rcode == kDnsNoError;
       if (both_empty) return Error("no A or AAAA record (from " + server_text(server) + ")").wrap(what);
       if (a.answered && a.rcode != kDnsNoError) last = server_text(server) + ": " + rcode_text(a.rcode);

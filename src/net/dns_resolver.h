@@ -1,6 +1,7 @@
 /// DnsResolver: our own stub resolver, so that the static binary never needs getaddrinfo (which
 /// would read nsswitch.conf and try to dlopen). A and AAAA over UDP, again over TCP when the
-/// answer is truncated; a timeout per query and a bounded number of rounds; /etc/hosts first.
+/// answer is truncated; a timeout per query and a bounded number of rounds; /etc/hosts first;
+/// the nameservers in the order of nameserver_sources.h, and a log line says which one answered.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "net/nameserver_sources.h"
 #include "net/resolver.h"
 #include "net/resolver_config.h"
 
@@ -16,18 +18,15 @@ namespace taupage {
 struct DnsServer {
   IpAddress address;
   uint16_t port = 53;
+  std::string source;  // where it was configured, for the log line of its first answer
 };
-
-// The Amazon-provided DNS server every VPC offers at this link-local address.
-inline constexpr const char* kVpcResolver = "169.254.169.253";
 
 class DnsResolver : public Resolver {
  public:
   DnsResolver(std::vector<DnsServer> servers, std::vector<HostsEntry> hosts, int timeout_ms = 2000, int attempts = 2);
 
-  // Nameservers from /etc/resolv.conf, else <root>/etc/resolv.conf (loopback ones skipped
-  // there: the root's own local resolver is not running yet), else the VPC resolver; hosts
-  // from /etc/hosts and <root>/etc/hosts.
+  // Nameservers from nameserver_sources(): the DHCP answer, /etc/resolv.conf, the root's
+  // resolv.conf, the VPC resolver; hosts from /etc/hosts and <root>/etc/hosts.
   static std::unique_ptr<DnsResolver> from_system(const std::string& root);
   // The same with this system's files under `own_prefix` instead of / (tests).
   static std::unique_ptr<DnsResolver> from_files(const std::string& own_prefix, const std::string& root);
@@ -43,6 +42,7 @@ class DnsResolver : public Resolver {
   std::vector<HostsEntry> hosts_;
   int timeout_ms_;
   int attempts_;
+  int last_answered_ = -1;  // the server whose answer was last logged
 };
 
 }  // namespace taupage

@@ -222,15 +222,34 @@ TEST(Cli, UnusableRootOrStateFolderIsRefusedBeforeAnyStep) {
   }
 }
 
-TEST(Cli, BootRefusesInvalidUserDataAndChangesNothing) {
+TEST(Cli, BootRefusesInvalidUserDataAndChangesNothingButTheFirewall) {
   TempDir dir;
   std::string state = dir.path() + "/state";
+  std::string root = dir.path() + "/root";
+  ASSERT_TRUE(make_dirs(root + "/etc/ssh"));
+  ASSERT_TRUE(write_file_atomic(root + "/etc/ssh/sshd_config", "Port 2200\n"));
+  // In a network namespace of its own: the early stage closes the firewall to sshd's port even
+  // though the user data is unusable, and that firewall is read back before the namespace goes.
   // string-false.yaml has no notify_cfn: with one, boot would first try to tell CloudFormation.
-  auto r = taupage({"boot", "--config", source_path("tests/data/string-false.yaml"), "--state-dir", state, "--root", dir.path()});
+  std::string boot = taupage_bin() + " boot --config " + source_path("tests/data/string-false.yaml") + " --state-dir " + state +
+                     " --root " + root;
+  auto r = run_process({"/usr/bin/unshare", "-n", "/bin/sh", "-c", boot + "; rc=$?; /usr/sbin/nft list table inet taupage >&2; exit $rc"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("nothing was changed"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("nothing was changed on this machine but the firewall, closed to sshd's port"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("only sshd's port 2200 open (from " + root + "/etc/ssh/sshd_config)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("policy drop;"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("tcp dport 2200 accept"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("tcp dport 22 "), std::string::npos) << r.err;
+  // A dry run says what it would close, and closes nothing.
+  auto dry = run_process({"/usr/bin/unshare", "-n", "/bin/sh", "-c", boot + " --dry-run; rc=$?; /usr/sbin/nft list tables >&2; exit $rc"});
+  EXPECT_EQ(dry.exit_code, 1);
+  EXPECT_NE(dry.err.find("firewall   would: table inet taupage, 18 rules, policy drop: only sshd's port 2200 open"), std::string::npos)
+      << dry.err;
+  EXPECT_EQ(dry.err.find("but the firewall"), std::string::npos) << dry.err;
+  EXPECT_EQ(dry.err.find("table inet taupage\n"), std::string::npos) << dry.err;
   // Nothing under the root; the refusal is the early stage's report, like a failed step.
-  EXPECT_EQ(run_process({"/bin/ls", "-A", dir.path()}).out, "state\n");
+  EXPECT_EQ(run_process({"/bin/ls", "-A", dir.path()}).out, "root\nstate\n");
+  EXPECT_EQ(run_process({"/bin/ls", "-A", root}).out, "etc\n");
   EXPECT_EQ(run_process({"/bin/ls", "-A", state}).out, "report-early.json\n");
   auto report = parse_json(*read_file(state + "/report-early.json"));
   ASSERT_TRUE(report);
@@ -238,6 +257,9 @@ TEST(Cli, BootRefusesInvalidUserDataAndChangesNothing) {
   EXPECT_EQ(report->get_string("failed_step"), "(user data)");
   EXPECT_NE(report->get_string("reason").find("the user data is invalid (2 errors, the first: error at $.root"), std::string::npos)
       << report->get_string("reason");
+  ASSERT_EQ(report->get("steps").size(), 1u);
+  EXPECT_EQ(report->get("steps")[0].get_string("step"), "firewall");
+  EXPECT_EQ(report->get("steps")[0].get_string("outcome"), "created");
   // The later stages of this boot do not run after it.
   std::string valid = dir.path() + "/valid.yaml";
   ASSERT_TRUE(write_file_atomic(valid, kValid));

@@ -6,10 +6,15 @@
 # Boots of the same disks:
 #   first    two EBS volumes by Name in RAID 0 with ext4, tmpfs, ports, ssh_ports, a KMS secret,
 #            the container and its health check, notify_cfn: everything checked from outside
-#            (ssh, the forwarded ports, the stand-in's records) and from the console
+#            (ssh, the forwarded ports, the stand-in's records) and from the console; the order of
+#            DNS servers Taupage reads from the guest's DHCP and resolver files
 #   second   no AttachVolume, the array assembled (same creation time), the data and the container kept
-#   failure  a volume that does not exist: one FAILURE, the console paragraph, sshd up, disks unchanged
-#   invalid  user data with an error: one FAILURE, the console names it, sshd up, disks unchanged
+#   failure  a volume that does not exist, ssh_ports: [2222] only: one FAILURE, the console
+#            paragraph, the operator logs in on 2222 (22 is closed), disks unchanged
+#   invalid  user data with an error: one FAILURE, the console names it, disks unchanged; the
+#            firewall is closed all the same, to sshd's port as the failure boot left sshd
+#            configured (2222): the login works there, a server on 22 (a port the invalid user
+#            data names) and on 9999 answers inside the guest but not from outside
 # Every wait is bounded (a clean power-off may take minutes under TCG on a busy machine); the
 # time of each boot is printed ("time ..." lines).
 # Prints "N passed, N failed" last; exits non-zero on any failure.
@@ -34,7 +39,7 @@ echo "time image ${M_IMAGE_SECONDS}s (cached root tree after the first build)"
 
 secret="machine-secret-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
 cipher=$(dk_ns python3 tests/standin/aws_standin.py encrypt "$M_STANDIN" alias/app "$secret") || { flunk encrypt; finish; }
-user_data() { # EXTRA_EBS RESOURCE
+user_data() { # EXTRA_EBS RESOURCE [SSH_PORTS]
   cat <<Y
 #taupage-ami-config
 application_id: machine-test
@@ -43,7 +48,7 @@ runtime: Docker
 source: 169.254.169.5:5000/dk/web:1.0
 ports:
   8080: 8080
-ssh_ports: [22, 2222]
+ssh_ports: ${3:-[22, 2222]}
 health_check_path: /
 health_check_timeout_seconds: 180
 environment:
@@ -208,6 +213,22 @@ expect_line sshd-keys-only "sshd:kbdinteractiveauthentication no,passwordauthent
 expect_line uid-gid-999 "uid999:application:application"
 expect_line no-compiler-python-cloud-init "absent:/usr/bin/apt-get,"
 expect_line no-apt-sources "sources:0"
+# DNS as Taupage orders it on this machine, from the files initramfs-tools, systemd-networkd and
+# systemd-resolved really wrote. QEMU's restricted user network sends no DNS server in its DHCP
+# answer (/run/net-ens3.conf, kept in /run from the initramfs, says IPV4DNS0='0.0.0.0'; the
+# lease has no DNS=; resolved knows none), so the DHCP files add nothing and the order is the
+# root's stub, then the VPC resolver last; the DHCP answer first is unit-tested with these files'
+# formats. Nothing answers here (the restricted network drops DNS): the order is what is checked,
+# from the debug line; .invalid ends at the stub's NXDOMAIN.
+dns=$(machine_ssh 'grep -h "^IPV4DNS0=" /run/net-*.conf; TAUPAGE_DEBUG=1 AWS_ENDPOINT_URL_KMS=https://kms.machine.invalid AWS_REGION=eu-west-1 \
+  AWS_ACCESS_KEY_ID=a AWS_SECRET_ACCESS_KEY=b AWS_MAX_ATTEMPTS=1 timeout 60 taupage decrypt aws:kms:AQID 2>&1 | grep "dns: "' 2>&1)
+echo "$dns" > "$M_LOGS/dns-first.txt"
+if [ "$dns" = "IPV4DNS0='0.0.0.0'
+dns: nameservers in order: 127.0.0.53 (/etc/resolv.conf), 169.254.169.253 (the VPC resolver)" ]; then
+  pass "first/dns-order-from-the-guests-files"
+else
+  flunk "first/dns-order-from-the-guests-files" "$(tr '\n' ' ' <<< "$dns")"
+fi
 # Figures: from kernel start (the guest's boot time) to each stage's end, and Taupage's CPU.
 machine_figures first | sed 's/^/time first: /'
 container_id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["Id"])' "$M_WORK/guest/inspect.json" 2>/dev/null)
@@ -243,10 +264,13 @@ if [ -n "$ctime_first" ] && [ "$ctime_first" = "$ctime_second" ]; then pass "sec
 else flunk "second/array-assembled-same-creation-time" "'$ctime_first' then '$ctime_second'"; fi
 
 # ---- failure boots: a missing volume, then invalid user data
+# From here on the operator logs in on 2222: the failure boot's ssh_ports, which its system stage
+# gave sshd, and the port the invalid boot's firewall reads back from sshd's configuration.
+M_LOGIN=$M_SSH2
 for phase in failure invalid; do
   before=$(images_hash)
   if [ "$phase" = failure ]; then
-    user_data $'\n    /dev/sdh: machine-missing' FailGroup | machine_user_data
+    user_data $'\n    /dev/sdh: machine-missing' FailGroup '[2222]' | machine_user_data
     cause='early stage FAILED at step volumes.*machine-missing'
   else
     user_data "" InvalidGroup | sed 's/^  8080: 8080$/  8080: 8080\/upd/' | machine_user_data
@@ -262,6 +286,31 @@ for phase in failure invalid; do
   if grep -qaE "$cause" "$M_CONSOLE"; then pass "$phase/console-names-cause"; else flunk "$phase/console-names-cause" "no /$cause/ on the console"; fi
   if [ $phase = failure ]; then
     grep -qa 'THE EARLY STAGE FAILED' "$M_CONSOLE" && pass "$phase/console-paragraph" || flunk "$phase/console-paragraph"
+  fi
+  # boot_or_fail waited for sshd's banner on 2222; 22 is neither in the firewall nor in sshd.
+  if machine_ssh true && ! m_banner "$M_SSH"; then pass "$phase/login-on-2222-only"
+  else flunk "$phase/login-on-2222-only" "ssh on 2222 or no banner on 22 failed"; fi
+  if [ $phase = invalid ]; then
+    fetch
+    check firewall-closed-to-sshds-port "
+d = detail('early', 'firewall'); print(outcome('early', 'firewall'), d)
+sys.exit(0 if outcome('early', 'firewall') == 'created' and \"only sshd's port 2222 open\" in d else 1)"
+    if grep -qaE "only sshd's port 2222 open \(from /root/etc/ssh/sshd_config, .*sshd_config.d/taupage.conf\)" "$M_CONSOLE"; then
+      pass "$phase/console-names-sshds-port"
+    else
+      flunk "$phase/console-names-sshds-port" "$(grep -a 'firewall' "$M_CONSOLE" | head -3 | tr '\n' ' ')"
+    fi
+    # Servers on 22 (in the invalid user data's ssh_ports; sshd is not there) and on 9999: they
+    # answer inside the guest, and from outside the packets are dropped (curl times out: 28).
+    machine_ssh 'mkdir -p /tmp/closed && echo closed-port-open > /tmp/closed/index.html && busybox httpd -p 22 -h /tmp/closed && busybox httpd -p 9999 -h /tmp/closed' > /dev/null 2>&1
+    inside=$(machine_ssh 'busybox wget -q -O- http://127.0.0.1:22/; busybox wget -q -O- http://127.0.0.1:9999/' 2>&1 | tr '\n' ' ')
+    dk_ns curl -s -m 8 "http://127.0.0.1:$M_SSH/" > /dev/null 2>&1; rc22=$?
+    dk_ns curl -s -m 8 "http://127.0.0.1:$M_CLOSED/" > /dev/null 2>&1; rc9999=$?
+    if [ "$inside" = "closed-port-open closed-port-open " ] && [ "$rc22" = 28 ] && [ "$rc9999" = 28 ]; then
+      pass "$phase/other-ports-dropped"
+    else
+      flunk "$phase/other-ports-dropped" "inside: '$inside'; from outside curl exit $rc22 on 22, $rc9999 on 9999 (28 = timed out, the packets dropped)"
+    fi
   fi
   wait_late 120 > /dev/null
   state=$(machine_ssh 'systemctl is-active taupage-late.service; docker ps -q --filter name=taupageapp | wc -l' 2>&1 | tr '\n' ' ')

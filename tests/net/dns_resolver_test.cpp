@@ -15,7 +15,9 @@
 #include <mutex>
 #include <thread>
 
+#include "net/socket.h"
 #include "util/files.h"
+#include "util/log.h"
 
 namespace taupage {
 namespace {
@@ -94,7 +96,7 @@ class FakeDnsServer {
     std::lock_guard<std::mutex> lock(mutex_);
     zones_[name] = std::move(zone);
   }
-  DnsServer address() const { return {*IpAddress::parse("127.0.0.1"), port_}; }
+  DnsServer address() const { return {*IpAddress::parse("127.0.0.1"), port_, ""}; }
   int udp_queries() const { return udp_queries_; }
   int tcp_queries() const { return tcp_queries_; }
 
@@ -311,10 +313,21 @@ TEST(DnsResolver, MovesOnFromAServerThatRefuses) {
   FakeDnsServer server;
   server.add("next.example", zone_of({"10.4.4.4"}));
     // Nothing listens on UDP port 1: the kernel's ICMP refusal ends that query at once.
-  DnsResolver resolver({DnsServer{*IpAddress::parse("127.0.0.1"), 1}, server.address()}, {}, 1000, 1);
+  DnsServer answering = server.address();
+  answering.source = "DHCP answer in /run/net-ens5.conf";
+  DnsResolver resolver({DnsServer{*IpAddress::parse("127.0.0.1"), 1, "/etc/resolv.conf"}, answering}, {}, 1000, 1);
+  std::vector<std::string> lines;
+  Log::set_sink([&](LogLevel, const std::string& line) { lines.push_back(line); });
   auto addresses = resolver.resolve("next.example", Deadline::after_ms(3000));
+  auto again = resolver.resolve("next.example", Deadline::after_ms(3000));
+  Log::set_sink({});
   ASSERT_TRUE(addresses) << addresses.error().message();
   EXPECT_EQ(texts(*addresses), (Texts{"10.4.4.4"}));
+  ASSERT_TRUE(again);
+  // One line names the server and source that answered; the same server again says nothing new.
+  std::string expected = "dns: " + address_text(answering.address, answering.port) +
+                         " answered for next.example; its source: DHCP answer in /run/net-ens5.conf";
+  EXPECT_EQ(lines, (std::vector<std::string>{expected}));
 }
 
 TEST(DnsResolver, ServfailTriesTheNextServer) {
@@ -376,17 +389,20 @@ TEST(ResolverConfig, SystemFilesUnderRootAndTheVpcFallback) {
   ASSERT_TRUE(in_root) << in_root.error().message();
   EXPECT_EQ(texts(*in_root), (Texts{"192.0.2.9"}));
   EXPECT_TRUE(resolver->resolve("in-own.example", Deadline::after_ms(1000)));
-  // The root's file, without its loopback stub resolver.
+  // The root's file, without its loopback stub resolver, then the VPC resolver.
   ASSERT_TRUE(write_file_atomic(root + "/etc/resolv.conf", "nameserver 127.0.0.53\nnameserver 192.0.2.53\noptions timeout:3\n"));
   auto with_root_conf = DnsResolver::from_files(own, root);
-  ASSERT_EQ(with_root_conf->servers().size(), 1u);
+  ASSERT_EQ(with_root_conf->servers().size(), 2u);
   EXPECT_EQ(with_root_conf->servers()[0].address.text(), "192.0.2.53");
+  EXPECT_EQ(with_root_conf->servers()[0].source, "the root's " + root + "/etc/resolv.conf");
+  EXPECT_EQ(with_root_conf->servers()[1].address.text(), kVpcResolver);
   EXPECT_EQ(with_root_conf->timeout_ms(), 3000);
-  // This system's own file wins, loopback included (its resolver is running).
+  // This system's own file comes before the root's, loopback included (its resolver is running).
   ASSERT_TRUE(write_file_atomic(own + "/etc/resolv.conf", "nameserver 127.0.0.53\n"));
   auto with_own_conf = DnsResolver::from_files(own, root);
-  ASSERT_EQ(with_own_conf->servers().size(), 1u);
+  ASSERT_EQ(with_own_conf->servers().size(), 3u);
   EXPECT_EQ(with_own_conf->servers()[0].address.text(), "127.0.0.53");
+  EXPECT_EQ(with_own_conf->servers()[1].address.text(), "192.0.2.53");
   EXPECT_EQ(std::system(("rm -rf " + base).c_str()), 0);
 }
 
