@@ -1,11 +1,11 @@
 #include "host/sshd_ports.h"
 
-#include <glob.h>
 
 #include <algorithm>
 #include <optional>
 
 #include "util/files.h"
+#include "util/path_pattern.h"
 #include "util/strings.h"
 
 namespace taupage {
@@ -58,12 +58,8 @@ void read_config(const std::string& root, const std::string& file, int depth, Ss
       break;
     }
     std::string absolute = pattern.front() == '/' ? pattern : "/etc/ssh/" + pattern;
-    glob_t found{};
-    // sshd expands the pattern with glob(3) too, in sorted order; no match is no file.
-    if (::glob(under_root(root, absolute).c_str(), 0, nullptr, &found) == 0) {
-      for (size_t i = 0; i < found.gl_pathc; ++i) read_config(root, found.gl_pathv[i], depth + 1, out);
-    }
-    ::globfree(&found);
+    // sshd expands the pattern with glob(3), in sorted order; no match is no file.
+    for (const auto& path : paths_matching(under_root(root, absolute))) read_config(root, path, depth + 1, out);
   }
 }
 

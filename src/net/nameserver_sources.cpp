@@ -1,11 +1,11 @@
 #include "net/nameserver_sources.h"
 
-#include <glob.h>
 
 #include <algorithm>
 
 #include "net/resolver_config.h"
 #include "util/files.h"
+#include "util/path_pattern.h"
 #include "util/strings.h"
 
 namespace taupage {
@@ -26,11 +26,7 @@ bool is_unspecified(const IpAddress& address) {
 // The files a pattern matches, sorted (glob's order), as paths on this system.
 std::vector<std::string> matching(const std::string& own_prefix, const std::string& pattern) {
   std::vector<std::string> out;
-  glob_t found{};
-  if (::glob((own_prefix + pattern).c_str(), 0, nullptr, &found) == 0) {
-    for (size_t i = 0; i < found.gl_pathc; ++i) out.push_back(std::string(found.gl_pathv[i]).substr(own_prefix.size()));
-  }
-  ::globfree(&found);
+  for (const auto& path : paths_matching(own_prefix + pattern)) out.push_back(path.substr(own_prefix.size()));
   return out;
 }
 
