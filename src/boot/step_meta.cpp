@@ -23,8 +23,8 @@ Result<bool> ensure_owner_and_mode(const std::string& path, mode_t mode) {
   struct stat st {};
   if (::lstat(path.c_str(), &st) != 0) return Error("stat " + path + ": " + errno_text(errno));
   bool changed = false;
-  if (st.st_uid != 0 || st.st_gid != kApplicationUid) {
-    if (::lchown(path.c_str(), 0, kApplicationUid) != 0) return Error("chown " + path + ": " + errno_text(errno));
+  if (st.st_uid != 0 || st.st_gid != kApplicationGid) {
+    if (::lchown(path.c_str(), 0, kApplicationGid) != 0) return Error("chown " + path + ": " + errno_text(errno));
     changed = true;
   }
   if ((st.st_mode & 07777) != mode) {
@@ -65,9 +65,7 @@ class MetaStep : public Step {
       same = current && *current == wanted;
     }
     if (!same) {
-      // The new file is root:root 0640 until the chown below: for that moment it is closed to
-      // the application too, never open to anyone else.
-      if (auto written = write_file_atomic(path, wanted, kFileMode); !written) return Outcome::failed(written.error().message());
+      if (auto written = write_file_atomic(path, wanted, kFileMode, FileOwner{0, kApplicationGid}); !written) return Outcome::failed(written.error().message());
     }
     auto file_fixed = ensure_owner_and_mode(path, kFileMode);
     if (!file_fixed) return Outcome::failed(file_fixed.error().message());

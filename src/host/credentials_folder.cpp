@@ -28,59 +28,12 @@ std::optional<std::string> current_content(const std::string& path, struct stat&
   return content;
 }
 
-// Owner and mode set before any byte is written and before the name appears: at no time can
-// another user read the new file.
-Status write_new(const std::string& path, const std::string& content, uid_t uid, gid_t gid) {
-  std::string tmp;
-  int fd = -1;
-  for (unsigned attempt = 0; attempt < 16 && fd < 0; ++attempt) {
-    tmp = path + strfmt(".taupage-new-%d-%u", static_cast<int>(::getpid()), attempt);
-    fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0);
-    if (fd < 0 && errno != EEXIST) return Error(errno_text(errno)).wrap("create a new " + path);
-  }
-  if (fd < 0) return Error("no unused temporary name beside it").wrap("write " + path);
-  auto fail = [&](const char* what) {
-    int e = errno;
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return Error(errno_text(e)).wrap(std::string(what) + " " + path);
-  };
-  if (::fchown(fd, uid, gid) != 0) return fail("chown");
-  if (::fchmod(fd, kCredentialFileMode) != 0) return fail("chmod");
-  size_t done = 0;
-  while (done < content.size()) {
-    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail("write");
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0) return fail("write");
-  if (::close(fd) != 0) {
-    int e = errno;
-    ::unlink(tmp.c_str());
-    return Error(errno_text(e)).wrap("write " + path);
-  }
-  // rename() swaps the name in one step: a reader sees the old file or the new one, never half.
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    int e = errno;
-    ::unlink(tmp.c_str());
-    return Error(errno_text(e)).wrap("rename into " + path);
-  }
-  std::string folder = path.substr(0, path.rfind('/'));
-  if (int dfd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 Status CredentialsFolder::prepare() const {
   if (auto safe = refuse_symlinks(path_); !safe) return std::move(safe).error();
-  // The folders above it (/meta) stay open to all, as the original's: only this one is closed.
+  // The folder above (/meta) is the meta step's (root:999, 0750); made here only when that step
+  // did not run before (`--only credentials`, `taupage credentials`).
   if (size_t slash = path_.rfind('/'); slash != std::string::npos && slash > 0) {
     if (auto made = make_dirs(path_.substr(0, slash), 0755); !made) return std::move(made).error();
   }
@@ -118,7 +71,7 @@ Result<CredentialWrite> CredentialsFolder::put(const std::string& name, const Se
   }
   bool existed = current.has_value() || ::access(path.c_str(), F_OK) == 0;
   if (current) Secret wipe_it(std::move(*current));
-  if (auto written = write_new(path, content.reveal(), uid_, gid_); !written) return std::move(written).error();
+  if (auto written = write_file_atomic(path, content.reveal(), kCredentialFileMode, FileOwner{uid_, gid_}); !written) return std::move(written).error();
   return existed ? CredentialWrite::Changed : CredentialWrite::Created;
 }
 

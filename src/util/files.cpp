@@ -69,7 +69,7 @@ Status fsync_folder(const std::string& folder) {
 
 }  // namespace
 
-Status write_file_atomic(const std::string& path, std::string_view content, mode_t mode) {
+Status write_file_atomic(const std::string& path, std::string_view content, mode_t mode, std::optional<FileOwner> owner) {
   std::string tmp;
   int fd = -1;
   for (unsigned attempt = 0; attempt < 16 && fd < 0; ++attempt) {
@@ -85,6 +85,7 @@ Status write_file_atomic(const std::string& path, std::string_view content, mode
     return Error(errno_text(e)).wrap(std::string(what) + " " + path);
   };
   // The umask may have narrowed the mode at creation; the file is ours (O_EXCL), so fchmod is safe.
+  if (owner && ::fchown(fd, owner->uid, owner->gid) != 0) return fail("chown");
   if (::fchmod(fd, mode) != 0) return fail("chmod");
   size_t done = 0;
   while (done < content.size()) {

@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,7 +16,15 @@ namespace taupage {
 Result<std::string> read_file(const std::string& path, size_t max_bytes = 16 * 1024 * 1024);
 // Reads all of a file descriptor (standard input, a pipe) up to max_bytes.
 Result<std::string> read_fd(int fd, size_t max_bytes);
-Status write_file_atomic(const std::string& path, std::string_view content, mode_t mode = 0644);
+// The owner a new file gets before its first byte is written and before its name appears.
+struct FileOwner {
+  uid_t uid;
+  gid_t gid;
+};
+// Writes beside `path` and renames over it: readers see the old file or the new, never half, and
+// a symlink at `path` is replaced, never followed.
+Status write_file_atomic(const std::string& path, std::string_view content, mode_t mode = 0644,
+                         std::optional<FileOwner> owner = std::nullopt);
 Status make_dirs(const std::string& path, mode_t mode = 0755);
 bool path_exists(const std::string& path);
 // An error when a folder on the way to `path` (or `path` itself) is a symbolic link: where a
