@@ -7,18 +7,15 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/image/machine.sh
-bin=$PWD/build/taupage
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 tail_pid=""
 cleanup() { [ -n "$tail_pid" ] && kill "$tail_pid" 2>/dev/null; machine_stop; }
 trap cleanup EXIT
 M_LOGS=build/demo
-mkdir -p "$M_LOGS"
 
 say "the package and the image (scripts/deb.sh, scripts/image/build.sh; cached in ${IMAGE_CACHE:-/var/cache/taupage-image})"
-deb=$(bash scripts/deb.sh "$bin" "$("$bin" version | awk '{print $2}')" "$M_LOGS") || exit 1
-echo "$deb"
-machine_setup "$deb" || exit 1
+machine_start || { echo "$M_SETUP_ERROR" >&2; exit 1; }
+echo "$M_DEB"
 ls -l --block-size=M "$M_LOGS/image/disk.raw"
 
 cipher=$(dk_ns python3 tests/standin/aws_standin.py encrypt "$M_STANDIN" alias/app "demo-db-password") || exit 1

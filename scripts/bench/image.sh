@@ -7,16 +7,13 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/image/machine.sh
 trap machine_stop EXIT
-bin=$PWD/build/taupage
 M_LOGS=build/bench/image
-mkdir -p "$M_LOGS"
-deb=$(bash scripts/deb.sh "$bin" "$("$bin" version | awk '{print $2}')" "$M_LOGS") || exit 1
-machine_setup "$deb" || exit 1
+machine_start || { echo "$M_SETUP_ERROR" >&2; exit 1; }
 cache=${IMAGE_CACHE:-/var/cache/taupage-image}
 # The base tree of the same variant as the image booted here (initramfs-tools), not dracut's.
 base=$(ls -t "$cache"/base-initramfs-tools-*.tar | head -1)
 initrd_size() { tar -xOf "$1" --wildcards './boot/initrd.img-*' | wc -c; }
-printf '%-52s %10s bytes\n' "$(basename "$deb")" "$(stat -c %s "$deb")"
+printf '%-52s %10s bytes\n' "$(basename "$M_DEB")" "$(stat -c %s "$M_DEB")"
 printf '%-52s %10s bytes\n' "initramfs without Taupage (initramfs-tools, zstd)" "$(initrd_size "$base")"
 printf '%-52s %10s bytes\n' "initramfs with Taupage's hook" "$(initrd_size "$M_LOGS/image/root.tar")"
 

@@ -1,5 +1,5 @@
-# The whole machine as an EC2 instance in QEMU (TCG), sourced by tests/integration/machine_qemu.sh
-# and scripts/demo.sh (bash). Everything the guest talks to runs on loopback inside one network
+# The whole machine as an EC2 instance in QEMU (TCG), sourced by the machine suites
+# (tests/integration/machine_*qemu.sh), scripts/demo.sh and scripts/bench/image.sh (bash). Everything the guest talks to runs on loopback inside one network
 # namespace (tests/support/docker_env.sh): the registry the guest's dockerd pulls from, the AWS
 # stand-in (IMDS, EC2 hot-plugging NVMe disks over QMP, KMS, CloudFormation, S3; signatures
 # checked by botocore) and QEMU itself, whose user network maps EC2's addresses to them:
@@ -8,6 +8,9 @@
 # Forwards from the namespace's loopback into the guest: $M_SSH -> 22, $M_SSH2 -> 2222,
 # $M_APP -> 8080, $M_CLOSED -> 9999 (a port no configuration opens). $M_LOGIN is the one
 # machine_wait_ssh and machine_ssh use ($M_SSH unless a test sets it, say to $M_SSH2).
+# machine_start          what every user of this file does first: the tools checked, the .deb of
+#                        $TAUPAGE_BIN (default build/taupage) built into $M_LOGS, machine_setup;
+#                        on failure non-zero with the reason in $M_SETUP_ERROR
 # machine_setup DEB      image disk (IMAGE_INITRAMFS=dracut: with dracut), registry, stand-in,
 #                        test key; sets M_* variables (M_VOLUMES, M_ENV: see there)
 # machine_boot NAME [nvme:SERIAL:FILE]...   starts QEMU; console in $M_LOGS/console-NAME.log
@@ -20,6 +23,18 @@ M_LOGIN=$M_SSH
 M_QEMU_PID=""
 M_STANDIN_PID=""
 m_log() { printf '%s machine: %s\n' "$(date +%T)" "$*" >&2; }
+
+machine_start() {
+  local bin=${TAUPAGE_BIN:-$PWD/build/taupage} tool
+  M_SETUP_ERROR=""
+  mkdir -p "$M_LOGS"
+  for tool in mmdebstrap grub-mkimage mkfs.vfat mcopy qemu-system-x86_64; do
+    command -v "$tool" > /dev/null || { M_SETUP_ERROR="$tool is missing (make deps installs scripts/packages/image.txt)"; return 1; }
+  done
+  [ -r /usr/share/OVMF/OVMF_CODE_4M.fd ] || { M_SETUP_ERROR="no OVMF (package ovmf)"; return 1; }
+  M_DEB=$(bash scripts/deb.sh "$bin" "$("$bin" version | awk '{print $2}')" "$M_LOGS") || { M_SETUP_ERROR="scripts/deb.sh failed"; return 1; }
+  machine_setup "$M_DEB" || { M_SETUP_ERROR="the machine's setup failed (see above)"; return 1; }
+}
 
 machine_setup() {
   local deb=$1

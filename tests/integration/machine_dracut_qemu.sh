@@ -11,15 +11,9 @@ cd "$(dirname "$0")/../.."
 source scripts/storage/qemu.sh   # pass, flunk, finish
 source scripts/image/machine.sh
 trap machine_stop EXIT
-bin=${TAUPAGE_BIN:-$PWD/build/taupage}
 M_LOGS=build/machine-dracut-qemu
-mkdir -p "$M_LOGS"
-for tool in mmdebstrap grub-mkimage mkfs.vfat mcopy qemu-system-x86_64; do
-  command -v "$tool" > /dev/null || { flunk setup "$tool is missing (make deps installs scripts/packages/image.txt)"; finish; }
-done
-deb=$(bash scripts/deb.sh "$bin" "$("$bin" version | awk '{print $2}')" "$M_LOGS") || { flunk deb "scripts/deb.sh failed"; finish; }
 export IMAGE_INITRAMFS=dracut
-machine_setup "$deb" || { flunk setup "see above"; finish; }
+machine_start || { flunk setup "$M_SETUP_ERROR"; finish; }
 pass "image-built-with-dracut"
 echo "time image ${M_IMAGE_SECONDS}s"
 

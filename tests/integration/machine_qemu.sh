@@ -23,17 +23,9 @@ cd "$(dirname "$0")/../.."
 source scripts/storage/qemu.sh   # pass, flunk, finish
 source scripts/image/machine.sh
 trap machine_stop EXIT
-bin=${TAUPAGE_BIN:-$PWD/build/taupage}
 M_LOGS=build/machine-qemu
-mkdir -p "$M_LOGS"
-for tool in mmdebstrap grub-mkimage mkfs.vfat mcopy qemu-system-x86_64; do
-  command -v "$tool" > /dev/null || { flunk setup "$tool is missing (make deps installs scripts/packages/image.txt)"; finish; }
-done
-[ -r /usr/share/OVMF/OVMF_CODE_4M.fd ] || { flunk setup "no OVMF (package ovmf)"; finish; }
 
-version=$("$bin" version | awk '{print $2}')
-deb=$(bash scripts/deb.sh "$bin" "$version" "$M_LOGS") || { flunk deb "scripts/deb.sh failed"; finish; }
-machine_setup "$deb" || { flunk setup "see above"; finish; }
+machine_start || { flunk setup "$M_SETUP_ERROR"; finish; }
 pass "image-built"
 echo "time image ${M_IMAGE_SECONDS}s (cached root tree after the first build)"
 
