@@ -1,8 +1,9 @@
 # The whole machine as an EC2 instance in QEMU (TCG), sourced by the machine suites
 # (tests/integration/machine_*qemu.sh), scripts/demo.sh and scripts/bench/image.sh (bash).
 # Everything the guest talks to runs on loopback inside one network namespace
-# (tests/support/docker_env.sh): the registry the guest's dockerd pulls from, the AWS stand-in (IMDS, EC2 hot-plugging NVMe disks over QMP, KMS, CloudFormation, S3; signatures
-# checked by botocore) and QEMU itself, whose user network maps EC2's addresses to them:
+# (tests/support/docker_env.sh): the registry the guest's dockerd pulls from, the AWS stand-in
+# (IMDS, EC2 hot-plugging NVMe disks over QMP, KMS, CloudFormation, S3; signatures checked by
+# botocore) and QEMU itself, whose user network maps EC2's addresses to them:
 #   169.254.169.254:80 IMDS     169.254.169.100:443 EC2   .101 KMS   .102 CloudFormation   .103 S3
 #   169.254.169.5:5000 registry
 # Forwards from the namespace's loopback into the guest: $M_SSH -> 22, $M_SSH2 -> 2222,
