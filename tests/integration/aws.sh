@@ -295,11 +295,13 @@ check "credentials --interval 0 is a usage error" bash -c "[ $rc = 2 ]"
 
 sed 's/mint_bucket: mint-bucket/mint_bucket: no-such-bucket/' "$WORK/mint.yaml" > "$WORK/nobucket.yaml"
 mkdir -p "$WORK/state7" "$WORK/root3"
+earlier "$WORK/nobucket.yaml" "$WORK/state7"
 run boot --config "$WORK/nobucket.yaml" --stage late --only credentials --root "$WORK/root3" --state-dir "$WORK/state7"; rc=$?
 check "the credentials step: a missing bucket is a loud warning, not a failed boot" \
   bash -c "[ $rc = 0 ] && grep -q 'WARNING: the application.s credentials' $WORK/err && grep -q 'the bucket no-such-bucket does not exist (NoSuchBucket)' $WORK/err &&
     grep -q '\"ok\": true' $WORK/state7/report-late.json"
 mkdir -p "$WORK/state8"
+earlier "$WORK/mint.yaml" "$WORK/state8"
 run boot --config "$WORK/mint.yaml" --stage late --only credentials --root "$WORK/root3" --state-dir "$WORK/state8"; rc=$?
 check "the credentials step fetches both files before the container" \
   bash -c "[ $rc = 0 ] && [ -s $WORK/root3/meta/credentials/user.json ] && [ -s $WORK/root3/meta/credentials/client.json ] && grep -q 'credentials created' $WORK/err"
