@@ -18,25 +18,7 @@ printf '%-52s %10s bytes\n' "initramfs without Taupage (initramfs-tools, zstd)" 
 printf '%-52s %10s bytes\n' "initramfs with Taupage's hook" "$(initrd_size "$M_LOGS/image/root.tar")"
 
 cipher=$(dk_ns python3 tests/standin/aws_standin.py encrypt "$M_STANDIN" alias/app "bench-secret") || exit 1
-machine_user_data <<Y
-#taupage-ami-config
-application_id: bench
-application_version: "1.0"
-runtime: Docker
-source: 169.254.169.5:5000/dk/web:1.0
-ports: {8080: 8080}
-ssh_ports: [22, 2222]
-health_check_path: /
-health_check_timeout_seconds: 180
-environment: {DB_PASSWORD: "aws:kms:$cipher"}
-volumes:
-  ebs: {/dev/sdf: machine-data-a, /dev/sdg: machine-data-b}
-  raid: {/dev/md/data: {level: 0, devices: [/dev/xvdf, /dev/xvdg]}}
-mounts:
-  /data: {partition: /dev/md/data, filesystem: ext4}
-  /scratch: {partition: none, filesystem: tmpfs, options: size=64m}
-notify_cfn: {stack: bench-stack, resource: WebServerGroup}
-Y
+machine_example_user_data bench "$cipher" | machine_user_data
 machine_boot bench
 machine_wait_signal SUCCESS 1 900 || { echo "no SUCCESS within 900 s; see $M_CONSOLE"; exit 1; }
 echo "first boot, from QEMU start: CloudFormation SUCCESS after $((SECONDS - M_BOOT_START)) s"

@@ -37,6 +37,31 @@ machine_start() {
   machine_setup "$M_DEB" || { M_SETUP_ERROR="the machine's setup failed (see above)"; return 1; }
 }
 
+# machine_example_user_data NAME CIPHER: the user data of a whole instance (the registry's web
+# image, a KMS secret, two EBS volumes in RAID 0 with ext4, a tmpfs, notify_cfn to NAME-stack),
+# as the dracut suite and the image bench boot it.
+machine_example_user_data() {
+  cat <<Y
+#taupage-ami-config
+application_id: $1
+application_version: "1.0"
+runtime: Docker
+source: 169.254.169.5:5000/dk/web:1.0
+ports: {8080: 8080}
+ssh_ports: [22, 2222]
+health_check_path: /
+health_check_timeout_seconds: 180
+environment: {DB_PASSWORD: "aws:kms:$2"}
+volumes:
+  ebs: {/dev/sdf: machine-data-a, /dev/sdg: machine-data-b}
+  raid: {/dev/md/data: {level: 0, devices: [/dev/xvdf, /dev/xvdg]}}
+mounts:
+  /data: {partition: /dev/md/data, filesystem: ext4}
+  /scratch: {partition: none, filesystem: tmpfs, options: size=64m}
+notify_cfn: {stack: ${1%-test}-stack, resource: WebServerGroup}
+Y
+}
+
 machine_setup() {
   local deb=$1
   M_DEB=$deb

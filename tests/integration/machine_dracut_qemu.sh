@@ -18,25 +18,7 @@ pass "image-built-with-dracut"
 echo "time image ${M_IMAGE_SECONDS}s"
 
 cipher=$(dk_ns python3 tests/standin/aws_standin.py encrypt "$M_STANDIN" alias/app "dracut-secret") || { flunk encrypt; finish; }
-machine_user_data <<Y
-#taupage-ami-config
-application_id: dracut-test
-application_version: "1.0"
-runtime: Docker
-source: 169.254.169.5:5000/dk/web:1.0
-ports: {8080: 8080}
-ssh_ports: [22, 2222]
-health_check_path: /
-health_check_timeout_seconds: 180
-environment: {DB_PASSWORD: "aws:kms:$cipher"}
-volumes:
-  ebs: {/dev/sdf: machine-data-a, /dev/sdg: machine-data-b}
-  raid: {/dev/md/data: {level: 0, devices: [/dev/xvdf, /dev/xvdg]}}
-mounts:
-  /data: {partition: /dev/md/data, filesystem: ext4}
-  /scratch: {partition: none, filesystem: tmpfs, options: size=64m}
-notify_cfn: {stack: dracut-stack, resource: WebServerGroup}
-Y
+machine_example_user_data dracut-test "$cipher" | machine_user_data
 machine_boot dracut
 if machine_wait_signal SUCCESS 1 900; then
   echo "time dracut: CloudFormation SUCCESS $((SECONDS - M_BOOT_START))s after QEMU started"
