@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Taupage's early stage inside an initramfs, with its time budget, shared by the initramfs-tools
 # boot script and the dracut hook (both source this file and call taupage_early ROOT), and the
 # operator's paragraph after a failed stage, which the systemd units print too. A failure never
@@ -28,7 +29,7 @@ taupage_failed_paragraph() {
 	[ "$1" = late ] && later="the application is not known to be running and healthy"
 	cat <<MSG >&2
 
-taupage: THE $(echo "$1" | tr a-z A-Z) STAGE FAILED (exit $2). The line "$1 stage FAILED at step ..." above
+taupage: THE $(echo "$1" | tr '[:lower:]' '[:upper:]') STAGE FAILED (exit $2). The line "$1 stage FAILED at step ..." above
 taupage: says which step failed and why; /run/taupage/report-$1.json has the details. Nothing after
 taupage: the failed step ran, so no disk was formatted after it; $later.
 taupage: sshd starts so that you can log in and look. CloudFormation was told FAILURE if the user

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "boot/command.h"
+#include "cli/command.h"
 #include "util/log.h"
 
 using namespace taupage;
@@ -14,9 +14,9 @@ int print_help() {
   std::string text =
       "taupage " TAUPAGE_VERSION ": turns a bare EC2 instance into one running, health-checked container,\n"
       "from YAML user data that starts with #taupage-ami-config.\n\nusage: taupage COMMAND [ARGS]\n\ncommands:\n";
-  for (const auto& command : all_commands()) {
-    std::string name = command.name;
-    text += "  " + name + std::string(name.size() < 12 ? 12 - name.size() : 1, ' ') + command.summary + "\n";
+  for (const Command* command : all_commands()) {
+    std::string name = command->name;
+    text += "  " + name + std::string(name.size() < 12 ? 12 - name.size() : 1, ' ') + command->summary + "\n";
   }
   text += "\n'taupage COMMAND --help' describes one command.\n";
   out(text);
@@ -35,17 +35,17 @@ int main(int argc, char** argv) {
   }
   if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") return print_help();
   if (args[0] == "--version") args[0] = "version";
-  for (const auto& command : all_commands()) {
-    if (args[0] != command.name) continue;
-    std::vector<std::string> rest(args.begin() + 1, args.end());
-    for (const auto& arg : rest) {
-      if (arg == "--help" || arg == "-h") {
-        out(std::string("usage: ") + command.usage + "\n");
-        return kExitOk;
-      }
-    }
-    return command.run(rest);
+  const Command* command = find_command(args[0]);
+  if (!command) {
+    err("taupage: unknown command \"" + args[0] + "\"; 'taupage --help' lists them\n");
+    return kExitUsage;
   }
-  err("taupage: unknown command \"" + args[0] + "\"; 'taupage --help' lists them\n");
-  return kExitUsage;
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  for (const auto& arg : rest) {
+    if (arg == "--help" || arg == "-h") {
+      out("usage: " + command->usage + "\n");
+      return kExitOk;
+    }
+  }
+  return run_command(*command, rest);
 }

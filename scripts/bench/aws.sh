@@ -18,6 +18,7 @@ trap cleanup EXIT
 
 # 1. Signing: a test-only binary built from the release objects (same flags as build/taupage).
 objs=$(find build/rel/src -name '*.o' ! -name main.o | sort)
+# shellcheck disable=SC2086  # $objs: one word per object file
 g++ -std=c++20 -Os -Isrc -Ibuild/third_party/src/mbedtls/include -Ithird_party '-DMBEDTLS_CONFIG_FILE="taupage_mbedtls_config.h"' \
   -o "$WORK/sigv4_bench" tests/bench/sigv4_bench.cpp $objs build/third_party/lib/libmbedtls.a build/third_party/lib/libyaml.a
 taupage_rate=$("$WORK/sigv4_bench" | cut -d' ' -f1)

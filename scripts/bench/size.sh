@@ -8,7 +8,7 @@ src=build/third_party/src/mbedtls
 out=build/bench/mbedtls-default
 mkdir -p "$out"
 flags=(-Os -fPIE -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -w)
-ls "$src"/library/*.c | xargs -P "$(nproc)" -I{} sh -c 'gcc "$@" -I'"$src"'/include -c {} -o '"$out"'/$(basename {} .c).o' _ "${flags[@]}"
+find "$src/library" -maxdepth 1 -name '*.c' -print0 | xargs -0 -P "$(nproc)" -I{} sh -c 'gcc "$@" -I'"$src"'/include -c {} -o '"$out"'/$(basename {} .c).o' _ "${flags[@]}"
 default=$(size -t "$out"/*.o | tail -1 | awk '{print $4}')
 ours=$(size -t build/third_party/obj/mbedtls/*.o | tail -1 | awk '{print $4}')
 printf '%-44s %10s bytes\n' "mbedTLS 3.6.6, its default configuration" "$default"

@@ -34,9 +34,11 @@ taupage_run() { # count -> seconds
   local n=$1 d=$WORK/taupage-$1 i
   start "$d" "$n"
   { printf '#taupage-ami-config\napplication_id: bench\napplication_version: "1"\nruntime: Docker\nsource: nginx:1\nvolumes:\n  ebs:\n'
+    # shellcheck disable=SC2059  # the format is the device letter, made from its code
     for i in $(seq "$n"); do printf '    /dev/sd%s: bench-%s\n' "$(printf "\\x$(printf %x $((101 + i)))")" "$i"; done; } > "$d/user-data"
   local t0 t1
   t0=$(now)
+  # shellcheck disable=SC2086  # $ENV_ALL: one NAME=VALUE per word, for env
   env -i PATH=/usr/bin:/bin $ENV_ALL build/taupage boot --config "$d/user-data" --stage early --only volumes \
     --state-dir "$d/state" --sysfs "$d/sys" --dev "$d/dev" > "$d/out" 2>&1 || { cat "$d/out" >&2; return 1; }
   t1=$(now)
@@ -46,6 +48,7 @@ taupage_run() { # count -> seconds
 sequential_run() { # count -> seconds
   local n=$1 d=$WORK/seq-$1
   start "$d" "$n"
+  # shellcheck disable=SC2086  # $ENV_ALL: one NAME=VALUE per word, for env
   env -i PATH=/usr/bin:/bin $ENV_ALL python3 - "$n" "$d" <<'PY'
 import glob, json, os, sys, time, urllib.request
 import botocore.session

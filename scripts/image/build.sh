@@ -18,6 +18,7 @@ log() { printf '%s image: %s\n' "$(date +%T)" "$*" >&2; }
 # IMAGE_INITRAMFS=dracut: dracut (with its network module) instead of initramfs-tools.
 variant=${IMAGE_INITRAMFS:-initramfs-tools}
 packages=$(sed 's/#.*//' "$here/packages.txt" | tr -s ' \n' ' ' | sed 's/^ //; s/ $//' | tr ' ' ',')
+# shellcheck disable=SC2001  # a word boundary (\b), which ${var//} has not
 case "$variant" in
 initramfs-tools) ;;
 dracut) packages=$(sed 's/\binitramfs-tools\b/dracut,dracut-network/' <<< "$packages") ;;

@@ -1,3 +1,5 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034  # the M_* variables are read by the scripts that source this file
 # The whole machine as an EC2 instance in QEMU (TCG), sourced by the machine suites
 # (tests/integration/machine_*qemu.sh), scripts/demo.sh and scripts/bench/image.sh (bash).
 # Everything the guest talks to runs on loopback inside one network namespace
@@ -126,9 +128,9 @@ machine_user_data() { cat > "$M_STANDIN/user-data"; }
 
 machine_boot() {
   local name=$1; shift
-  local args=() n=0 kind serial file fwd=""
+  local args=() n=0 serial file fwd=""
   for disk in "$@"; do
-    IFS=: read -r kind serial file <<< "$disk"
+    IFS=: read -r _ serial file <<< "$disk"
     n=$((n + 1))
     args+=(-drive "file=$file,if=none,id=v$n,format=raw,cache=unsafe" -device "nvme,drive=v$n,serial=$serial,id=$serial")
   done

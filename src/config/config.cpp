@@ -4,8 +4,6 @@
 
 namespace taupage {
 
-const char* protocol_name(Protocol p) { return p == Protocol::Udp ? "udp" : "tcp"; }
-
 const char* shutdown_name(ShutdownWhen when) {
   switch (when) {
     case ShutdownWhen::Never: return "never";

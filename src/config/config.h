@@ -11,12 +11,10 @@
 #include <vector>
 
 #include "config/diagnostic.h"
-#include "config/image_reference.h"
+#include "docker/image_reference.h"
+#include "net/transport_protocol.h"
 
 namespace taupage {
-
-enum class Protocol { Tcp, Udp };
-const char* protocol_name(Protocol p);  // "tcp", "udp"
 
 struct PortMapping {
   uint16_t host_port = 0;

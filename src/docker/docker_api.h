@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "config/image_reference.h"
+#include "docker/image_reference.h"
 #include "util/json.h"
 #include "util/result.h"
 #include "util/secret.h"

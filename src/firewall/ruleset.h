@@ -1,4 +1,4 @@
-/// The firewall Taupage writes, derived from the Config alone: table `inet taupage` with one
+/// The firewall Taupage writes: table `inet taupage` with one
 /// input chain (policy drop) that lets in replies, loopback, the ICMP a host needs, DHCP client
 /// replies, SSH on `ssh_ports` and the host ports of `ports`. Each rule knows its nft text.
 #pragma once
@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "config/config.h"
 #include "firewall/expression.h"
+#include "net/transport_protocol.h"
 
 namespace taupage {
 
@@ -33,8 +33,6 @@ struct Ruleset {
 
 // The built-in rules alone (replies, loopback, ICMP, DHCP): every port closed.
 Ruleset builtin_ruleset();
-// The ruleset for this config: the built-in rules, then ssh_ports and ports.
-Ruleset ruleset_for(const Config& config);
 
 // The kinds of rule, each encoded as nft encodes the same statement.
 Rule conntrack_rule(uint32_t state_bits, uint32_t verdict_code, std::string text, std::string comment);

@@ -2,48 +2,12 @@
 
 #include <gtest/gtest.h>
 
-#include "config/config_reader.h"
 
 namespace taupage {
 namespace {
 
-Config config_from(const std::string& body) {
-  auto read = read_config("#taupage-ami-config\napplication_id: a\napplication_version: '1'\nruntime: Docker\nsource: r.example.org/a/b:1\n" + body);
-  EXPECT_TRUE(read.config.has_value()) << (read.diagnostics.empty() ? "" : read.diagnostics[0].render());
-  return read.config.value_or(Config{});
-}
-
-std::vector<std::string> lines_with(const Ruleset& set, const std::string& prefix) {
-  std::vector<std::string> out;
-  for (const auto& rule : set.rules) {
-    if (rule.comment.rfind(prefix, 0) == 0) out.push_back(rule.nft_line());
-  }
-  return out;
-}
-
-TEST(FirewallRuleset, DefaultOpensSsh22AndNothingElseFromConfig) {
-  Ruleset set = ruleset_for(config_from(""));
-  EXPECT_EQ(lines_with(set, "ssh_ports"), (std::vector<std::string>{"tcp dport 22 accept comment \"ssh_ports: 22\""}));
-  EXPECT_TRUE(lines_with(set, "ports").empty());
-  EXPECT_EQ(set.table, "taupage");
-}
-
-TEST(FirewallRuleset, EveryPortWithItsProtocolAndSource) {
-  Ruleset set = ruleset_for(config_from("ports:\n  80: 8080\n  8301: 8301\n  8301/udp: 8301\nssh_ports: [2222, 22]\n"));
-  EXPECT_EQ(lines_with(set, "ssh_ports"), (std::vector<std::string>{"tcp dport 2222 accept comment \"ssh_ports: 2222\"",
-                                                                    "tcp dport 22 accept comment \"ssh_ports: 22\""}));
-  EXPECT_EQ(lines_with(set, "ports"), (std::vector<std::string>{"tcp dport 80 accept comment \"ports: 80\"",
-                                                                "tcp dport 8301 accept comment \"ports: 8301\"",
-                                                                "udp dport 8301 accept comment \"ports: 8301/udp\""}));
-  for (const auto& rule : set.rules) {
-    if (rule.comment.rfind("ports", 0) == 0) {
-      EXPECT_FALSE(rule.source.empty()) << rule.text;
-    }
-  }
-}
-
 TEST(FirewallRuleset, BaseRulesComeFirstInOrder) {
-  Ruleset set = ruleset_for(config_from(""));
+  Ruleset set = builtin_ruleset();
   ASSERT_GE(set.rules.size(), 4u);
   EXPECT_EQ(set.rules[0].text, "ct state established,related accept");
   EXPECT_EQ(set.rules[1].text, "ct state invalid drop");

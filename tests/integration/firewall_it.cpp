@@ -19,6 +19,7 @@
 #include "config/config_reader.h"
 #include "firewall/netfilter.h"
 #include "firewall/ruleset.h"
+#include "steps/step_firewall.h"
 #include "util/files.h"
 #include "util/strings.h"
 

@@ -62,6 +62,7 @@ boot_volumes() {
   printf '#taupage-ami-config\napplication_id: app\napplication_version: "1"\nruntime: Docker\nsource: nginx:1\n%s\n' "$1" > "$config"
   shift
   rm -rf "$S/state"
+  # shellcheck disable=SC2086  # $ENV_ALL: one NAME=VALUE per word, for env
   env -i PATH=/usr/bin:/bin $ENV_ALL timeout 60 "$TAUPAGE" boot --config "$config" --stage early --only volumes \
     --state-dir "$S/state" --sysfs "$SYS" --dev "$DEV" "$@" > "$WORK/out" 2> "$WORK/err"
 }

@@ -22,7 +22,6 @@ qemu_logs=build/volumes-qemu
 mkdir -p "$qemu_logs"
 export STORAGE_INITRD=$PWD/build/storage-qemu/initramfs.cpio.gz
 qemu_initramfs
-token=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
 
 # The stand-in: the guest sees the host as 169.254.169.2, and EC2 there on port 443.
 standin=$work/standin
@@ -50,6 +49,7 @@ echo "export AWS_ENDPOINT_URL_EC2=https://169.254.169.100" > "$work/overlay/etc/
 (cd "$work/overlay" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/overlay.cpio.gz"
 cat "$STORAGE_INITRD" "$work/overlay.cpio.gz" > "$work/initrd"
 STORAGE_INITRD=$work/initrd
+# shellcheck disable=SC2034,SC2054  # read by scripts/storage/qemu.sh; the commas are QEMU's
 STORAGE_QEMU_EXTRA=(
   -netdev "user,id=n0,net=169.254.169.0/24,restrict=on,guestfwd=tcp:169.254.169.254:80-cmd:busybox nc 127.0.0.1 $(port imds),guestfwd=tcp:169.254.169.100:443-cmd:busybox nc 127.0.0.1 $(port ec2)"
   -device virtio-net-pci,netdev=n0,romfile=

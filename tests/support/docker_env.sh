@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # A private Docker engine for the tests and the bench, sourced by them (bash).
 #
 # dk_env_start starts Debian's dockerd with its own data root, exec root, pid file and socket,

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The early and system stages of this boot, run for real before a test drives the late stage
 # alone: the late stage runs only after both reported success in this boot (fail closed), and a
 # test gets those reports the way a machine does, from taupage itself. Sourced (bash).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2154  # moddir and initdir are set by dracut, which sources this file
 # dracut module: Taupage's early stage in a dracut initramfs (Amazon Linux 2023, Fedora, RHEL,
 # Debian with dracut). The same files as the initramfs-tools hook, and a pre-pivot hook that runs
 # when the new root is mounted at /sysroot. The network comes from dracut's network module
