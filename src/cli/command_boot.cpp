@@ -144,53 +144,52 @@ int run_boot(const Command& self, const Args& args) {
   }
 
   Context context(*read.config, real_clock());
-  context.root = root;
-  context.state_dir = state_dir;
-  context.dry_run = options.dry_run;
-  context.boot_id = boot_id;
-  context.aws = &aws.session;
+  context.settings.root = root;
+  context.settings.state_dir = state_dir;
+  context.settings.boot_id = boot_id;
+  context.services.aws = &aws.session;
   KernelNetlinkChannel netfilter;  // opened only when the firewall step runs
-  context.netfilter = &netfilter;
-  context.volume_timeout_seconds = volume_timeout_seconds;
+  context.services.netfilter = &netfilter;
+  context.settings.volume_timeout_seconds = volume_timeout_seconds;
   if (defer_after_seconds > 0) {
-    context.defer_after_seconds = defer_after_seconds;
-    context.defer_at_ms = process_start_ms + static_cast<int64_t>(defer_after_seconds * 1000);
+    context.settings.defer_after_seconds = defer_after_seconds;
+    context.settings.defer_at_ms = process_start_ms + static_cast<int64_t>(defer_after_seconds * 1000);
   }
-  context.sysfs_root = args.value("sysfs", "/sys");
-  context.dev_dir = args.value("dev", "/dev");
-  RealBlockDevices block_devices(real_clock(), context.sysfs_root);
+  context.settings.sysfs_root = args.value("sysfs", "/sys");
+  context.settings.dev_dir = args.value("dev", "/dev");
+  RealBlockDevices block_devices(real_clock(), context.settings.sysfs_root);
   RealMdControl md;
   RealToolRunner tools;
   RealMounter mounter;
-  context.block_devices = &block_devices;
-  context.md = &md;
-  context.tools = &tools;
-  context.mounter = &mounter;
+  context.services.block_devices = &block_devices;
+  context.services.md = &md;
+  context.services.tools = &tools;
+  context.services.mounter = &mounter;
   // One setting for every wait on a disk: raid and mounts for a configured device (default 60 s),
   // volumes for the disk of a volume EC2 reports attached (default 120 s).
   if (const char* wait = getenv("TAUPAGE_DEVICE_WAIT_SECONDS")) {
     if (auto seconds = parse_uint(wait); seconds && *seconds <= 3600) {
-      context.device_wait_seconds = static_cast<double>(*seconds);
-      context.volume_device_wait_seconds = static_cast<double>(*seconds);
+      context.settings.device_wait_seconds = static_cast<double>(*seconds);
+      context.settings.volume_device_wait_seconds = static_cast<double>(*seconds);
     }
   }
 
   // Only the late stage talks to the Docker daemon (DOCKER_HOST): an endpoint Taupage cannot use
   // fails that stage, not the early one.
   std::unique_ptr<EngineClient> docker;
-  context.http = &aws.http;
+  context.services.http = &aws.http;
   const char* docker_host = getenv("DOCKER_HOST");
   auto docker_endpoint_found = docker_endpoint(docker_host ? docker_host : "");
   if (docker_endpoint_found) {
     docker = std::make_unique<EngineClient>(aws.http, *docker_endpoint_found,
                                             docker_host && *docker_host ? docker_host : std::string(kDefaultDockerHost), real_clock());
-    context.docker = docker.get();
+    context.services.docker = docker.get();
   }
-  if (const char* dir = getenv("DOCKER_CONFIG")) context.docker_config_dir = dir;
+  if (const char* dir = getenv("DOCKER_CONFIG")) context.settings.docker_config_dir = dir;
 
   std::optional<SignalTarget> notify = notify_target_of(read);
   Runner runner(steps, context);
-  runner.on_failure = [&](const StageReport&) { signal_failure(context.aws, notify, context.state_dir, context.boot_id); };
+  runner.on_failure = [&](const StageReport&) { signal_failure(context.services.aws, notify, context.settings.state_dir, context.settings.boot_id); };
   for (Stage stage : running) {
     Log::info(strfmt("taupage %s  %s stage%s", TAUPAGE_VERSION, stage_name(stage), options.dry_run ? " (dry run: nothing is changed)" : ""));
     if (stage == Stage::Late && !docker_endpoint_found) return stop(stage, "(docker)", docker_endpoint_found.error().message(), notify);

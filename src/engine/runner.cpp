@@ -140,7 +140,7 @@ StageReport Runner::run_stage(Stage stage, const RunOptions& options) {
   auto finish = [&]() {
     report.seconds = static_cast<double>(context_.clock.monotonic_ms() - stage_start) / 1000.0;
     if (options.dry_run) return report;
-    save_and_tell(report, context_.state_dir);
+    save_and_tell(report, context_.settings.state_dir);
     if (!report.ok && on_failure) on_failure(report);
     return report;
   };
@@ -149,7 +149,7 @@ StageReport Runner::run_stage(Stage stage, const RunOptions& options) {
   for (const auto& step : steps_) {
     if (step->stage() == stage) stage_steps.emplace_back(step->name());
   }
-  if (auto earlier = check_earlier_stages(stage, context_.state_dir, options.boot_id); !earlier && !options.dry_run) {
+  if (auto earlier = check_earlier_stages(stage, context_.settings.state_dir, options.boot_id); !earlier && !options.dry_run) {
     report.ok = false;
     report.failed_step = "(none)";
     report.reason = earlier.error().message();
@@ -161,7 +161,7 @@ StageReport Runner::run_stage(Stage stage, const RunOptions& options) {
   std::optional<StageReport> before;
   if (!options.only.empty() && !options.dry_run) {
     report.only.assign(options.only.begin(), options.only.end());
-    auto loaded = load_report(stage, context_.state_dir, options.boot_id);
+    auto loaded = load_report(stage, context_.settings.state_dir, options.boot_id);
     if (!loaded) {
       report.ok = false;
       report.failed_step = "(none)";
@@ -174,7 +174,7 @@ StageReport Runner::run_stage(Stage stage, const RunOptions& options) {
   bool stopped = false;
   std::string deferred_with;  // the first step the time budget deferred; every later one follows it
   std::set<std::string> done, not_done;
-  auto budget_spent = [&] { return context_.defer_at_ms > 0 && context_.clock.monotonic_ms() >= context_.defer_at_ms; };
+  auto budget_spent = [&] { return context_.settings.defer_at_ms > 0 && context_.clock.monotonic_ms() >= context_.settings.defer_at_ms; };
   for (auto& step : steps_) {
     if (step->stage() != stage) continue;
     StepReport entry;
@@ -199,7 +199,7 @@ StageReport Runner::run_stage(Stage stage, const RunOptions& options) {
     // may need what it would have made (raid needs the volumes): both wait for the real root.
     if (!deferred_with.empty() || (step->deferrable() && budget_spent())) {
       entry.kind = OutcomeKind::Deferred;
-      entry.detail = deferred_with.empty() ? strfmt("not started: the stage's time budget of %.0fs is spent", context_.defer_after_seconds)
+      entry.detail = deferred_with.empty() ? strfmt("not started: the stage's time budget of %.0fs is spent", context_.settings.defer_after_seconds)
                                            : "not started: deferred with step " + deferred_with;
       Log::warn(strfmt("%-10s %-8s %s", entry.name.c_str(), outcome_name(entry.kind), entry.detail.c_str()));
       report.steps.push_back(entry);

@@ -23,8 +23,8 @@ void warn(const std::string& line) { Log::warn("container  " + line); }
 
 // An ECR registry's login, from GetAuthorizationToken in the registry's own region.
 Result<Secret> ecr_registry_auth(Context& context, const EcrRegistry& ecr, const std::string& registry) {
-  if (!context.aws) return Error("no AWS access in this run");
-  auto session_ecr = context.aws->service("ecr");
+  if (!context.services.aws) return Error("no AWS access in this run");
+  auto session_ecr = context.services.aws->service("ecr");
   if (!session_ecr) return session_ecr.error();
   AwsService regional((*session_ecr)->deps(), "ecr", ecr.region);
   AwsService& service = (*session_ecr)->region() == ecr.region ? **session_ecr : regional;
@@ -58,11 +58,11 @@ std::vector<PlanAction> ContainerStep::describe(const Config& config) const {
 }
 
 Outcome ContainerStep::run(Context& context) {
-  if (!context.docker) return Outcome::failed("no Docker client in this run");
+  if (!context.services.docker) return Outcome::failed("no Docker client in this run");
   const Config& config = context.config;
 
   std::vector<std::string> notes;
-  auto auth = load_registry_auth(config.source.registry, context.docker_config_dir, &notes);
+  auto auth = load_registry_auth(config.source.registry, context.settings.docker_config_dir, &notes);
   for (const auto& note : notes) warn(note);
   if (!auth) return Outcome::failed(auth.error().message() + "; no container was changed");
   // dockercfg of the user data, for its registries, before DOCKER_CONFIG's.
@@ -83,10 +83,10 @@ Outcome ContainerStep::run(Context& context) {
     }
   }
 
-  auto image = ensure_image(*context.docker, config.source, *auth, context.clock, PullPolicy{}, say, warn);
+  auto image = ensure_image(*context.services.docker, config.source, *auth, context.clock, PullPolicy{}, say, warn);
   if (!image) return Outcome::failed(image.error().message() + "; no container was changed");
 
-  HostFacts host{context.root, find_syslog_address(context.root)};
+  HostFacts host{context.settings.root, find_syslog_address(context.settings.root)};
   if (config.docker_daemon_access) {
     const char* docker_host = getenv("DOCKER_HOST");
     auto endpoint = docker_endpoint(docker_host ? docker_host : "");
@@ -98,7 +98,7 @@ Outcome ContainerStep::run(Context& context) {
   }
   ContainerRequest request{config, host, context.secrets, image->image};
   for (const auto& w : container_spec_warnings(config, request.host)) warn(w);
-  auto result = ensure_container(*context.docker, request, say, warn);
+  auto result = ensure_container(*context.services.docker, request, say, warn);
   if (!result) return Outcome::failed(result.error().message());
 
   std::string detail = result->detail;

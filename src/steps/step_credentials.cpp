@@ -24,11 +24,11 @@ Outcome CredentialsStep::run(Context& context) {
               "; the container starts anyway, and taupage-credentials.service keeps trying");
     return Outcome::skipped("WARNING (not a boot failure): " + why);
   };
-  if (!context.aws) return warn("no AWS access in this run");
-  auto service = context.aws->service("s3");
+  if (!context.services.aws) return warn("no AWS access in this run");
+  auto service = context.services.aws->service("s3");
   if (!service) return warn("S3: " + service.error().message());
   S3Client s3(**service);
-  CredentialsFolder folder(host_path(context.root, kCredentialsDir), kApplicationUid, kApplicationGid);
+  CredentialsFolder folder(host_path(context.settings.root, kCredentialsDir), kApplicationUid, kApplicationGid);
   CredentialsSync sync = sync_credentials(s3, config.mint_bucket, config.application_id, folder);
   if (!sync.ok()) return warn(sync.summary());
   std::string detail = sync.summary() + " in " + std::string(kCredentialsDir) + " from s3://" + config.mint_bucket + "/" + config.application_id + "/";

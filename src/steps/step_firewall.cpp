@@ -37,12 +37,12 @@ class FirewallStep : public Step {
   }
 
   Outcome run(Context& context) override {
-    if (!context.netfilter) return Outcome::failed("no netfilter channel was given to the firewall step");
+    if (!context.services.netfilter) return Outcome::failed("no netfilter channel was given to the firewall step");
     Ruleset ruleset = ruleset_for(context.config);
     std::string table = "table inet " + ruleset.table;
-    auto existed = inet_table_exists(*context.netfilter, ruleset.table);
+    auto existed = inet_table_exists(*context.services.netfilter, ruleset.table);
     if (!existed) return Outcome::failed(Error(existed.error()).wrap("firewall").message());
-    if (auto applied = apply_ruleset(*context.netfilter, ruleset); !applied) {
+    if (auto applied = apply_ruleset(*context.services.netfilter, ruleset); !applied) {
       return Outcome::failed(Error(applied.error()).wrap("replace " + table).message());
     }
     std::string detail = strfmt("%s, %zu rules (%zu ssh, %zu ports), policy drop", table.c_str(), ruleset.rules.size(),

@@ -18,12 +18,12 @@ Outcome HealthStep::run(Context& context) {
   const Config& config = context.config;
   if (config.health_check_path.empty()) return Outcome::skipped("no health_check_path configured");
   if (!config.health_check_port) return Outcome::skipped("no health check port (no TCP port mapped)");
-  if (!context.docker || !context.http) return Outcome::failed("no Docker or HTTP client in this run");
+  if (!context.services.docker || !context.services.http) return Outcome::failed("no Docker or HTTP client in this run");
   HealthCheck check;
   check.port = *config.health_check_port;
   check.path = config.health_check_path;
   check.timeout_seconds = config.health_check_timeout_seconds;
-  auto healthy = wait_until_healthy(*context.http, *context.docker, kContainerName, check, context.clock,
+  auto healthy = wait_until_healthy(*context.services.http, *context.services.docker, kContainerName, check, context.clock,
                                     [](const std::string& line) { Log::warn("health     " + line); });
   if (!healthy) return Outcome::failed(healthy.error().message());
   return Outcome::kept(*healthy);

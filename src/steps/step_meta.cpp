@@ -46,8 +46,8 @@ class MetaStep : public Step {
   }
 
   Outcome run(Context& context) override {
-    const std::string folder = host_path(context.root, kMetaDir);
-    const std::string path = host_path(context.root, kMetaUserDataPath);
+    const std::string folder = host_path(context.settings.root, kMetaDir);
+    const std::string path = host_path(context.settings.root, kMetaUserDataPath);
     // A link here would let whoever made it choose where the user data goes.
     for (const auto& p : {folder, path}) {
       struct stat st {};

@@ -52,11 +52,11 @@ class MountsStep : public Step {
   Outcome run(Context& context) override {
     const Config& config = context.config;
     if (config.mounts.empty()) return Outcome::skipped("no mounts in the config");
-    if (context.block_devices == nullptr || context.mounter == nullptr || context.tools == nullptr) {
+    if (context.services.block_devices == nullptr || context.services.mounter == nullptr || context.services.tools == nullptr) {
       return Outcome::failed("mounts: no block device, mount or tool access in this build");
     }
-    Mounter& mounter = *context.mounter;
-    const std::string mounts_root = join_path(context.root, "/mounts");
+    Mounter& mounter = *context.services.mounter;
+    const std::string mounts_root = join_path(context.settings.root, "/mounts");
     auto top = mounter.mounted_at(mounts_root);
     if (!top) return Outcome::failed(top.error().message());
     if (!*top || (*top)->fstype != "tmpfs") {
@@ -83,8 +83,8 @@ class MountsStep : public Step {
   using Done = std::pair<std::string, OutcomeKind>;
 
   Result<Done> one(Context& context, const MountSpec& spec, const std::string& target) {
-    Mounter& mounter = *context.mounter;
-    ToolRunner& tools = *context.tools;
+    Mounter& mounter = *context.services.mounter;
+    ToolRunner& tools = *context.services.tools;
     auto options = split_mount_options(spec.options);
     if (!options) return std::move(options).error().wrap(spec.target);
     auto existing = mounter.mounted_at(target);
@@ -101,7 +101,7 @@ class MountsStep : public Step {
       return Done{spec.target + " tmpfs mounted", OutcomeKind::Created};
     }
 
-    auto device = context.block_devices->find(spec.partition, context.device_wait_seconds);
+    auto device = context.services.block_devices->find(spec.partition, context.settings.device_wait_seconds);
     if (!device) return std::move(device).error().wrap(spec.target);
     if (*existing) {
       if ((*existing)->major == device->major && (*existing)->minor == device->minor) {
@@ -110,7 +110,7 @@ class MountsStep : public Step {
       return Error(spec.target + ": " + target + " is already mounted from " + (*existing)->source + ", not from " + spec.partition +
                    "; nothing was changed");
     }
-    auto source = context.block_devices->open(device->path);
+    auto source = context.services.block_devices->open(device->path);
     if (!source) return std::move(source).error().wrap(spec.target);
     auto probed = probe(**source);
     source->reset();

@@ -14,15 +14,15 @@ std::vector<PlanAction> NotifyStep::describe(const Config& config) const {
 
 Outcome NotifyStep::run(Context& context) {
   if (!context.config.notify_cfn) return Outcome::skipped("no notify_cfn in the config");
-  if (auto earlier = signal_sent_in_boot(context.state_dir, context.boot_id); earlier == "FAILURE") {
+  if (auto earlier = signal_sent_in_boot(context.settings.state_dir, context.settings.boot_id); earlier == "FAILURE") {
     return Outcome::failed("FAILURE was already sent to CloudFormation in this boot; SUCCESS is not sent after it");
   }
-  if (!context.aws) return Outcome::failed("no AWS access in this run; CloudFormation was not told");
+  if (!context.services.aws) return Outcome::failed("no AWS access in this run; CloudFormation was not told");
   SignalTarget target{context.config.notify_cfn->stack, context.config.notify_cfn->resource};
-  auto sent = send_cfn_signal(*context.aws, target, "SUCCESS");
+  auto sent = send_cfn_signal(*context.services.aws, target, "SUCCESS");
   if (!sent) return Outcome::failed(sent.error().message());
   if (sent->no_longer_waiting) return Outcome::kept(sent->detail);
-  record_signal(context.state_dir, context.boot_id, "SUCCESS");
+  record_signal(context.settings.state_dir, context.settings.boot_id, "SUCCESS");
   return Outcome::created(sent->detail);
 }
 

@@ -60,7 +60,7 @@ class RaidStep : public Step {
   Outcome run(Context& context) override {
     const Config& config = context.config;
     if (config.raid.empty()) return Outcome::skipped("no volumes.raid in the config");
-    if (context.block_devices == nullptr || context.md == nullptr) return Outcome::failed("raid: no block device or md access in this build");
+    if (context.services.block_devices == nullptr || context.services.md == nullptr) return Outcome::failed("raid: no block device or md access in this build");
     std::vector<Done> done;
     for (const auto& array : config.raid) {
       auto result = one(context, array);
@@ -74,14 +74,14 @@ class RaidStep : public Step {
   using Done = std::pair<std::string, OutcomeKind>;
 
   Result<Done> one(Context& context, const RaidArray& array) {
-    BlockDevices& devices = *context.block_devices;
-    MdControl& md = *context.md;
+    BlockDevices& devices = *context.services.block_devices;
+    MdControl& md = *context.services.md;
     auto running = md.running();
     if (!running) return std::move(running).error().wrap(array.device);
 
     // Every member is waited for (one deadline for the array): a slow volume is never taken for a missing one.
     std::vector<MemberState> members;
-    const int64_t deadline = context.clock.monotonic_ms() + static_cast<int64_t>(context.device_wait_seconds * 1000);
+    const int64_t deadline = context.clock.monotonic_ms() + static_cast<int64_t>(context.settings.device_wait_seconds * 1000);
     for (const auto& path : array.members) {
       MemberState m;
       m.configured = path;
@@ -257,8 +257,8 @@ class RaidStep : public Step {
   // that it is formatted on this boot and, if the boot is cut before the format, on the next one;
   // the members' old bytes between their blank ends must never show through it as "data".
   Result<Done> create(Context& context, const RaidArray& array, const std::vector<MemberState>& members) {
-    BlockDevices& devices = *context.block_devices;
-    MdControl& md = *context.md;
+    BlockDevices& devices = *context.services.block_devices;
+    MdControl& md = *context.services.md;
     std::vector<uint64_t> sizes;
     std::vector<MdUuid> device_uuids;
     for (const auto& m : members) {
@@ -295,7 +295,7 @@ class RaidStep : public Step {
     if (auto linked = md.link(array.name, *name); !linked) return std::move(linked).error().wrap(array.device);
     test_crash_point("raid-created");
     // The rule itself, through the array: whatever its layout, its first and last MiB are zeros.
-    auto node = devices.find(array.device, context.device_wait_seconds);
+    auto node = devices.find(array.device, context.settings.device_wait_seconds);
     if (!node) return failed(std::move(node).error());
     if (node->bytes == 0) return Error("create " + array.device + ": " + node->path + " reports a size of 0 bytes after it was started");
     const uint64_t end = std::min<uint64_t>(node->bytes, kMiB);

@@ -42,8 +42,8 @@ std::vector<PlanAction> SecretsStep::describe(const Config& config) const {
 Outcome SecretsStep::run(Context& context) {
   auto values = encrypted_values(context.config);
   if (values.empty()) return Outcome::skipped("no aws:kms: values in the config");
-  if (!context.aws) return Outcome::failed("no AWS access in this run; " + std::to_string(values.size()) + " aws:kms: values left encrypted");
-  auto service = context.aws->service("kms");
+  if (!context.services.aws) return Outcome::failed("no AWS access in this run; " + std::to_string(values.size()) + " aws:kms: values left encrypted");
+  auto service = context.services.aws->service("kms");
   if (!service) return Outcome::failed("KMS: " + service.error().message());
   KmsClient kms(**service);
   int64_t deadline = context.clock.monotonic_ms() + kThrottleDeadlineMs;

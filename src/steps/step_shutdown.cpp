@@ -35,12 +35,12 @@ class ShutdownStep : public Step {
   Outcome run(Context& context) override {
     const Config& config = context.config;
     if (config.shutdown == ShutdownWhen::Never) return Outcome::skipped("shutdown: never");
-    if (!context.docker) return Outcome::failed("no Docker client in this run");
+    if (!context.services.docker) return Outcome::failed("no Docker client in this run");
     Log::info(strfmt("shutdown   waiting for container %s to stop (shutdown: %s)", kContainerName, shutdown_name(config.shutdown)));
     int quick_errors = 0;
     int exit_code = 0;
     while (true) {
-      auto container = context.docker->inspect_container(kContainerName);
+      auto container = context.services.docker->inspect_container(kContainerName);
       if (!container) return Outcome::failed(container.error().message() + "; the machine stays up");
       if (!*container) return Outcome::failed(std::string("there is no container ") + kContainerName + " to wait for; the machine stays up");
       // A container Docker is about to restart counts as running: the job is not over.
@@ -49,7 +49,7 @@ class ShutdownStep : public Step {
         break;
       }
       int64_t start = context.clock.monotonic_ms();
-      auto waited = context.docker->wait_container((*container)->id, kWaitSliceMs);
+      auto waited = context.services.docker->wait_container((*container)->id, kWaitSliceMs);
       if (!waited && context.clock.monotonic_ms() - start < kWaitSliceMs / 2) {
         if (++quick_errors >= kQuickErrorsAllowed) {
           return Outcome::failed(Error(waited.error()).wrap("waiting for " + std::string(kContainerName)).message() + "; the machine stays up");
@@ -63,7 +63,7 @@ class ShutdownStep : public Step {
       return Outcome::kept(strfmt("%s exited with code %d; shutdown: on-success, so the machine stays up", kContainerName, exit_code));
     }
     Log::info(strfmt("shutdown   %s exited with code %d; powering off (shutdown: %s)", kContainerName, exit_code, shutdown_name(config.shutdown)));
-    if (auto off = power_off_(context.root); !off) {
+    if (auto off = power_off_(context.settings.root); !off) {
       return Outcome::failed(Error(off.error()).wrap(strfmt("%s exited with code %d; power off", kContainerName, exit_code)).message());
     }
     return Outcome::changed(strfmt("%s exited with code %d; power-off requested (shutdown: %s)", kContainerName, exit_code,

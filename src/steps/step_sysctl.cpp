@@ -26,7 +26,7 @@ class SysctlStep : public Step {
   Outcome run(Context& context) override {
     const auto& settings = context.config.sysctl;
     if (settings.empty()) return Outcome::skipped("no sysctl in the config");
-    const std::string proc_sys = host_path(context.root, "/proc/sys");
+    const std::string proc_sys = host_path(context.settings.root, "/proc/sys");
 
     // Every key first: a key this kernel lacks stops the step before anything is written.
     std::vector<std::string> current;

@@ -35,8 +35,8 @@ class VolumesStep : public Step {
   Outcome run(Context& context) override {
     const Config& config = context.config;
     if (config.ebs.empty()) return Outcome::skipped("no volumes.ebs in the config");
-    if (context.aws == nullptr) return Outcome::failed("no AWS access in this run; no volume was attached");
-    Imds& imds = context.aws->imds();
+    if (context.services.aws == nullptr) return Outcome::failed("no AWS access in this run; no volume was attached");
+    Imds& imds = context.services.aws->imds();
     auto identity = imds.identity();
     if (!identity) return Outcome::failed("instance identity: " + identity.error().message() + "; no volume was attached");
 
@@ -60,18 +60,18 @@ class VolumesStep : public Step {
       requests.push_back({v.device, v.slot, *name, v.mark.line});
     }
 
-    auto service = context.aws->service("ec2");
+    auto service = context.services.aws->service("ec2");
     if (!service) return Outcome::failed("EC2: " + service.error().message() + "; no volume was attached");
     Ec2VolumeApi api(**service);
-    EbsDeviceLocator devices(context.sysfs_root, context.dev_dir);
+    EbsDeviceLocator devices(context.settings.sysfs_root, context.settings.dev_dir);
     VolumeTimeouts timeouts;
-    timeouts.available_ms = static_cast<int64_t>(context.volume_timeout_seconds * 1000);
-    timeouts.device_ms = static_cast<int64_t>(context.volume_device_wait_seconds * 1000);
-    timeouts.defer_at_ms = context.defer_at_ms;
+    timeouts.available_ms = static_cast<int64_t>(context.settings.volume_timeout_seconds * 1000);
+    timeouts.device_ms = static_cast<int64_t>(context.settings.volume_device_wait_seconds * 1000);
+    timeouts.defer_at_ms = context.settings.defer_at_ms;
     VolumeAttacher attacher(api, devices, context.clock, {identity->instance_id, identity->availability_zone}, timeouts);
     auto attached = attacher.run(requests);
     if (!attached && attacher.deferred()) {
-      Log::warn(strfmt("volumes: the early stage's time budget of %.0fs is spent; the wait goes on on the real root", context.defer_after_seconds));
+      Log::warn(strfmt("volumes: the early stage's time budget of %.0fs is spent; the wait goes on on the real root", context.settings.defer_after_seconds));
       return Outcome::deferred(attached.error().message());
     }
     if (!attached) return Outcome::failed(attached.error().message());

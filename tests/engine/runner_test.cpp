@@ -59,9 +59,9 @@ class RunnerTest : public ::testing::Test {
 
   StageReport run(StepList& steps, Stage stage, RunOptions options = {}) {
     Context context(config_, clock_);
-    context.state_dir = state_dir_;
-    context.defer_at_ms = defer_at_ms_;
-    context.defer_after_seconds = static_cast<double>(defer_at_ms_) / 1000.0;
+    context.settings.state_dir = state_dir_;
+    context.settings.defer_at_ms = defer_at_ms_;
+    context.settings.defer_after_seconds = static_cast<double>(defer_at_ms_) / 1000.0;
     if (options.boot_id.empty()) options.boot_id = "boot-1";
     Runner runner(steps, context);
     runner.on_failure = [this](const StageReport& r) { failures_.push_back(r.failed_step); };
@@ -223,7 +223,7 @@ TEST_F(RunnerTest, AReportThatCannotBeSavedFailsTheStage) {
   std::string file = state_dir_ + "/a-file";
   ASSERT_TRUE(write_file_atomic(file, "x"));
   Context context(config_, clock_);
-  context.state_dir = file;
+  context.settings.state_dir = file;
   RunOptions options;
   options.boot_id = "boot-1";
   Runner runner(steps, context);

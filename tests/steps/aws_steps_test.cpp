@@ -94,7 +94,7 @@ TEST(SecretsStep, DecryptsEveryValueIntoContextAndMasksThePlan) {
   World w;
   Config config = config_of(kConfig);
   Context context(config, w.clock);
-  context.aws = w.session.get();
+  context.services.aws = w.session.get();
   SecretsStep step;
   auto plan = step.describe(config);
   ASSERT_EQ(plan.size(), 2u);
@@ -115,7 +115,7 @@ TEST(SecretsStep, APlaintextWithANulByteIsRefusedNamingTheVariable) {
   text.replace(text.find("Y2lwaGVyLWI="), 12, "YQBi");
   Config config = config_of(text.c_str());
   Context context(config, w.clock);
-  context.aws = w.session.get();
+  context.services.aws = w.session.get();
   Outcome outcome = SecretsStep().run(context);
   EXPECT_EQ(outcome.kind, OutcomeKind::Failed);
   EXPECT_NE(outcome.detail.find("B_SECRET (line 8): the decrypted value contains a NUL byte"), std::string::npos) << outcome.detail;
@@ -129,7 +129,7 @@ TEST(SecretsStep, KeepsRetryingThrottlingUntilItsDeadline) {
   w.kms_throttles = 7;  // more than one call's three attempts
   Config config = config_of(kConfig);
   Context context(config, w.clock);
-  context.aws = w.session.get();
+  context.services.aws = w.session.get();
   Outcome outcome = SecretsStep().run(context);
   EXPECT_EQ(outcome.kind, OutcomeKind::Created) << outcome.detail;
   Log::clear_redactions();
@@ -137,7 +137,7 @@ TEST(SecretsStep, KeepsRetryingThrottlingUntilItsDeadline) {
   World endless;
   endless.kms_throttles = 1000000;
   Context context2(config, endless.clock);
-  context2.aws = endless.session.get();
+  context2.services.aws = endless.session.get();
   Outcome gave_up = SecretsStep().run(context2);
   EXPECT_EQ(gave_up.kind, OutcomeKind::Failed);
   EXPECT_NE(gave_up.detail.find("A_SECRET (line 7): Decrypt: ThrottlingException"), std::string::npos) << gave_up.detail;
@@ -150,7 +150,7 @@ TEST(SecretsStep, AFailureNamesTheVariableNeverTheValue) {
   w.kms_error = "AccessDeniedException";
   Config config = config_of(kConfig);
   Context context(config, w.clock);
-  context.aws = w.session.get();
+  context.services.aws = w.session.get();
   Outcome outcome = SecretsStep().run(context);
   EXPECT_EQ(outcome.kind, OutcomeKind::Failed);
   EXPECT_NE(outcome.detail.find("A_SECRET (line 7): Decrypt: AccessDeniedException: refused"), std::string::npos) << outcome.detail;
@@ -165,16 +165,16 @@ TEST(NotifyStep, SuccessOnceAndNeverAfterFailure) {
   World w;
   Config config = config_of(kConfig);
   Context context(config, w.clock);
-  context.aws = w.session.get();
-  context.state_dir = w.state_dir;
-  context.boot_id = "boot-1";
+  context.services.aws = w.session.get();
+  context.settings.state_dir = w.state_dir;
+  context.settings.boot_id = "boot-1";
   Outcome outcome = NotifyStep().run(context);
   EXPECT_EQ(outcome.kind, OutcomeKind::Created) << outcome.detail;
   ASSERT_EQ(w.signals.size(), 1u);
   EXPECT_NE(w.signals[0].find("UniqueId=i-9&Status=SUCCESS"), std::string::npos);
   EXPECT_EQ(signal_sent_in_boot(w.state_dir, "boot-1"), "SUCCESS");
 
-  context.boot_id = "boot-2";
+  context.settings.boot_id = "boot-2";
   signal_failure(w.session.get(), SignalTarget{"st", "Res"}, w.state_dir, "boot-2");
   ASSERT_EQ(w.signals.size(), 2u);
   EXPECT_NE(w.signals[1].find("Status=FAILURE"), std::string::npos);
@@ -189,9 +189,9 @@ TEST(NotifyStep, AFailureAfterSuccessInTheSameBootTellsCloudFormationNothingMore
   World w;
   Config config = config_of(kConfig);
   Context context(config, w.clock);
-  context.aws = w.session.get();
-  context.state_dir = w.state_dir;
-  context.boot_id = "boot-1";
+  context.services.aws = w.session.get();
+  context.settings.state_dir = w.state_dir;
+  context.settings.boot_id = "boot-1";
   ASSERT_EQ(NotifyStep().run(context).kind, OutcomeKind::Created);
   // A step after notify (shutdown) fails: the stage's failure path sends nothing.
   signal_failure(w.session.get(), SignalTarget{"st", "Res"}, w.state_dir, "boot-1");
@@ -204,8 +204,8 @@ TEST(NotifyStep, ValidationErrorAfterARebootIsNotAFailure) {
   w.cfn_error = "ValidationError";
   Config config = config_of(kConfig);
   Context context(config, w.clock);
-  context.aws = w.session.get();
-  context.state_dir = w.state_dir;
+  context.services.aws = w.session.get();
+  context.settings.state_dir = w.state_dir;
   Outcome outcome = NotifyStep().run(context);
   EXPECT_EQ(outcome.kind, OutcomeKind::Kept) << outcome.detail;
   w.cfn_error = "AccessDenied";
@@ -218,8 +218,8 @@ TEST(NotifyStep, KeepsRetryingThrottlingUntilItsDeadline) {
   w.cfn_throttles = 7;  // more than one call's three attempts: a fleet signalling at once
   Config config = config_of(kConfig);
   Context context(config, w.clock);
-  context.aws = w.session.get();
-  context.state_dir = w.state_dir;
+  context.services.aws = w.session.get();
+  context.settings.state_dir = w.state_dir;
   Outcome outcome = NotifyStep().run(context);
   EXPECT_EQ(outcome.kind, OutcomeKind::Created) << outcome.detail;
   EXPECT_EQ(w.signals.size(), 1u);
@@ -227,8 +227,8 @@ TEST(NotifyStep, KeepsRetryingThrottlingUntilItsDeadline) {
   World endless;
   endless.cfn_throttles = 1000000;
   Context context2(config, endless.clock);
-  context2.aws = endless.session.get();
-  context2.state_dir = endless.state_dir;
+  context2.services.aws = endless.session.get();
+  context2.settings.state_dir = endless.state_dir;
   Outcome gave_up = NotifyStep().run(context2);
   EXPECT_EQ(gave_up.kind, OutcomeKind::Failed);
   EXPECT_NE(gave_up.detail.find("Throttling"), std::string::npos) << gave_up.detail;

@@ -234,8 +234,8 @@ TEST(CredentialsStep, PlansTheFetchAndWarnsInsteadOfFailing) {
     if (level == LogLevel::Warn) warnings.push_back(line);
   });
   Context context(config, w.clock);
-  context.root = root.path;
-  context.aws = w.session.get();
+  context.settings.root = root.path;
+  context.services.aws = w.session.get();
   Outcome outcome = step.run(context);  // both objects missing
   Log::set_sink({});
   EXPECT_EQ(outcome.kind, OutcomeKind::Skipped);

@@ -36,8 +36,8 @@ class HostOptionSteps : public ::testing::Test {
     EXPECT_TRUE(read.config) << (read.diagnostics.empty() ? "" : read.diagnostics[0].render());
     config_ = *read.config;
     Context context(config_, clock_);
-    context.root = root_;
-    context.docker = docker;
+    context.settings.root = root_;
+    context.services.docker = docker;
     return step.run(context);
   }
   std::string text(const std::string& path) {

@@ -39,9 +39,9 @@ struct ContainerStepTest : ::testing::Test {
   }
   Context context() {
     Context c(config, clock);
-    c.root = root;
-    c.docker = &docker;
-    c.docker_config_dir = root + "/no-docker-config";
+    c.settings.root = root;
+    c.services.docker = &docker;
+    c.settings.docker_config_dir = root + "/no-docker-config";
     c.secrets["DB_PASSWORD"] = Secret("s3cr3t-value");
     return c;
   }
@@ -107,7 +107,7 @@ TEST_F(ContainerStepTest, AnEcrSourceLogsInThroughEcrInTheRegistrysRegion) {
   };
   AwsSession session(http, clock, fixed_environment({{"AWS_ACCESS_KEY_ID", "AK"}, {"AWS_SECRET_ACCESS_KEY", "S"}}), [] { return 0.5; });
   Context c = context();
-  c.aws = &session;
+  c.services.aws = &session;
   Outcome o = ContainerStep().run(c);
   EXPECT_EQ(o.kind, OutcomeKind::Created) << o.detail;
   ASSERT_EQ(ecr_hosts.size(), 1u);

@@ -53,7 +53,7 @@ TEST(FirewallStep, CreatesThenReplaces) {
   Config config = sample();
   FakeNetfilterKernel kernel;
   Context context(config, real_clock());
-  context.netfilter = &kernel;
+  context.services.netfilter = &kernel;
   auto step = make_firewall_step();
   EXPECT_EQ(step->stage(), Stage::Early);
   Outcome first = step->run(context);
@@ -69,7 +69,7 @@ TEST(FirewallStep, ARefusedBatchFailsTheStepNamingTheRule) {
   FakeNetfilterKernel kernel;
   kernel.fail_index = 4 + 17;  // 4 table/chain messages, then the 18th rule: ssh_ports 22
   Context context(config, real_clock());
-  context.netfilter = &kernel;
+  context.services.netfilter = &kernel;
   Outcome outcome = make_firewall_step()->run(context);
   EXPECT_EQ(outcome.kind, OutcomeKind::Failed);
   EXPECT_NE(outcome.detail.find("\"tcp dport 22 accept\" (ssh_ports: 22)"), std::string::npos) << outcome.detail;

@@ -28,7 +28,7 @@ class SshStepTest : public ::testing::Test {
                             ssh_ports);
     config_ = *read.config;
     Context context(config_, real_clock());
-    context.root = root_;
+    context.settings.root = root_;
     return step_->run(context);
   }
   std::string read(const std::string& path) { return read_file(root_ + path).value(); }

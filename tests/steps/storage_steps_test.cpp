@@ -72,13 +72,13 @@ struct Machine {
 
   explicit Machine(const std::string& yaml) : config(config_from(yaml)) {
     context = std::make_unique<Context>(config, clock);
-    context->root = "/root";
-    context->block_devices = &devices;
-    context->md = &md;
+    context->settings.root = "/root";
+    context->services.block_devices = &devices;
+    context->services.md = &md;
     md.devices = &devices;
-    context->tools = &tools;
-    context->mounter = &mounter;
-    context->device_wait_seconds = 0;
+    context->services.tools = &tools;
+    context->services.mounter = &mounter;
+    context->settings.device_wait_seconds = 0;
   }
   Outcome raid() { return make_raid_step()->run(*context); }
   // vdb and vdc as /dev/xvdf and /dev/xvdg, the array created on them; the calls so far forgotten.
