@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The arm64 half of the storage QEMU tests' guest: Debian's arm64 cloud kernel, busybox-static and
-# the filesystem and md tools with their libraries, from Debian's own arm64 packages, unpacked into
+# The arm64 half of the storage QEMU tests' guest: Debian's arm64 cloud kernel, busybox-static,
+# the filesystem and md tools and nft with their libraries, from Debian's own arm64 packages, unpacked into
 # one folder (the initramfs takes what it needs from there, as it takes the host's for x86-64).
 # The packages come through a private apt list (arch=arm64) that leaves the machine's apt setup
 # and its architectures alone; nothing is installed. Every library the tools need is checked.
@@ -9,9 +9,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 dir=$1
 # Tools and the libraries they link (checked below); the kernel by its metapackage.
-packages=(linux-image-cloud-arm64 busybox-static mdadm e2fsprogs xfsprogs btrfs-progs util-linux
+packages=(linux-image-cloud-arm64 busybox-static mdadm e2fsprogs xfsprogs btrfs-progs util-linux nftables
   libc6 libgcc-s1 libudev1 libcap2 libext2fs2 libcom-err2 libss2 libblkid1 libuuid1 libinih1 liburcu8
-  libedit2 libbsd0 libmd0 libtinfo6 libzstd1 liblzo2-2 zlib1g)
+  libedit2 libbsd0 libmd0 libtinfo6 libzstd1 liblzo2-2 zlib1g
+  libnftables1 libmnl0 libnftnl11 libjansson4 libgmp10 libxtables12)
 stamp="$dir/root/.packages-$(echo "${packages[*]}" | sha256sum | cut -c1-16)"
 [ -f "$stamp" ] && exit 0
 
@@ -62,7 +63,7 @@ check_libs() {
     check_libs "$(readlink -f "$found")"
   done
 }
-for t in mke2fs e2fsck resize2fs debugfs mkfs.xfs xfs_growfs xfs_db mkfs.btrfs mdadm blkid; do
+for t in mke2fs e2fsck resize2fs debugfs mkfs.xfs xfs_growfs xfs_db mkfs.btrfs mdadm blkid nft; do
   path=$(find "$dir/root/sbin" "$dir/root/usr/sbin" "$dir/root/bin" "$dir/root/usr/bin" -name "$t" -print -quit)
   [ -n "$path" ] || { echo "arm64-sysroot: no $t in the packages" >&2; exit 1; }
   check_libs "$path"

@@ -72,10 +72,15 @@ copy_arm64_tool() {
   copy_arm64_libs "$root/sbin/$1"
 }
 if [ "$arch" = arm64 ]; then
-  for t in mke2fs e2fsck resize2fs debugfs mkfs.xfs xfs_growfs xfs_db mkfs.btrfs mdadm blkid; do copy_arm64_tool "$t"; done
+  # nft: the netlink phase's independent reader of the firewall step's ruleset (arm64 only; on
+  # x86-64 the firewall suites run on the host's kernel). It names protocols from /etc/protocols.
+  for t in mke2fs e2fsck resize2fs debugfs mkfs.xfs xfs_growfs xfs_db mkfs.btrfs mdadm blkid nft; do copy_arm64_tool "$t"; done
   cp -L "$sysroot/lib/ld-linux-aarch64.so.1" "$root/lib/ld-linux-aarch64.so.1"
+  cp /etc/protocols /etc/services "$root/etc/"
+  extra_modules=(nf_tables nft_ct)
 else
   for t in mke2fs e2fsck resize2fs debugfs mkfs.xfs xfs_growfs xfs_db mkfs.btrfs mdadm blkid; do copy_tool "$t"; done
+  extra_modules=()
 fi
 ln -sf mke2fs "$root/sbin/mkfs.ext4"; ln -sf mke2fs "$root/sbin/mkfs.ext2"; ln -sf mke2fs "$root/sbin/mkfs.ext3"
 ln -sf e2fsck "$root/sbin/fsck.ext4"; ln -sf e2fsck "$root/sbin/fsck.ext2"; ln -sf e2fsck "$root/sbin/fsck.ext3"
@@ -86,7 +91,7 @@ echo 'application:x:999:999::/:/bin/false' >> "$root/etc/passwd"
 echo 'root:x:0:' > "$root/etc/group"
 
 # Modules in dependency order (-C /dev/null: no modprobe.d options of this host, such as start_ro).
-modprobe -C /dev/null ${sysroot:+-d "$sysroot"} -S "$kver" --show-depends -a md-mod raid0 raid1 raid10 raid456 virtio_blk virtio_pci virtio_net xfs btrfs \
+modprobe -C /dev/null ${sysroot:+-d "$sysroot"} -S "$kver" --show-depends -a md-mod raid0 raid1 raid10 raid456 virtio_blk virtio_pci virtio_net xfs btrfs ${extra_modules[@]+"${extra_modules[@]}"} \
   | awk '$1 == "insmod" && !seen[$2]++ {print $2}' > "$work/modules"
 : > "$root/etc/modules-order"
 while read -r ko; do
