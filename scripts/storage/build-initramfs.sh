@@ -95,7 +95,7 @@ modprobe -C /dev/null ${sysroot:+-d "$sysroot"} -S "$kver" --show-depends -a md-
   | awk '$1 == "insmod" && !seen[$2]++ {print $2}' > "$work/modules"
 : > "$root/etc/modules-order"
 while read -r ko; do
-  rel=${ko#"$sysroot"/lib/modules/$kver/}
+  rel=${ko#"$sysroot/lib/modules/$kver/"}
   mkdir -p "$root/lib/modules/$(dirname "$rel")"
   case $ko in
     *.ko) cp "$ko" "$root/lib/modules/$rel" ;;
