@@ -2,6 +2,7 @@
 # Runs every test suite that `make test` built, in order, and sums them up in one closing line
 # ("N passed, N failed"). Suites:
 #   build/dbg/unit_tests, build/san/unit_tests  GoogleTest, plain and under ASan + UBSan
+#   build/arm64/dbg/unit_tests                   GoogleTest built for arm64, under qemu-aarch64
 #   build/dbg/integration_tests                  GoogleTest, driving build/taupage and real systems
 #   tests/integration/*.sh                       scripts that end with their own "N passed, N failed"
 # A suite that crashes or exits non-zero without a count is one failure.
@@ -52,6 +53,12 @@ run_suite() { # name kind command...
 run_suite unit gtest build/dbg/unit_tests
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_suite unit-asan-ubsan gtest build/san/unit_tests
+# arm64 under QEMU's user-mode emulation, with the cross toolchain's glibc and libstdc++ (-L).
+if [ -x build/arm64/dbg/unit_tests ]; then
+  run_suite unit-arm64 gtest qemu-aarch64 -L /usr/aarch64-linux-gnu build/arm64/dbg/unit_tests
+else
+  run_suite unit-arm64 gtest sh -c 'echo "build/arm64/dbg/unit_tests is missing: make test builds it (make ARCH=arm64 build/arm64/dbg/unit_tests)"; exit 1'
+fi
 if [ -x build/dbg/integration_tests ]; then
   run_suite integration gtest build/dbg/integration_tests
 fi

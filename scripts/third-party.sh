@@ -2,12 +2,13 @@
 # Fetches the pinned upstream sources named in third_party/versions.lock from Debian's source
 # archive (by package name, through a private deb-src list that leaves the machine's apt setup
 # alone), checks each upstream tarball against its SHA-256 and unpacks it under
-# build/third_party/src/. With the tarballs already in the cache no network is needed.
+# build/third_party/src/ (TAUPAGE_TP_OUT/src/: build/arm64/third_party for make ARCH=arm64).
+# With the tarballs already in the cache no network is needed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 lock=third_party/versions.lock
-out=build/third_party
+out=${TAUPAGE_TP_OUT:-build/third_party}
 cache=${TAUPAGE_SOURCE_CACHE:-$out/dl}
 mkdir -p "$cache" "$out/src"
 

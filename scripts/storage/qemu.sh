@@ -3,7 +3,23 @@
 # and reads the guest's marker lines (tests/qemu-guest/guest-lib.sh) into the tests' counts.
 # storage_qemu_boot LOG PHASE TOKEN DISK...   DISK = nvme:SERIAL:FILE | virtio:SERIAL:FILE
 # STORAGE_INITRD: the initramfs; STORAGE_QEMU_EXTRA (array): more QEMU arguments (a NIC, QMP).
-storage_kernel() { ls /boot/vmlinuz-*-cloud-amd64 2>/dev/null | sort -V | tail -1; }
+# STORAGE_ARCH=arm64: an arm64 guest (QEMU's virt machine, a Neoverse N1 as in Graviton2, UEFI
+# firmware, Debian's arm64 cloud kernel from scripts/storage/arm64-sysroot.sh).
+STORAGE_ARCH=${STORAGE_ARCH:-amd64}
+storage_kernel() {
+  if [ "$STORAGE_ARCH" = arm64 ]; then
+    ls build/arm64/guest/root/boot/vmlinuz-*-cloud-arm64 2>/dev/null | sort -V | tail -1
+  else
+    ls /boot/vmlinuz-*-cloud-amd64 2>/dev/null | sort -V | tail -1
+  fi
+}
+storage_qemu_command() {
+  if [ "$STORAGE_ARCH" = arm64 ]; then
+    echo qemu-system-aarch64 -accel tcg -M virt -cpu neoverse-n1 -bios /usr/share/qemu-efi-aarch64/QEMU_EFI.fd
+  else
+    echo qemu-system-x86_64 -accel tcg -M pc
+  fi
+}
 
 storage_qemu_boot() {
   local log=$1 phase=$2 token=$3; shift 3
@@ -18,10 +34,14 @@ storage_qemu_boot() {
       args+=(-device "virtio-blk-pci,drive=d$n,serial=$serial")
     fi
   done
-  timeout -k 5 "${STORAGE_QEMU_TIMEOUT:-180}" qemu-system-x86_64 -accel tcg -M pc -smp 1 -m 512 -nodefaults -no-user-config \
+  local console=ttyS0 timeout=180
+  # Emulating another architecture costs more: a longer deadline.
+  [ "$STORAGE_ARCH" = arm64 ] && console=ttyAMA0 timeout=900
+  # shellcheck disable=SC2046  # the command's words
+  timeout -k 5 "${STORAGE_QEMU_TIMEOUT:-$timeout}" $(storage_qemu_command) -smp 1 -m 512 -nodefaults -no-user-config \
     -display none -no-reboot -serial stdio -monitor none \
     -kernel "$(storage_kernel)" -initrd "$STORAGE_INITRD" \
-    -append "console=ttyS0 quiet panic=-1 tpphase=$phase tptoken=$token tpdisks=$n" \
+    -append "console=$console quiet panic=-1 tpphase=$phase tptoken=$token tpdisks=$n" \
     "${args[@]}" ${STORAGE_QEMU_EXTRA[@]+"${STORAGE_QEMU_EXTRA[@]}"} < /dev/null > "$log" 2>&1
 }
 
@@ -64,10 +84,14 @@ qemu_run_phase() {
 
 # qemu_initramfs: builds (when stale) the test initramfs into $STORAGE_INITRD, or fails the test.
 qemu_initramfs() {
-  if [ -z "$(storage_kernel)" ] || ! command -v qemu-system-x86_64 > /dev/null; then
+  # The arm64 kernel comes with the guest's packages (fetched on first use).
+  if [ "$STORAGE_ARCH" = arm64 ] && ! bash scripts/storage/arm64-sysroot.sh build/arm64/guest > "$work/sysroot.log" 2>&1; then
+    flunk sysroot "$(tail -3 "$work/sysroot.log")"; finish
+  fi
+  if [ -z "$(storage_kernel)" ] || ! command -v "$(storage_qemu_command | cut -d' ' -f1)" > /dev/null; then
     flunk setup "no cloud kernel or qemu (make deps installs them)"; finish
   fi
-  if ! bash scripts/storage/build-initramfs.sh "$STORAGE_INITRD" > "$work/initramfs.log" 2>&1; then
+  if ! STORAGE_ARCH=$STORAGE_ARCH bash scripts/storage/build-initramfs.sh "$STORAGE_INITRD" > "$work/initramfs.log" 2>&1; then
     flunk initramfs "$(tail -3 "$work/initramfs.log")"; finish
   fi
 }

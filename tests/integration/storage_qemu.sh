@@ -5,14 +5,17 @@
 # the first, with a RAID 1 member gone, and formats the cut arrays; the third takes the member back
 # and refuses. Disks Taupage must refuse are compared byte for byte, here on the host.
 # Prints "N passed, N failed" last; exits non-zero on any failure.
+# STORAGE_ARCH=arm64 (make test-arm64): the same boots on an arm64 guest with build/arm64/taupage.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/storage/qemu.sh
 work=$(mktemp -d /tmp/storage-qemu.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-qemu_logs=build/storage-qemu
+out_dir=build
+[ "$STORAGE_ARCH" = arm64 ] && out_dir=build/arm64
+qemu_logs=$out_dir/storage-qemu
 mkdir -p "$qemu_logs"
-export STORAGE_INITRD=$PWD/build/storage-qemu/initramfs.cpio.gz
+export STORAGE_INITRD=$PWD/$out_dir/storage-qemu/initramfs.cpio.gz
 qemu_initramfs
 token=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
 
@@ -65,6 +68,8 @@ img bh 32M
 img bi 48M
 run_phase third "virtio:xvdp:$work/p.img" "virtio:xvdq:$work/q.img" "virtio:xvdbh:$work/bh.img" "virtio:xvdbi:$work/bi.img" \
   "${cut[@]}" "${refused[@]}"
+# arm64: a fourth boot, the firewall step's netlink on the arm64 kernel (no disks).
+[ "$STORAGE_ARCH" = arm64 ] && run_phase netlink
 
 # Refused disks are byte-for-byte what they were before the boots.
 for l in h i j k l; do

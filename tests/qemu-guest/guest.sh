@@ -61,7 +61,7 @@ crash_after_start() {
 # The real root is read-only in the initramfs: Taupage must put its tmpfs over <root>/mounts.
 mkdir -p /sysroot
 mount -t tmpfs root /sysroot
-for s in raid0 raid0again refuse-fs refuse-raid refuse-mbr refuse-lvm refuse-junk refuse-foreign refuse-md090 refuse-md10 refuse-md11 erase raid1 madm xfs btrfs fsck grow r5 r6 r10 data uneq cut0 cut1 cut5; do
+for s in raid0 raid0again refuse-fs refuse-raid refuse-mbr refuse-lvm refuse-junk refuse-foreign refuse-md090 refuse-md10 refuse-md11 erase raid1 madm xfs btrfs fsck grow r5 r6 r10 data uneq cut0 cut1 cut5 fw; do
   mkdir -p "/sysroot/$s/mounts"
 done
 mount -o remount,ro /sysroot
@@ -329,6 +329,51 @@ if [ "$phase" = third ]; then
   check refuse-md11-says-why has refuse-md11 '/dev/xvdn (for /x) holds md superblock 1.1'
   check refuse-md11-unchanged same_as_made n
   cat /proc/mdstat | sed 's/^/[mdstat] /'
+fi
+
+# arm64 only (make test-arm64; x86-64's firewall suites run on the host's kernel): the firewall
+# step's netlink batch on this kernel, read back by nft. The ruleset is the firewall suite's,
+# written by hand there.
+if [ "$phase" = netlink ]; then
+  printf 'ports:\n  8080: 80\n  5353/udp: 53\nssh_ports:\n  - 22\n  - 2222\n' | cfg fw
+  cat > /tmp/fw-expected <<'R'
+table inet taupage {
+	chain input {
+		type filter hook input priority filter; policy drop;
+		ct state established,related accept comment "built-in: replies to connections"
+		ct state invalid drop comment "built-in: invalid packets"
+		iif "lo" accept comment "built-in: loopback"
+		icmp type echo-request accept comment "built-in: ICMP"
+		icmp type destination-unreachable accept comment "built-in: ICMP"
+		icmp type time-exceeded accept comment "built-in: ICMP"
+		icmp type parameter-problem accept comment "built-in: ICMP"
+		icmpv6 type echo-request accept comment "built-in: ICMPv6"
+		icmpv6 type destination-unreachable accept comment "built-in: ICMPv6"
+		icmpv6 type packet-too-big accept comment "built-in: ICMPv6"
+		icmpv6 type time-exceeded accept comment "built-in: ICMPv6"
+		icmpv6 type parameter-problem accept comment "built-in: ICMPv6"
+		icmpv6 type nd-router-advert accept comment "built-in: IPv6 router advertisements"
+		icmpv6 type nd-neighbor-solicit accept comment "built-in: IPv6 neighbour discovery"
+		icmpv6 type nd-neighbor-advert accept comment "built-in: IPv6 neighbour discovery"
+		udp sport 67 udp dport 68 accept comment "built-in: DHCPv4 client"
+		udp sport 547 udp dport 546 accept comment "built-in: DHCPv6 client"
+		tcp dport 22 accept comment "ssh_ports: 22"
+		tcp dport 2222 accept comment "ssh_ports: 2222"
+		tcp dport 8080 accept comment "ports: 8080"
+		udp dport 5353 accept comment "ports: 5353/udp"
+	}
+}
+R
+  ruleset_is_expected() { nft list table inet taupage > /tmp/fw-listed && diff /tmp/fw-expected /tmp/fw-listed; }
+  TP_ONLY=firewall
+  check fw-boot tp fw
+  check fw-created has fw 'firewall   created'
+  check fw-ruleset ruleset_is_expected
+  # Again: Taupage reads its table back over netlink and replaces it in one batch.
+  check fw-again-boot tp fw
+  check fw-replaced has fw 'firewall   changed'
+  check fw-ruleset-again ruleset_is_expected
+  nft list ruleset | sed 's/^/[nft] /'
 fi
 
 # The benchmark (scripts/bench/storage.sh): Taupage beside mdadm + mkfs.ext4 + mount, same boot.
