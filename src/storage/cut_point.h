@@ -1,0 +1,21 @@
+/// Power cuts on purpose, for the crash tests: every operation of the disk steps that changes a
+/// disk (a write, its flush, an md ioctl, a tool run, a mount, a chmod on a mounted filesystem)
+/// passes a numbered cut point, so that a test can stop Taupage hard right after any of them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace taupage {
+
+// Called right after a disk-changing operation; `what` names it ("flush /dev/vdb"), never data.
+// Inert unless the environment asks (both variables are for tests and are read on every call):
+//   TAUPAGE_CUT_TRACE=1  logs "cut point N: <what>" for each, the list of cuts a run passes;
+//   TAUPAGE_CUT_AFTER=N  logs "TAUPAGE_CUT_AFTER=N: cut after <what>" and kills the process with
+//                        SIGKILL right after the Nth (no destructor, no flush, no cleanup).
+void disk_changed(const std::string& what);
+
+// How many cut points this process has passed.
+uint64_t cut_points_passed();
+
+}  // namespace taupage
