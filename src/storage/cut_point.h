@@ -12,7 +12,10 @@ namespace taupage {
 // Inert unless the environment asks (both variables are for tests and are read on every call):
 //   TAUPAGE_CUT_TRACE=1  logs "cut point N: <what>" for each, the list of cuts a run passes;
 //   TAUPAGE_CUT_AFTER=N  logs "TAUPAGE_CUT_AFTER=N: cut after <what>" and kills the process with
-//                        SIGKILL right after the Nth (no destructor, no flush, no cleanup).
+//                        SIGKILL right after the Nth (no destructor, no flush, no cleanup);
+//   TAUPAGE_CUT_HOW=sysrq with it: the line also goes to /dev/kmsg, then the whole machine is
+//                        reset at once through /proc/sysrq-trigger ("b": no sync, files left
+//                        open, unflushed writes lost), as a power cut; only in a test VM.
 void disk_changed(const std::string& what);
 
 // How many cut points this process has passed.
