@@ -9,7 +9,7 @@
 namespace taupage {
 
 // Called right after a disk-changing operation; `what` names it ("flush /dev/vdb"), never data.
-// Inert unless the environment asks (both variables are for tests and are read on every call):
+// Inert unless the environment asks (all three variables are for tests, read on every call):
 //   TAUPAGE_CUT_TRACE=1  logs "cut point N: <what>" for each, the list of cuts a run passes;
 //   TAUPAGE_CUT_AFTER=N  logs "TAUPAGE_CUT_AFTER=N: cut after <what>" and kills the process with
 //                        SIGKILL right after the Nth (no destructor, no flush, no cleanup);
