@@ -175,6 +175,12 @@ bench: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/taupage
 	@bash scripts/bench.sh
 
+# Power cuts at every point of the disk steps, in QEMU (docs/storage.md); make test runs a subset.
+.PHONY: crash-test
+crash-test: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/taupage
+	@CRASH_SWEEP=full bash tests/integration/storage_crash_qemu.sh
+
 # Fuzzers: clang's libFuzzer over our own parsers, each for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 30
 FUZZ_FLAGS := -std=c++20 $(WARN) -Wno-unused-command-line-argument $(INCLUDES) $(DEFS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined

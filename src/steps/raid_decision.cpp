@@ -23,6 +23,28 @@ bool carries_array(const MemberState& member, const RaidArray& array) {
   return member.superblock && member.superblock->short_name() == array.name;
 }
 
+namespace {
+
+// Some members, not all, carry this array's superblock; each such one is untouched since its
+// creation (the kernel never updated it; the array's data ends on it are the creation's zeros)
+// and has the configured shape; every other member is here and blank (or may be erased). An
+// array that ever ran has every member's superblock written before its start: this is not one.
+bool unfinished_creation(const RaidArray& array, const std::vector<MemberState>& members, bool erase_allowed) {
+  size_t carrying = 0;
+  for (const auto& m : members) {
+    if (!m.device || !m.running_array.empty()) return false;
+    if (carries_array(m, array)) {
+      if (!m.untouched_since_creation || m.superblock->level != array.level || m.superblock->raid_disks != members.size()) return false;
+      ++carrying;
+    } else if (m.content != Content::Blank && !erase_allowed) {
+      return false;
+    }
+  }
+  return carrying > 0 && carrying < members.size();
+}
+
+}  // namespace
+
 RaidDecision decide_raid(const RaidArray& array, const std::vector<MemberState>& members, bool erase_allowed) {
   RaidDecision d;
   const std::string label = array.device;
@@ -64,6 +86,12 @@ RaidDecision decide_raid(const RaidArray& array, const std::vector<MemberState>&
   if (uuids.size() > 1) {
     return refuse(label + ": the members carry superblocks of " + std::to_string(uuids.size()) + " different arrays named " +
                   quote(array.name) + "; nothing was changed");
+  }
+  if (newest != nullptr && unfinished_creation(array, members, erase_allowed)) {
+    d.action = RaidAction::Create;
+    d.reason = "create again: " + label + " is an unfinished creation (a cut while its superblocks were written: some members carry " +
+               "the new superblock, never used, the others none)";
+    return d;
   }
   if (newest != nullptr) {
     if (newest->level != array.level) {

@@ -20,6 +20,10 @@ struct MemberState {
   Content content = Content::Unknown;
   std::optional<MdSuperblock1> superblock;  // a readable md 1.2 superblock
   std::string running_array;                // the running array that holds it ("md127"), if any
+  // The superblock is as Taupage's creation writes it and nothing has used the array since:
+  // events 1 and utime == ctime (the kernel never updated it), and the array's data ends on this
+  // member still hold the zeros the creation wrote before the superblocks (the raid step reads them).
+  bool untouched_since_creation = false;
 };
 
 enum class RaidAction { Keep, Assemble, Create, Refuse };
@@ -43,6 +47,9 @@ int tolerated_failures(int level, int members);
 
 // `erase_allowed`: a mount on this array has erase_on_boot: true, so members that are not blank
 // may be overwritten (never members of a running array).
+// A creation cut while the superblocks were written (some members carry this array's superblock,
+// untouched since creation, and the others are blank) is created again, not refused: the array
+// never ran, so nothing can have been written to it.
 RaidDecision decide_raid(const RaidArray& array, const std::vector<MemberState>& members, bool erase_allowed);
 
 }  // namespace taupage

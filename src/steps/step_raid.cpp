@@ -33,6 +33,19 @@ void test_crash_point(const char* point) {
   _exit(86);
 }
 
+// The superblock as a creation writes it, never updated by the kernel (which sets utime and
+// counts events on every update), over the zeros the creation wrote first at the array's data
+// ends on this member: a creation that stopped before the array ever ran.
+bool untouched_since_creation(ByteSource& source, const MdSuperblock1& sb) {
+  if (sb.events != 1 || sb.utime != sb.ctime) return false;
+  for (const ByteRange& r : new_member_clear_ranges(sb)) {
+    auto bytes = source.read_at(r.offset, r.length);
+    if (!bytes || bytes->size() != r.length) return false;
+    if (std::any_of(bytes->begin(), bytes->end(), [](uint8_t b) { return b != 0; })) return false;
+  }
+  return true;
+}
+
 bool erase_allowed_for(const Config& config, const RaidArray& array) {
   return std::any_of(config.mounts.begin(), config.mounts.end(),
                      [&](const MountSpec& m) { return m.partition == array.device && m.erase_on_boot; });
@@ -107,6 +120,7 @@ class RaidStep : public Step {
         auto sb = MdSuperblock1::decode(*bytes);
         if (sb) {
           m.superblock = *sb;
+          m.untouched_since_creation = untouched_since_creation(**source, *sb);
         } else {
           Log::warn("raid " + array.device + ": " + path + ": " + sb.error().message());
         }
@@ -147,6 +161,7 @@ class RaidStep : public Step {
       case RaidAction::Assemble:
         return assemble(md, array, members, decision, context.storage_changes);
       case RaidAction::Create:
+        if (decision.reason != "create") Log::warn("raid " + array.device + ": " + decision.reason);
         return create(context, array, members);
     }
     return Error("unreachable");

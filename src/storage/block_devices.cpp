@@ -13,6 +13,7 @@
 #include <climits>
 #include <cstdlib>
 
+#include "storage/cut_point.h"
 #include "util/files.h"
 #include "util/strings.h"
 
@@ -95,12 +96,15 @@ Status RealBlockDevices::write_at(const std::string& path, uint64_t offset, cons
     }
     done += static_cast<size_t>(n);
   }
+  // Two cut points: the bytes in the page cache only (lost at a power cut), then on the disk.
+  disk_changed(strfmt("write %s at %llu (%zu bytes), not flushed", path.c_str(), (unsigned long long)offset, bytes.size()));
   if (fsync(fd) != 0) {
     int e = errno;
     ::close(fd);
     return Error("flush " + path + ": " + errno_text(e));
   }
   ::close(fd);
+  disk_changed("flush " + path);
   return Status::Ok();
 }
 

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 
+#include "storage/cut_point.h"
 #include "util/files.h"
 #include "util/strings.h"
 
@@ -64,6 +65,8 @@ Result<ToolRun> RealToolRunner::run(const std::string& tool, const std::vector<s
   while (waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) return Error("wait for " + tool + ": " + errno_text(errno));
   }
+  // Every tool Taupage runs may write the device (fsck -p too), whatever its exit code.
+  disk_changed(tool + " " + join(args, " "));
   if (WIFSIGNALED(status)) return Error(strfmt("%s was killed by signal %d", tool.c_str(), WTERMSIG(status)));
   run.exit_code = WEXITSTATUS(status);
   return run;

@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "storage/cut_point.h"
 #include "util/files.h"
 #include "util/strings.h"
 
@@ -91,6 +92,7 @@ Status RealMdControl::start(const std::string& array, const std::vector<DeviceIn
   info.major_version = 1;
   info.minor_version = 2;
   if (ioctl(fd.get(), SET_ARRAY_INFO, &info) != 0) return Error(array + ": SET_ARRAY_INFO: " + errno_text(errno));
+  disk_changed(array + ": SET_ARRAY_INFO");
   for (size_t i = 0; i < members.size(); ++i) {
     mdu_disk_info_t disk;
     std::memset(&disk, 0, sizeof disk);
@@ -104,6 +106,7 @@ Status RealMdControl::start(const std::string& array, const std::vector<DeviceIn
       ioctl(fd.get(), STOP_ARRAY, 0);
       return error;
     }
+    disk_changed(array + ": ADD_NEW_DISK " + members[i].path);
   }
   mdu_param_t param;
   std::memset(&param, 0, sizeof param);
@@ -112,10 +115,12 @@ Status RealMdControl::start(const std::string& array, const std::vector<DeviceIn
     ioctl(fd.get(), STOP_ARRAY, 0);
     return error;
   }
+  disk_changed(array + ": RUN_ARRAY");
   // md_mod start_ro=1 (Debian's default) leaves a new array read-auto; make it writable now.
   std::string state = read_trimmed(sysfs_root_ + "/block/" + array + "/md/array_state");
   if (state == "read-auto" || state == "readonly") {
     if (ioctl(fd.get(), RESTART_ARRAY_RW, 0) != 0 && errno != EBUSY) return Error(array + ": RESTART_ARRAY_RW: " + errno_text(errno));
+    disk_changed(array + ": RESTART_ARRAY_RW");
   }
   return Status::Ok();
 }
@@ -129,6 +134,7 @@ Status RealMdControl::add_member(const std::string& array, const DeviceInfo& mem
   disk.major = static_cast<int>(member.major);
   disk.minor = static_cast<int>(member.minor);
   if (ioctl(fd.get(), ADD_NEW_DISK, &disk) != 0) return Error(array + ": add " + member.path + ": " + errno_text(errno));
+  disk_changed(array + ": ADD_NEW_DISK " + member.path + " (added back)");
   return Status::Ok();
 }
 
@@ -137,6 +143,7 @@ Status RealMdControl::stop(const std::string& array) {
   Fd fd(::open(node.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) return Error("open " + node + ": " + errno_text(errno));
   if (ioctl(fd.get(), STOP_ARRAY, 0) != 0) return Error(array + ": STOP_ARRAY: " + errno_text(errno));
+  disk_changed(array + ": STOP_ARRAY");
   return Status::Ok();
 }
 

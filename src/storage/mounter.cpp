@@ -5,6 +5,7 @@
 
 #include <cerrno>
 
+#include "storage/cut_point.h"
 #include "util/files.h"
 #include "util/strings.h"
 
@@ -73,6 +74,8 @@ Status RealMounter::mount(const std::string& source, const std::string& target, 
   if (::mount(source.c_str(), target.c_str(), fstype.c_str(), flags, data.empty() ? nullptr : data.c_str()) != 0) {
     return Error("mount " + source + " on " + target + " (" + fstype + (data.empty() ? "" : ", " + data) + "): " + errno_text(errno));
   }
+  // Mounting a device writes to it (the journal, the mount count); a tmpfs changes no disk.
+  if (source.rfind("/", 0) == 0) disk_changed("mount " + source + " on " + target);
   return Status::Ok();
 }
 
@@ -85,6 +88,7 @@ Status RealMounter::open_up(const std::string& path) {
   struct stat st {};
   if (stat(path.c_str(), &st) != 0) return Error("stat " + path + ": " + errno_text(errno));
   if (chmod(path.c_str(), (st.st_mode & 07777) | 0077) != 0) return Error("chmod " + path + ": " + errno_text(errno));
+  disk_changed("chmod g+rwx,o+rwx " + path);
   return Status::Ok();
 }
 

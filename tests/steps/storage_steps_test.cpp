@@ -430,6 +430,87 @@ TEST(RaidDecision, AnotherArraysSuperblockIsRefusedEvenWithEraseOnBootWhenMixed)
   EXPECT_EQ(d.action, RaidAction::Refuse);
 }
 
+TEST(RaidDecision, AnUnfinishedCreationIsCreatedAgainNotRefused) {
+  RaidArray array{"/dev/md/data", "data", 1, {"/dev/xvdf", "/dev/xvdg"}, {}};
+  MemberState fresh = member_of("/dev/xvdf", "data", 1, 2, 1);
+  fresh.untouched_since_creation = true;
+  MemberState blank;
+  blank.configured = "/dev/xvdg";
+  blank.device = DeviceInfo{"/dev/y", "y", 1, 2, kDisk};
+  blank.content = Content::Blank;
+  auto d = decide_raid(array, {fresh, blank}, false);
+  EXPECT_EQ(d.action, RaidAction::Create) << d.reason;
+  EXPECT_NE(d.reason.find("unfinished creation"), std::string::npos) << d.reason;
+  // A superblock the kernel has updated (the array ran) with a blank member beside it: a member
+  // was replaced, the other holds data. Refused as before.
+  MemberState used = fresh;
+  used.untouched_since_creation = false;
+  EXPECT_EQ(decide_raid(array, {used, blank}, false).action, RaidAction::Refuse);
+  // The other member holds a filesystem: refused, unless erase_on_boot.
+  MemberState ext4 = blank;
+  ext4.content = Content::Ext4;
+  EXPECT_EQ(decide_raid(array, {fresh, ext4}, false).action, RaidAction::Refuse);
+  EXPECT_EQ(decide_raid(array, {fresh, ext4}, true).action, RaidAction::Create);
+  // A member missing: nothing to create with.
+  MemberState absent;
+  absent.configured = "/dev/xvdg";
+  EXPECT_NE(decide_raid(array, {fresh, absent}, false).action, RaidAction::Create);
+  // Another shape than the config's: never taken for ours to redo.
+  MemberState other_level = member_of("/dev/xvdf", "data", 0, 2, 1);
+  other_level.untouched_since_creation = true;
+  EXPECT_EQ(decide_raid(array, {other_level, blank}, false).action, RaidAction::Refuse);
+  // Every member carries it: the creation got past the superblocks; assembled as before.
+  MemberState fresh_g = fresh;
+  fresh_g.configured = "/dev/xvdg";
+  EXPECT_EQ(decide_raid(array, {fresh, fresh_g}, false).action, RaidAction::Assemble);
+}
+
+// A creation cut after the first member's superblock: f carries it, g is still blank.
+struct HalfWritten {
+  Machine m{kRaid0};
+  std::vector<uint8_t>& f = m.devices.add("/dev/xvdf", "vdb", 16, kDisk);
+  std::vector<uint8_t>& g = m.devices.add("/dev/xvdg", "vdc", 32, kDisk);
+  MdSuperblock1 sb;
+  HalfWritten() {
+    MdUuid set{};
+    set.fill(0x5a);
+    sb = new_array_superblocks(m.config.raid[0], {kDisk, kDisk}, set, {MdUuid{}, MdUuid{}}, m.clock.unix_seconds())[0];
+    auto bytes = sb.encode();
+    std::copy(bytes.begin(), bytes.end(), f.begin() + 4096);
+  }
+};
+
+TEST(RaidStep, AHalfWrittenArrayIsCreatedAgainOverBothMembers) {
+  HalfWritten h;
+  Outcome o = h.m.raid();
+  ASSERT_EQ(o.kind, OutcomeKind::Created) << o.detail;
+  EXPECT_EQ(h.m.md.calls, (std::vector<std::string>{"start md127 vdb vdc", "link data md127"}));
+  auto f_sb = MdSuperblock1::decode(std::vector<uint8_t>(h.f.begin() + 4096, h.f.begin() + 4096 + 512));
+  auto g_sb = MdSuperblock1::decode(std::vector<uint8_t>(h.g.begin() + 4096, h.g.begin() + 4096 + 512));
+  ASSERT_TRUE(f_sb.ok() && g_sb.ok());
+  EXPECT_EQ(f_sb->set_uuid, g_sb->set_uuid);
+  EXPECT_EQ(g_sb->dev_number, 1u);
+}
+
+TEST(RaidStep, AHalfWrittenArrayWithDataOrAnUpdatedSuperblockIsStillRefused) {
+  {
+    HalfWritten h;  // a byte in the array's data area on f: it is not the creation's zeros
+    h.f[h.sb.data_offset * 512 + 100] = 1;
+    Outcome o = h.m.raid();
+    ASSERT_EQ(o.kind, OutcomeKind::Failed) << o.detail;
+    EXPECT_NE(o.detail.find("/dev/xvdg holds nothing (blank), not a member of /dev/md/data"), std::string::npos) << o.detail;
+    EXPECT_TRUE(h.m.md.calls.empty());
+  }
+  {
+    HalfWritten h;  // the kernel updated the superblock: the array ran
+    h.sb.events = 2;
+    auto bytes = h.sb.encode();
+    std::copy(bytes.begin(), bytes.end(), h.f.begin() + 4096);
+    EXPECT_EQ(h.m.raid().kind, OutcomeKind::Failed);
+    EXPECT_TRUE(h.m.md.calls.empty());
+  }
+}
+
 TEST(RaidSuperblocks, UnequalRaid0MembersRecordTheLayout) {
   RaidArray array{"/dev/md/data", "data", 0, {"a", "b"}, {}};
   auto sbs = new_array_superblocks(array, {64 << 20, 96 << 20}, MdUuid{}, {MdUuid{}, MdUuid{}}, 1);

@@ -1,0 +1,77 @@
+#include "storage/cut_point.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "storage/block_devices.h"
+#include "util/clock.h"
+#include "util/files.h"
+#include "util/log.h"
+
+namespace taupage {
+namespace {
+
+struct Captured {
+  Captured() {
+    Log::set_sink([this](LogLevel, const std::string& line) { lines.push_back(line); });
+  }
+  ~Captured() { Log::set_sink({}); }
+  std::vector<std::string> lines;
+};
+
+TEST(CutPoint, InertWithoutTheEnvironment) {
+  unsetenv("TAUPAGE_CUT_TRACE");
+  unsetenv("TAUPAGE_CUT_AFTER");
+  Captured log;
+  uint64_t before = cut_points_passed();
+  disk_changed("write /dev/vdb at 0 (512 bytes), not flushed");
+  EXPECT_EQ(cut_points_passed(), before + 1);
+  EXPECT_TRUE(log.lines.empty());
+}
+
+TEST(CutPoint, AWriteToADevicePassesTwoCutPointsTracedInOrder) {
+  char pattern[] = "/tmp/cut-point-XXXXXX";
+  int fd = mkstemp(pattern);
+  ASSERT_GE(fd, 0);
+  ::close(fd);
+  setenv("TAUPAGE_CUT_TRACE", "1", 1);
+  unsetenv("TAUPAGE_CUT_AFTER");
+  Captured log;
+  RealClock clock;
+  RealBlockDevices devices(clock);
+  uint64_t before = cut_points_passed();
+  ASSERT_TRUE(devices.write_at(pattern, 4096, std::vector<uint8_t>(512, 7)).ok());
+  unsetenv("TAUPAGE_CUT_TRACE");
+  ::unlink(pattern);
+  ASSERT_EQ(log.lines.size(), 2u);
+  EXPECT_EQ(log.lines[0], "cut point " + std::to_string(before + 1) + ": write " + pattern + " at 4096 (512 bytes), not flushed");
+  EXPECT_EQ(log.lines[1], "cut point " + std::to_string(before + 2) + ": flush " + pattern);
+}
+
+TEST(CutPoint, TheNthCutKillsTheProcessWithSigkillAndSaysWhere) {
+  EXPECT_EXIT(
+      {
+        unsetenv("TAUPAGE_CUT_TRACE");
+        setenv("TAUPAGE_CUT_AFTER", std::to_string(cut_points_passed() + 2).c_str(), 1);
+        disk_changed("md127: SET_ARRAY_INFO");
+        disk_changed("md127: RUN_ARRAY");
+        disk_changed("never reached");
+        _exit(0);
+      },
+      ::testing::KilledBySignal(SIGKILL), "cut after md127: RUN_ARRAY");
+}
+
+TEST(CutPoint, ACutLaterThanTheRunIsNeverReached) {
+  setenv("TAUPAGE_CUT_AFTER", std::to_string(cut_points_passed() + 100).c_str(), 1);
+  disk_changed("flush /dev/vdb");
+  unsetenv("TAUPAGE_CUT_AFTER");
+  SUCCEED();
+}
+
+}  // namespace
+}  // namespace taupage
