@@ -126,6 +126,12 @@ bench: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/taupage
 	@bash scripts/bench.sh
 
+# A fleet booting at once against AWS's request limits (issue 15 section 2; not part of make test):
+# FLEET_N instances (default 500), FLEET_MODES (default "standard naive"), then the volume race.
+fleet: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/taupage
+	@bash scripts/fleet.sh
+
 # Fuzzers: clang's libFuzzer over our own parsers, each for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 30
 FUZZ_FLAGS := -std=c++20 $(WARN) -Wno-unused-command-line-argument $(INCLUDES) $(DEFS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined

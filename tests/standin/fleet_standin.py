@@ -64,15 +64,18 @@ class FleetEc2Handler(vol.VolumesEc2Handler):
             raise base.AwsError(400, "MissingParameter", "VolumeId, InstanceId and Device are required")
         if instance not in base.STATE.instances:
             raise base.AwsError(400, "InvalidInstanceID.NotFound", f"The instance ID '{instance}' does not exist")
-        with base.STATE.lock:
+        held = None
+        with base.STATE.lock:  # the state's lock also guards its files: no event() while holding it
             v = next((v for v in base.STATE.volumes if v["id"] == vid), None)
             if v is None:
                 raise base.AwsError(400, "InvalidVolume.NotFound", f"The volume '{vid}' does not exist.")
             if v["attachment"] or v["status"] != "available":
                 held = v["attachment"]["instance"] if v["attachment"] else v["status"]
-                vol.event(event="AttachVolume", volume=vid, instance=instance, code="VolumeInUse", held_by=held)
-                raise base.AwsError(400, "VolumeInUse", f"{vid} is already attached to an instance")
-            v["attachment"] = {"instance": instance, "device": device, "status": "attaching", "since": time.time()}
+            else:
+                v["attachment"] = {"instance": instance, "device": device, "status": "attaching", "since": time.time()}
+        if held:
+            vol.event(event="AttachVolume", volume=vid, instance=instance, code="VolumeInUse", held_by=held)
+            raise base.AwsError(400, "VolumeInUse", f"{vid} is already attached to an instance")
         vol.event(event="AttachVolume", volume=vid, instance=instance, device=device)
         vol.later(base.STATE.attach_delay, base.STATE.finish_attach, vid)
         return (f"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<AttachVolumeResponse xmlns=\"{self.NS}\"><requestId>{secrets.token_hex(8)}</requestId>"
