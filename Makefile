@@ -54,7 +54,7 @@ SAN_OBJS := $(call obj,san,$(SRCS))
 # Keep intermediate objects (the fuzz objects are built through a pattern chain).
 .SECONDARY:
 
-.PHONY: all deps third-party test unit demo bench fuzz clean
+.PHONY: all deps third-party test unit demo bench fuzz fleet clean
 all: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/taupage
 
