@@ -8,7 +8,8 @@
 # stage in throwaway network and mount namespaces (nothing of the host is touched), the system
 # stage, then the late stage's secrets and notify. The same fleet runs once per retry mode
 # (FLEET_MODES, default "standard naive": the SDK-style client against a naive one with fixed
-# retries, TAUPAGE_RETRY_MODE=naive). Then the volume race: FLEET_RACE_N (default 50) instances,
+# retries, TAUPAGE_RETRY_MODE=naive; "single" is a third: AWS_MAX_ATTEMPTS=1, so that only the
+# steps' own loops retry). Then the volume race: FLEET_RACE_N (default 50) instances,
 # two per volume, each volume ending attached to exactly one of them.
 # Results: a table per run on stdout and in $FLEET_OUT (default build/fleet/results.md).
 set -uo pipefail
@@ -55,6 +56,8 @@ instance() {
   local env_line
   env_line="PATH=/usr/bin:/bin $(sed 's/^export //' "$S/env" | sed "s|^\(AWS_EC2_METADATA_SERVICE_ENDPOINT=.*\)$|\1/$id|" | tr '\n' ' ')"
   [ "$mode" = naive ] && env_line="$env_line TAUPAGE_RETRY_MODE=naive"
+  # One retry layer: no attempts inside an AWS call, each step's own loop alone waits out throttling.
+  [ "$mode" = single ] && env_line="$env_line AWS_MAX_ATTEMPTS=1"
   local boot="$TAUPAGE boot --config $i/user-data.yaml --state-dir $i/state --root $i/root"
   # shellcheck disable=SC2086
   {
