@@ -71,7 +71,7 @@ SAN_OBJS := $(call obj,san,$(SRCS))
 # Keep intermediate objects (the fuzz objects are built through a pattern chain).
 .SECONDARY:
 
-.PHONY: all deps third-party test unit demo bench fuzz clean
+.PHONY: all deps third-party test unit demo bench fuzz fleet clean
 all: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/taupage
 
@@ -180,6 +180,12 @@ bench: deps
 crash-test: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/taupage
 	@CRASH_SWEEP=full bash tests/integration/storage_crash_qemu.sh
+
+# A fleet booting at once against AWS's request limits (docs/fleet.md; not part of make test):
+# FLEET_N instances (default 500), FLEET_MODES (default "standard naive"), then the volume race.
+fleet: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/taupage
+	@bash scripts/fleet.sh
 
 # Fuzzers: clang's libFuzzer over our own parsers, each for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 30

@@ -19,11 +19,16 @@ RandomSource system_random() {
 
 RetryPolicy RetryPolicy::from_environment(const Environment& env) {
   RetryPolicy policy;
+  if (env("TAUPAGE_RETRY_MODE") == "naive") {
+    policy.naive = true;
+    policy.max_attempts = 10;
+  }
   if (auto n = parse_uint(env("AWS_MAX_ATTEMPTS")); n && *n >= 1 && *n <= 20) policy.max_attempts = static_cast<int>(*n);
   return policy;
 }
 
 int64_t RetryPolicy::backoff_ms(int retry, const RandomSource& random) const {
+  if (naive) return base_ms;
   int64_t ceiling = base_ms;
   for (int i = 1; i < retry && ceiling < max_backoff_ms; ++i) ceiling *= 2;
   ceiling = std::min(ceiling, max_backoff_ms);

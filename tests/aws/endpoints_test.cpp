@@ -23,6 +23,16 @@ TEST(Endpoints, DefaultChinaAndOverrides) {
   EXPECT_NE(r.error().message().find("AWS_ENDPOINT_URL_EC2"), std::string::npos);
 }
 
+TEST(RetryPolicy, NaiveModeIsTheFleetTestsComparisonClient) {
+  RetryPolicy naive = RetryPolicy::from_environment(fixed_environment({{"TAUPAGE_RETRY_MODE", "naive"}}));
+  EXPECT_TRUE(naive.naive);
+  EXPECT_EQ(naive.max_attempts, 10);
+  RandomSource almost_one = [] { return 0.999999; };
+  for (int retry : {1, 2, 5, 9}) EXPECT_EQ(naive.backoff_ms(retry, almost_one), 1000);  // fixed, no jitter
+  EXPECT_EQ(RetryPolicy::from_environment(fixed_environment({{"TAUPAGE_RETRY_MODE", "naive"}, {"AWS_MAX_ATTEMPTS", "4"}})).max_attempts, 4);
+  EXPECT_FALSE(RetryPolicy::from_environment(fixed_environment({{"TAUPAGE_RETRY_MODE", "standard"}})).naive);
+}
+
 TEST(RetryPolicy, StandardModeAttemptsAndBackoff) {
   EXPECT_EQ(RetryPolicy::from_environment(fixed_environment({})).max_attempts, 3);
   EXPECT_EQ(RetryPolicy::from_environment(fixed_environment({{"AWS_MAX_ATTEMPTS", "5"}})).max_attempts, 5);

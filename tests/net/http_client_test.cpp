@@ -1,5 +1,7 @@
 #include "net/http_client.h"
 
+#include <atomic>
+
 #include <gtest/gtest.h>
 
 #include "support/scripted_server.h"
@@ -196,6 +198,41 @@ TEST(HttpClient, ReconnectsWhenTheServerClosedAnIdleConnection) {
     ASSERT_TRUE(response) << response.error().message();
   }
   EXPECT_EQ(server->connections(), 3);
+}
+
+TEST(HttpClient, AKeptConnectionClosedUnderTheNextRequestIsRetriedOnceOnAFreshOne) {
+  // The server's idle timeout fires as our next request arrives on the kept connection: it reads
+  // the request and closes without a byte of answer (the idle check before sending saw nothing).
+  // The request never reached the application, so it goes again, once, on a new connection.
+  std::atomic<int> seen{0};
+  auto server = ScriptedServer::tcp([&](const std::string&) {
+    if (++seen == 2) return ScriptedReply{"", true};
+    return ok("x");
+  });
+  RealHttpClient client;
+  ASSERT_TRUE(client.send(local(server->port()), get("/")));
+  auto second = client.send(local(server->port()), get("/"));
+  ASSERT_TRUE(second) << second.error().message();
+  EXPECT_EQ(second->body, "x");
+  EXPECT_EQ(server->connections(), 2);
+  EXPECT_EQ(server->requests().size(), 3u);
+}
+
+TEST(HttpClient, AFreshConnectionClosedWithoutAnAnswerIsNotSentAgain) {
+  // Only a reused connection earns the one silent retry; a new one that closes is the server's
+  // answer, and the caller (the AWS retry policy) decides what to do with it.
+  std::atomic<int> seen{0};
+  auto server = ScriptedServer::tcp([&](const std::string&) {
+    if (++seen == 1) return ok("x");
+    return ScriptedReply{"", true};
+  });
+  RealHttpClient client;
+  ASSERT_TRUE(client.send(local(server->port()), get("/")));
+  auto second = client.send(local(server->port()), get("/"));
+  ASSERT_FALSE(second);
+  EXPECT_NE(second.error().message().find("connection closed before a response"), std::string::npos) << second.error().message();
+  EXPECT_EQ(server->connections(), 2);
+  EXPECT_EQ(server->requests().size(), 3u);
 }
 
 TEST(HttpClient, ConnectionCloseIsHonoured) {

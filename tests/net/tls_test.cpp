@@ -301,5 +301,56 @@ server.serve_forever()
   EXPECT_EQ(first->body, second->body) << "the second request came from another client port";
 }
 
+
+TEST_F(Tls, AKeptConnectionTheServerClosedWhileIdleIsNotReused) {
+  // The server drops a kept connection after 100 ms of silence (close_notify, then FIN), as S3
+  // and the other AWS front ends do after theirs; the next request finds it closed before sending
+  // and goes over a new connection instead of waiting on a dead one.
+  uint16_t port = testing::unused_tcp_port();
+  std::string program = strfmt(R"(
+import http.server, ssl
+class H(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    timeout = 0.1
+    def do_GET(self):
+        body = str(self.client_address[1]).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+class S(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    def shutdown_request(self, request):
+        try:
+            request.unwrap()
+        except OSError:
+            pass
+        super().shutdown_request(request)
+server = S(("127.0.0.1", %u), H)
+context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+context.load_cert_chain("%s/p256.crt", "%s/p256.key")
+server.socket = context.wrap_socket(server.socket, server_side=True)
+server.serve_forever()
+)",
+                               port, dir_.c_str(), dir_.c_str());
+  ServerProcess server({"python3", "-c", program}, port);
+  ASSERT_TRUE(server.ready());
+  HttpClientOptions options;
+  options.ca_bundle = dir_ + "/p256-ca.crt";
+  RealHttpClient client(options);
+  Endpoint endpoint = *Endpoint::parse(strfmt("https://127.0.0.1:%u", port));
+  endpoint.tls_name = "net-test.example";
+  HttpRequest request;
+  request.timeout_ms = 5000;
+  auto first = client.send(endpoint, request);
+  ASSERT_TRUE(first) << first.error().message();
+  ::usleep(600 * 1000);  // well past the server's idle limit
+  auto second = client.send(endpoint, request);
+  ASSERT_TRUE(second) << second.error().message();
+  EXPECT_NE(first->body, second->body) << "the second request went over the connection the server had closed";
+}
+
 }  // namespace
 }  // namespace taupage

@@ -6,7 +6,13 @@ implementation nobody on this project wrote); a mismatch is answered as AWS answ
 protocol's error shape.
 
 Usage: aws_standin.py --dir DIR [--region R] [--attach-delay SECONDS] [--role-ttl SECONDS] [--san IP]...
-(--san: one more address the server certificate is for, such as the host as a QEMU guest sees it)
+                      [--throttle aws|FILE]
+(--san: one more address the server certificate is for, such as the host as a QEMU guest sees it;
+--throttle: AWS's per-account request limits, off unless asked for (see THROTTLE_LIMITS): "aws"
+for the documented ones, or a JSON file of the same shape that replaces some of them)
+
+Each server takes hundreds of connections at once: the TLS handshake runs in the connection's
+own thread (never in the one that accepts), and the listen backlog is deep.
 
 DIR receives: ca.pem, env (shell `export` lines pointing Taupage at the stand-in), ready (written
 last), signals.jsonl (every CloudFormation signal accepted), requests.jsonl (one line per request:
@@ -57,6 +63,41 @@ ENV_ACCESS_KEY = "AKIDSTANDINENV000001"
 ENV_SECRET_KEY = "standin/env+secret/0123456789abcdefghij"
 SKEW_WINDOW = 300
 
+# AWS's per-account, per-region request limits as token buckets [capacity, refill per second],
+# by service and bucket. EC2 ("Request throttling for the Amazon EC2 API", request token bucket
+# sizes): every API action has its own bucket, sized by its category: non-mutating (Describe*)
+# 100 / 20, the same unfiltered and unpaginated (DescribeVolumes without a filter or
+# MaxResults/NextToken) 50 / 10, mutating (AttachVolume) 50 / 5. KMS: Decrypt shares the
+# cryptographic-operations (symmetric) request quota, 5,500 a second by default (a second's
+# worth as the bucket). CloudFormation publishes no rate for SignalResource; 50 / 10 is this
+# stand-in's assumption. S3: 5,500 GET a second per prefix.
+THROTTLE_LIMITS = {
+    "ec2": {"DescribeVolumes": [100, 20], "DescribeVolumes/unfiltered": [50, 10], "AttachVolume": [50, 5]},
+    "kms": {"cryptographic": [5500, 5500]},
+    "cloudformation": {"SignalResource": [50, 10]},
+    "s3": {"GetObject": [5500, 5500]},
+}
+
+
+class TokenBucket:
+    """Starts full; refills continuously at `rate` a second up to `capacity`; a request takes one
+    token or is throttled."""
+
+    def __init__(self, capacity, rate):
+        self.capacity, self.rate = float(capacity), float(rate)
+        self.tokens, self.stamp = float(capacity), time.monotonic()
+        self.lock = threading.Lock()
+
+    def take(self):
+        with self.lock:
+            now = time.monotonic()
+            self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+            self.stamp = now
+            if self.tokens >= 1:
+                self.tokens -= 1
+                return True
+            return False
+
 
 class State:
     def __init__(self, args):
@@ -73,6 +114,14 @@ class State:
         self.role_token = secrets.token_urlsafe(60)
         self.role_expiration = time.time() + args.role_ttl
         self.signalled = set()
+        self.buckets = {}
+        if getattr(args, "throttle", None):
+            limits = json.loads(json.dumps(THROTTLE_LIMITS))
+            if args.throttle != "aws":
+                with open(args.throttle) as f:
+                    for service, table in json.load(f).items():
+                        limits.setdefault(service, {}).update(table)
+            self.buckets = {(service, name): TokenBucket(*limit) for service, table in limits.items() for name, limit in table.items()}
         self.volumes = []
         path = os.path.join(self.dir, "volumes.json")
         if os.path.exists(path):
@@ -119,6 +168,11 @@ class State:
                 return None
             return fault
 
+    def admit(self, service, bucket):
+        """Whether the account's bucket for this call has a token (always, with throttling off)."""
+        b = self.buckets.get((service, bucket))
+        return b is None or b.take()
+
     def record(self, name, entry):
         with self.lock:
             with open(os.path.join(self.dir, name), "a") as f:
@@ -126,6 +180,14 @@ class State:
 
 
 STATE = None
+
+
+def throttle(service, bucket, action, error):
+    """Raises `error` (the service's own throttling answer), naming the action in requests.jsonl,
+    when the account's bucket for the call is empty."""
+    if not STATE.admit(service, bucket):
+        error.action = action
+        raise error
 
 
 class AwsError(Exception):
@@ -198,11 +260,12 @@ class Handler(BaseHTTPRequestHandler):
             if fault in ("throttle", "500", "503"):
                 raise self.fault_error(fault)
             action, status, payload, ctype, headers = self.dispatch(method, body)
-            STATE.record("requests.jsonl", {"service": self.service, "action": action, "status": status, "fault": fault})
+            STATE.record("requests.jsonl", {"service": self.service, "action": action, "status": status, "fault": fault, "t": time.time()})
             self.send(status, payload, ctype, headers, fault)
         except AwsError as e:
+            action = getattr(e, "action", action)
             STATE.record("requests.jsonl", {"service": self.service, "action": action, "status": e.status,
-                                            "code": e.code, "fault": fault})
+                                            "code": e.code, "fault": fault, "t": time.time()})
             payload, ctype = self.error_body(e)
             self.send(e.status, payload, ctype, e.headers, fault if fault in ("reset", "hang", "truncate", "badlength") else None)
 
@@ -374,6 +437,10 @@ class Ec2Handler(QueryHandler):
         action = p.get("Action", "")
         if p.get("Version") != "2016-11-15":
             raise AwsError(400, "InvalidParameterValue", "Version must be 2016-11-15")
+        bucket = action
+        if action == "DescribeVolumes" and not any(k.startswith(("Filter.", "VolumeId.")) or k in ("MaxResults", "NextToken") for k in p):
+            bucket = "DescribeVolumes/unfiltered"
+        throttle("ec2", bucket, action, AwsError(503, "RequestLimitExceeded", "Request limit exceeded."))
         if action == "DescribeVolumes":
             return action, 200, self.describe_volumes(p), "text/xml;charset=UTF-8", None
         if action == "AttachVolume":
@@ -485,6 +552,7 @@ class CfnHandler(QueryHandler):
         action = p.get("Action", "")
         if action != "SignalResource" or p.get("Version") != "2010-05-15":
             raise AwsError(400, "InvalidAction", f"Could not find operation {action} for version {p.get('Version')}")
+        throttle("cloudformation", action, action, AwsError(400, "Throttling", "Rate exceeded"))
         for name in ("StackName", "LogicalResourceId", "UniqueId", "Status"):
             if not p.get(name):
                 raise AwsError(400, "ValidationError", f"1 validation error detected: Value null at '{name}' failed to satisfy constraint: Member must not be null")
@@ -498,7 +566,7 @@ class CfnHandler(QueryHandler):
                 raise AwsError(400, "ValidationError", f"Resource {p['LogicalResourceId']} is in CREATE_COMPLETE state and can not be signaled")
             STATE.signalled.add(key)
         STATE.record("signals.jsonl", {"stack": p["StackName"], "resource": p["LogicalResourceId"], "unique_id": p["UniqueId"],
-                                       "status": p["Status"], "auth": kind, "method": method})
+                                       "status": p["Status"], "auth": kind, "method": method, "t": time.time()})
         return action, 200, ("<SignalResourceResponse xmlns=\"http://cloudformation.amazonaws.com/doc/2010-05-15/\">"
                              f"<ResponseMetadata><RequestId>{uuid.uuid4()}</RequestId></ResponseMetadata></SignalResourceResponse>"), "text/xml", None
 
@@ -534,6 +602,9 @@ class KmsHandler(Handler):
             request = json.loads(body or b"{}")
         except ValueError:
             raise AwsError(400, "SerializationException", "Start of structure or map found where not expected")
+        if target in ("TrentService.Encrypt", "TrentService.Decrypt"):
+            throttle("kms", "cryptographic", target.split(".")[1],
+                     AwsError(400, "ThrottlingException", "You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls."))
         if target == "TrentService.Encrypt":
             return "Encrypt", 200, json.dumps(self.encrypt(request)), "application/x-amz-json-1.1", None
         if target == "TrentService.Decrypt":
@@ -615,6 +686,7 @@ class S3Handler(Handler):
         name = urllib.parse.unquote(key)
         if any(p and name.startswith(p) for p in setting(".deny", "").splitlines()):
             raise AwsError(403, "AccessDenied", "Access Denied")
+        throttle("s3", "GetObject", "GetObject", AwsError(503, "SlowDown", "Please reduce your request rate."))
         file_path = os.path.normpath(os.path.join(bucket_dir, name))
         if not file_path.startswith(bucket_dir + "/") or not os.path.isfile(file_path) or name.startswith("."):
             raise AwsError(404, "NoSuchKey", "The specified key does not exist.")
@@ -657,11 +729,33 @@ def make_pki(d, extra_ips=()):
     return context
 
 
+class Server(ThreadingHTTPServer):
+    """One thread a connection. With TLS the handshake happens in that thread, with a time limit,
+    so a client that connects and says nothing (or hundreds arriving at once) never holds up the
+    accepting thread; the backlog takes a fleet's worth of connections at once."""
+    daemon_threads = True
+    request_queue_size = 1024
+    tls_context = None
+
+    def finish_request(self, request, client_address):
+        if not self.tls_context:
+            self.RequestHandlerClass(request, client_address, self)
+            return
+        request.settimeout(30)
+        try:
+            tls = self.tls_context.wrap_socket(request, server_side=True)
+        except (OSError, ssl.SSLError):
+            return
+        tls.settimeout(None)
+        try:
+            self.RequestHandlerClass(tls, client_address, self)
+        finally:
+            self.shutdown_request(tls)
+
+
 def serve(handler, tls_context=None):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    if tls_context:
-        server.socket = tls_context.wrap_socket(server.socket, server_side=True)
+    server = Server(("127.0.0.1", 0), handler)
+    server.tls_context = tls_context
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server.server_address[1]
 
@@ -696,6 +790,7 @@ def main():
     parser.add_argument("--attach-delay", type=float, default=1.0)
     parser.add_argument("--role-ttl", type=float, default=6 * 3600)
     parser.add_argument("--san", action="append", default=[])
+    parser.add_argument("--throttle", default="")
     args = parser.parse_args()
     os.makedirs(os.path.join(args.dir, "faults"), exist_ok=True)
     STATE = State(args)
