@@ -71,7 +71,7 @@ SAN_OBJS := $(call obj,san,$(SRCS))
 # Keep intermediate objects (the fuzz objects are built through a pattern chain).
 .SECONDARY:
 
-.PHONY: all deps third-party test unit demo bench fuzz fleet clean
+.PHONY: all deps third-party test unit lint demo bench fuzz fleet clean
 all: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/taupage
 
@@ -155,8 +155,14 @@ $(BUILD)/dbg/integration_tests: $(DBG_OBJS) $(call obj,dbg,$(IT_SRCS) $(SUPPORT_
 unit: $(BUILD)/dbg/unit_tests $(BUILD)/san/unit_tests
 
 # The native suites, and the unit tests built for arm64 (run under QEMU's user-mode emulation).
+# The style and structure checks (scripts/lint.sh): clang-format, shellcheck, the include layers.
+lint: deps
+	@mkdir -p $(BUILD)
+	@bash scripts/lint.sh
+
 test: deps
 	@$(if $(CROSS),echo 'make test runs natively (its unit-arm64 suite and make test-arm64 cover arm64)'; exit 2)
+	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/taupage $(BUILD)/dbg/unit_tests $(BUILD)/san/unit_tests $(if $(IT_SRCS),$(BUILD)/dbg/integration_tests)
 	@$(MAKE) --no-print-directory -j$(JOBS) ARCH=arm64 build/arm64/dbg/unit_tests
 	@bash scripts/run-tests.sh
