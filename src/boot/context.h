@@ -52,8 +52,8 @@ struct Context {
   double defer_after_seconds = 0;
 
   AwsSession* aws = nullptr;                // IMDS and the AWS services; null where no step needs AWS
-  // Decrypted aws:kms: values, by environment variable name (and "logentries_account_key",
-  // "scalyr_account_key"): filled by the secrets step, read by the container and log-agent steps.
+  // Decrypted aws:kms: values, by environment variable name: filled by the secrets step, read by
+  // the container step. (The log agents' keys stay inside the system stage's logagents step.)
   std::map<std::string, Secret> secrets;
 
   DockerApi* docker = nullptr;              // the Docker Engine (DOCKER_HOST), for the container and health steps

@@ -1,9 +1,11 @@
 #include "boot/step_registry.h"
 
+#include "boot/step_applog.h"
 #include "boot/step_container.h"
 #include "boot/step_credentials.h"
 #include "boot/step_firewall.h"
 #include "boot/step_health.h"
+#include "boot/step_log_agents.h"
 #include "boot/step_meta.h"
 #include "boot/step_notify.h"
 #include "boot/step_secrets.h"
@@ -26,6 +28,8 @@ StepList all_steps() {
   // system stage
   steps.push_back(make_ssh_step());
   steps.push_back(make_sysctl_step());
+  steps.push_back(make_applog_step());
+  steps.push_back(make_log_agents_step());
   // late stage
   steps.push_back(make_meta_step());
   steps.push_back(std::make_unique<SecretsStep>());
