@@ -897,7 +897,7 @@ class Validator {
     } else if (lower == "us") {
       config.scalyr_region = ScalyrRegion::Us;
     } else {
-      error(path, node.mark, "unknown Scalyr region " + node.describe() + "; eu (upload.eu.scalyr.com) or us (agent.scalyr.com)");
+      error(path, node.mark, "unknown Scalyr region " + quote(*value) + "; eu (upload.eu.scalyr.com) or us (agent.scalyr.com)");
     }
   }
 
@@ -927,7 +927,7 @@ class Validator {
       config.application_logrotate.interval = lower;
       return;
     }
-    std::string message = "unknown rotation interval " + node.describe() + "; one of hourly, daily, weekly, monthly, yearly";
+    std::string message = "unknown rotation interval " + quote(*value) + "; one of hourly, daily, weekly, monthly, yearly";
     std::string suggestion = closest_match(lower, kIntervals);
     if (!suggestion.empty()) message += " (did you mean " + quote(suggestion) + "?)";
     error(path, node.mark, message);
