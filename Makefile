@@ -156,7 +156,7 @@ clean:
 IMAGE_CACHE ?= /var/cache/taupage-image
 DEB := $(BUILD)/taupage_$(VERSION)_amd64.deb
 .PHONY: deb image demo-late
-$(DEB): $(BUILD)/taupage scripts/deb.sh packaging/taupage.8 packaging/taupage.default $(wildcard initramfs/*.sh initramfs/*/* initramfs/*/*/* initramfs/*/*/*/* systemd/*)
+$(DEB): $(BUILD)/taupage scripts/deb.sh packaging/taupage.8 packaging/taupage.default $(wildcard initramfs/*.sh initramfs/*/* initramfs/*/*/* initramfs/*/*/*/* systemd/* systemd/*/*)
 	@bash scripts/deb.sh $(BUILD)/taupage $(VERSION) $(BUILD) >/dev/null
 	@echo '  DEB $@'
 deb: $(BUILD)/taupage
