@@ -40,13 +40,25 @@ std::string key_text(const MaybeEncrypted& key, const char* name) {
   return strfmt("%s **** (%s)", name, key.encrypted ? "aws:kms:, decrypted with KMS at boot" : "as written");
 }
 
+// An account key is one word. Space around it is dropped (a plaintext encrypted with `echo` ends
+// in a newline); a space or control character inside would break the agent's file (a newline
+// could even add lines to Logentries' INI file), so it is refused, never quoted.
+Result<Secret> one_word(std::string_view text, const MaybeEncrypted& key, const char* name) {
+  std::string_view word = trim(text);
+  bool ok = !word.empty();
+  for (char c : word) ok = ok && static_cast<unsigned char>(c) > 0x20 && c != 0x7f;
+  if (!ok) {
+    return Error(strfmt("%s (line %d): the %s is not one word (an account key has no spaces or control characters)", name, key.mark.line,
+                        key.encrypted ? "decrypted value" : "value"));
+  }
+  Log::add_redaction(word);
+  return Secret(std::string(word));
+}
+
 // The key in plain text: decrypted when it is an aws:kms: value. Either way it is redacted from
 // every later log line.
 Result<Secret> account_key(Context& context, const MaybeEncrypted& key, const char* name) {
-  if (!key.encrypted) {
-    Log::add_redaction(key.value);
-    return Secret(key.value);
-  }
+  if (!key.encrypted) return one_word(key.value, key, name);
   if (!context.aws) return Error(strfmt("%s (line %d) is an aws:kms: value and this run has no AWS access", name, key.mark.line));
   auto service = context.aws->service("kms");
   if (!service) return Error(service.error()).wrap(name);
@@ -57,7 +69,7 @@ Result<Secret> account_key(Context& context, const MaybeEncrypted& key, const ch
       [&]() -> const AwsError& { return kms.last_error(); });
   if (!plaintext) return Error(plaintext.error()).wrap(strfmt("%s (line %d)", name, key.mark.line));
   Log::add_redaction(plaintext->reveal());
-  return plaintext;
+  return one_word(plaintext->reveal(), key, name);
 }
 
 // Writes a file that holds a key: root:root 0600, replaced atomically, and only when it differs

@@ -241,6 +241,18 @@ TEST_F(LogSteps, AKmsRefusalNamesTheKeyAndLeavesTheFileAlone) {
   EXPECT_EQ(text("/etc/scalyr-agent-2/agent.json"), "{\"the\": \"image's own\"}\n");
 }
 
+// The double answers "plain-" + the ciphertext: "a2V5Cg==" is "key\n", "YSBi" is "a b".
+TEST_F(LogSteps, AKeyIsOneWordATrailingNewlineIsDroppedAndNothingElseIsQuoted) {
+  Outcome newline = run(*make_log_agents_step(), "logentries_account_key: \"aws:kms:a2V5Cg==\"\n");
+  ASSERT_EQ(newline.kind, OutcomeKind::Created) << newline.detail;
+  EXPECT_NE(text("/etc/le/config").find("user-key = plain-key\npull-server-side-config"), std::string::npos) << text("/etc/le/config");
+  Outcome space = run(*make_log_agents_step(), "logentries_account_key: \"aws:kms:YSBi\"\n");
+  EXPECT_EQ(space.kind, OutcomeKind::Failed);
+  EXPECT_EQ(space.detail, "Logentries agent: logentries_account_key (line 6): the decrypted value is not one word (an account key has no "
+                          "spaces or control characters); its configuration was not changed");
+  EXPECT_NE(text("/etc/le/config").find("user-key = plain-key\n"), std::string::npos);
+}
+
 TEST_F(LogSteps, ThePlanNamesEveryActionAndNoKey) {
   auto read = read_config(kHead + "scalyr_account_key: plain-scalyr-secret\nlogentries_account_key: \"aws:kms:bGUta2V5\"\n");
   ASSERT_TRUE(read.config);
