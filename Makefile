@@ -223,7 +223,7 @@ clean:
 IMAGE_CACHE ?= /var/cache/taupage-image
 DEB := $(BUILD)/taupage_$(VERSION)_$(ARCH).deb
 .PHONY: deb image demo-late
-$(DEB): $(BUILD)/taupage scripts/deb.sh packaging/taupage.8 packaging/taupage.default $(wildcard initramfs/*.sh initramfs/*/* initramfs/*/*/* initramfs/*/*/*/* systemd/*)
+$(DEB): $(BUILD)/taupage scripts/deb.sh packaging/taupage.8 packaging/taupage.default $(wildcard initramfs/*.sh initramfs/*/* initramfs/*/*/* initramfs/*/*/*/* systemd/* systemd/*/*)
 	@STRIP=$(CROSS)strip bash scripts/deb.sh $(BUILD)/taupage $(VERSION) $(BUILD) $(ARCH) >/dev/null
 	@echo '  DEB $@'
 deb: $(BUILD)/taupage

@@ -23,6 +23,11 @@ install -m 0755 initramfs/dracut/90taupage/module-setup.sh initramfs/dracut/90ta
 install -m 0644 initramfs/dracut/90taupage/taupage-dhcp.network "$pkg/usr/lib/dracut/modules.d/90taupage/"
 install -m 0644 systemd/taupage-early.service systemd/taupage-deferred.service systemd/taupage-system.service \
   systemd/taupage-late.service systemd/taupage-credentials.service "$pkg/lib/systemd/system/"
+# The log agents are not ours; when an image has them, they start after the system stage wrote
+# their configuration.
+for agent in scalyr-agent-2 logentries; do
+  install -D -m 0644 "systemd/$agent.service.d/taupage.conf" "$pkg/lib/systemd/system/$agent.service.d/taupage.conf"
+done
 install -m 0644 packaging/taupage.default "$pkg/etc/default/taupage"
 sed "s/@VERSION@/$version/" packaging/taupage.8 | gzip -9n > "$pkg/usr/share/man/man8/taupage.8.gz"
 chmod 0644 "$pkg/usr/share/man/man8/taupage.8.gz"

@@ -1,6 +1,7 @@
 // `taupage credentials [--config FILE] [--root DIR] [--once] [--interval SECONDS]`: keeps
 // /meta/credentials filled from the mint bucket, as the original's berry did, for
 // taupage-credentials.service.
+#include "util/files.h"
 #include "aws/retry_policy.h"
 #include "cli/args.h"
 #include "cli/aws_runtime.h"
@@ -10,7 +11,7 @@
 #include "steps/step_credentials.h"
 #include "cli/user_data_input.h"
 #include "config/config_reader.h"
-#include "docker/container_spec.h"
+#include "steps/container_spec.h"
 #include "util/log.h"
 #include "util/strings.h"
 

@@ -13,6 +13,8 @@ const char* shutdown_name(ShutdownWhen when) {
   return "never";
 }
 
+const char* scalyr_region_name(ScalyrRegion region) { return region == ScalyrRegion::Eu ? "eu" : "us"; }
+
 std::string Networking::text() const {
   switch (mode) {
     case NetworkMode::Bridge: return "bridge";

@@ -88,6 +88,22 @@ struct SysctlSetting {
   Mark mark;
 };
 
+// `scalyr_region`: which Scalyr upload server the agent sends to. Unset is EU: the original's last
+// versions sent every instance there whatever this key said, so the keys of users moving over are
+// EU accounts' keys.
+enum class ScalyrRegion { Us, Eu };
+const char* scalyr_region_name(ScalyrRegion region);  // "us", "eu"
+
+// How /var/log/application.log is rotated (application_logrotate_*): the original's defaults
+// (rotate 4, weekly, 256M, compressed one rotation late) for whatever is not set.
+struct ApplicationLogRotation {
+  std::string size = "256M";        // logrotate's notation: bytes, or a number with k, M or G
+  std::string interval = "weekly";  // hourly, daily, weekly, monthly or yearly
+  int rotate = 4;                   // how many rotated files are kept
+  bool compress = true;             // application_logrotate_disable_compress: false
+  bool delaycompress = true;        // application_logrotate_disable_delaycompress: false
+};
+
 enum class NetworkMode { Bridge, Host, None, Container };
 
 struct Networking {
@@ -120,6 +136,8 @@ struct Config {
   std::optional<MaybeEncrypted> logentries_account_key;
   std::optional<MaybeEncrypted> scalyr_account_key;
   std::string scalyr_application_log_parser;  // empty: the default "slf4j"
+  ScalyrRegion scalyr_region = ScalyrRegion::Eu;
+  ApplicationLogRotation application_logrotate;
   std::string mint_bucket;
   // Options of the original Taupage for the container and the host.
   bool read_only = false;              // the container's root filesystem read-only

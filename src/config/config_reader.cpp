@@ -264,6 +264,34 @@ class Validator {
         {"mint_bucket", [&](const YamlNode& n, const std::string& p) {
            if (!is_empty_value(n)) read_mint_bucket(n, p, config);
          }},
+        {"scalyr_region", [&](const YamlNode& n, const std::string& p) {
+           if (!is_empty_value(n)) read_scalyr_region(n, p, config);
+         }},
+        {"application_logrotate_size", [&](const YamlNode& n, const std::string& p) {
+           if (!is_empty_value(n)) read_logrotate_size(n, p, config);
+         }},
+        {"application_logrotate_interval", [&](const YamlNode& n, const std::string& p) {
+           if (!is_empty_value(n)) read_logrotate_interval(n, p, config);
+         }},
+        {"application_logrotate_rotate", [&](const YamlNode& n, const std::string& p) {
+           if (!is_empty_value(n)) read_logrotate_rotate(n, p, config);
+         }},
+        // The policy never copies and truncates (rsyslog reopens the file), so there is nothing
+        // to turn off; the key is still read as the boolean it is.
+        {"application_logrotate_disable_copytruncate", [&](const YamlNode& n, const std::string& p) {
+           bool ignored = false;
+           optional_boolean(n, p, ignored);
+         }},
+        {"application_logrotate_disable_delaycompress", [&](const YamlNode& n, const std::string& p) {
+           bool disable = false;
+           optional_boolean(n, p, disable);
+           config.application_logrotate.delaycompress = !disable;
+         }},
+        {"application_logrotate_disable_compress", [&](const YamlNode& n, const std::string& p) {
+           bool disable = false;
+           optional_boolean(n, p, disable);
+           config.application_logrotate.compress = !disable;
+         }},
         // Options of the original for the container and the host; empty (or false) means not set.
         {"read_only", [&](const YamlNode& n, const std::string& p) { optional_boolean(n, p, config.read_only); }},
         {"mount_var_log", [&](const YamlNode& n, const std::string& p) { optional_boolean(n, p, config.mount_var_log); }},
@@ -856,6 +884,63 @@ class Validator {
       }
       if (!credential.auth.empty()) config.dockercfg.push_back(std::move(credential));
     }
+  }
+
+  // "eu" sends to Scalyr's EU upload server, "us" (as unset) to the agent's default, in any case;
+  // anything else is an error rather than logs quietly sent to another continent.
+  void read_scalyr_region(const YamlNode& node, const std::string& path, Config& config) {
+    auto value = text(node, path, "eu or us");
+    if (!value) return;
+    std::string lower = to_lower(trim(*value));
+    if (lower == "eu") {
+      config.scalyr_region = ScalyrRegion::Eu;
+    } else if (lower == "us") {
+      config.scalyr_region = ScalyrRegion::Us;
+    } else {
+      error(path, node.mark, "unknown Scalyr region " + quote(*value) + "; eu (upload.eu.scalyr.com) or us (agent.scalyr.com)");
+    }
+  }
+
+  // logrotate's size notation, checked here so that logrotate never meets a policy it refuses:
+  // bytes, or a number with k, M or G (any case; written as logrotate spells them).
+  void read_logrotate_size(const YamlNode& node, const std::string& path, Config& config) {
+    auto value = text(node, path, "a size such as 256M");
+    std::string t = value ? std::string(trim(*value)) : std::string();
+    size_t digits = 0;
+    while (digits < t.size() && t[digits] >= '0' && t[digits] <= '9') ++digits;
+    std::string unit = t.substr(digits);
+    auto number = parse_uint(t.substr(0, digits));
+    std::string spelled = unit.empty() ? "" : unit == "k" || unit == "K" ? "k" : unit == "m" || unit == "M" ? "M" : unit == "g" || unit == "G" ? "G" : "?";
+    if (!value || digits == 0 || digits > 12 || !number || *number == 0 || spelled == "?") {
+      if (value) error(path, node.mark, "expected a size such as 256M, 100k, 1G or 1048576 (bytes), got " + node.describe());
+      return;
+    }
+    config.application_logrotate.size = std::to_string(*number) + spelled;
+  }
+
+  void read_logrotate_interval(const YamlNode& node, const std::string& path, Config& config) {
+    static const std::vector<std::string> kIntervals = {"hourly", "daily", "weekly", "monthly", "yearly"};
+    auto value = text(node, path, "hourly, daily, weekly, monthly or yearly");
+    if (!value) return;
+    std::string lower = to_lower(trim(*value));
+    if (std::find(kIntervals.begin(), kIntervals.end(), lower) != kIntervals.end()) {
+      config.application_logrotate.interval = lower;
+      return;
+    }
+    std::string message = "unknown rotation interval " + quote(*value) + "; one of hourly, daily, weekly, monthly, yearly";
+    std::string suggestion = closest_match(lower, kIntervals);
+    if (!suggestion.empty()) message += " (did you mean " + quote(suggestion) + "?)";
+    error(path, node.mark, message);
+  }
+
+  // A count; quoted digits too, since the original read every value as text.
+  void read_logrotate_rotate(const YamlNode& node, const std::string& path, Config& config) {
+    auto number = node.is_scalar() ? parse_uint(trim(node.text)) : std::nullopt;
+    if (!number || *number > 1000) {
+      error(path, node.mark, "expected how many rotated files to keep, 0 to 1000, got " + node.describe());
+      return;
+    }
+    config.application_logrotate.rotate = static_cast<int>(*number);
   }
 
   void read_shutdown(const YamlNode& node, const std::string& path, Config& config) {

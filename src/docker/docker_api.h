@@ -25,6 +25,9 @@ struct DockerImage {
 };
 
 // What GET /containers/{id}/json says about a container (the fields Taupage decides on).
+// A container id as docker ps shows it: its first 12 characters.
+inline std::string short_id(const std::string& id) { return id.substr(0, 12); }
+
 struct DockerContainer {
   std::string id;
   std::string image_id;  // the image the container was created from ("sha256:...")

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "docker/container_lifecycle.h"
 #include "util/log.h"
 #include "util/strings.h"
 

@@ -6,7 +6,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "docker/container_spec.h"
+#include "util/files.h"
 
 namespace taupage {
 

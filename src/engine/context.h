@@ -66,8 +66,8 @@ struct Context {
   BootSettings settings;
   Services services;
 
-  // Decrypted aws:kms: values, by environment variable name (and "logentries_account_key",
-  // "scalyr_account_key"): filled by the secrets step, read by the container and log-agent steps.
+  // Decrypted aws:kms: values, by environment variable name: filled by the secrets step, read by
+  // the container step. (The log agents' keys stay inside the system stage's logagents step.)
   std::map<std::string, Secret> secrets;
   // What the storage steps of this run wrote to disks, one line each ("raid created /dev/md/data
   // as md127"): a refusal later in the same run names them instead of saying nothing was changed.

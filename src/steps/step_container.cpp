@@ -6,7 +6,7 @@
 
 #include "aws/aws_session.h"
 #include "aws/ecr.h"
-#include "docker/container_lifecycle.h"
+#include "steps/container_lifecycle.h"
 #include "docker/engine_client.h"
 #include "docker/image_puller.h"
 #include "docker/registry_auth.h"

@@ -1,8 +1,9 @@
+#include "util/files.h"
 #include "steps/step_credentials.h"
 
 #include "aws/aws_session.h"
 #include "steps/credentials_sync.h"
-#include "docker/container_spec.h"
+#include "steps/container_spec.h"
 #include "util/log.h"
 #include "util/strings.h"
 

@@ -5,7 +5,7 @@
 #pragma once
 
 #include "engine/step.h"
-#include "docker/container_spec.h"  // kApplicationUid, kApplicationGid
+#include "steps/container_spec.h"  // kApplicationUid, kApplicationGid
 
 namespace taupage {
 

@@ -1,6 +1,6 @@
 #include "steps/step_health.h"
 
-#include "docker/container_spec.h"
+#include "steps/container_spec.h"
 #include "docker/health_check.h"
 #include "util/log.h"
 #include "util/strings.h"

@@ -5,7 +5,7 @@
 
 #include <cerrno>
 
-#include "docker/container_spec.h"
+#include "steps/container_spec.h"
 #include "util/files.h"
 #include "util/log.h"
 #include "util/strings.h"

@@ -1,9 +1,11 @@
 #include "steps/step_registry.h"
 
+#include "steps/step_applog.h"
 #include "steps/step_container.h"
 #include "steps/step_credentials.h"
 #include "steps/step_firewall.h"
 #include "steps/step_health.h"
+#include "steps/step_log_agents.h"
 #include "steps/step_meta.h"
 #include "steps/step_notify.h"
 #include "steps/step_secrets.h"
@@ -26,6 +28,8 @@ StepList all_steps() {
   // system stage
   steps.push_back(make_ssh_step());
   steps.push_back(make_sysctl_step());
+  steps.push_back(make_applog_step());
+  steps.push_back(make_log_agents_step());
   // late stage
   steps.push_back(make_meta_step());
   steps.push_back(std::make_unique<SecretsStep>());

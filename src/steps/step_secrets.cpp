@@ -22,11 +22,8 @@ std::vector<EncryptedValue> encrypted_values(const Config& config) {
   for (const auto& env : config.environment) {
     if (env.encrypted) values.push_back({env.name, env.ciphertext, strfmt("line %d", env.mark.line)});
   }
-  auto add_key = [&](const std::optional<MaybeEncrypted>& key, const char* name) {
-    if (key && key->encrypted) values.push_back({name, key->ciphertext, strfmt("line %d", key->mark.line)});
-  };
-  add_key(config.logentries_account_key, "logentries_account_key");
-  add_key(config.scalyr_account_key, "scalyr_account_key");
+  // The log agents' keys are decrypted by the system stage's logagents step, which needs them
+  // before the agents start; nothing in this stage reads them.
   return values;
 }
 }  // namespace

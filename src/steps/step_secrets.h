@@ -1,4 +1,4 @@
-/// The secrets step (late stage): decrypts every aws:kms: value of the config with KMS in the
+/// The secrets step (late stage): decrypts every aws:kms: value of `environment` with KMS in the
 /// instance's region and keeps the plaintexts in Context::secrets, in memory only. Throttling
 /// is retried until the step's deadline, since a fleet scale-out throttles a whole account for
 /// minutes; any other failure names the variable, never the value.

@@ -4,7 +4,7 @@
 
 #include <cerrno>
 
-#include "docker/container_spec.h"
+#include "steps/container_spec.h"
 #include "docker/docker_api.h"
 #include "util/files.h"
 #include "util/log.h"

@@ -1,6 +1,6 @@
 #include "steps/step_sysctl.h"
 
-#include "docker/container_spec.h"
+#include "steps/container_spec.h"
 #include "host/proc_sys.h"
 #include "util/files.h"
 #include "util/log.h"

@@ -147,4 +147,10 @@ bool path_exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
+std::string host_path(const std::string& root, const std::string& path) {
+  std::string base = root;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base + path;
+}
+
 }  // namespace taupage

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "util/files.h"
 #include "util/result.h"
 
 namespace taupage {
@@ -27,6 +28,8 @@ Status write_file_atomic(const std::string& path, std::string_view content, mode
                          std::optional<FileOwner> owner = std::nullopt);
 Status make_dirs(const std::string& path, mode_t mode = 0755);
 bool path_exists(const std::string& path);
+// The host path of `path` under `root` ("/" + "/meta" -> "/meta", "/tmp/r" + "/meta" -> "/tmp/r/meta").
+std::string host_path(const std::string& root, const std::string& path);
 // An error when a folder on the way to `path` (or `path` itself) is a symbolic link: where a
 // mount or a file goes must not be chosen by whoever could write the folder it is in.
 Status refuse_symlinks(const std::string& path);

@@ -426,6 +426,65 @@ TEST(ConfigReader, LogAgentKeysAndMintBucket) {
   expect_error("logentries_account_key: \"aws:kms:\"\n", "$.logentries_account_key", 6, 25, "it is empty");
 }
 
+TEST(ConfigReader, ScalyrRegionIsEuOrUsInAnyCaseAndEmptyIsNotSet) {
+  auto unset = read("");
+  ASSERT_TRUE(unset.config);
+  EXPECT_EQ(unset.config->scalyr_region, ScalyrRegion::Eu);  // the original's last versions sent everything to EU
+  for (const char* eu : {"eu", "EU", "Eu"}) {
+    auto r = read(std::string("scalyr_region: ") + eu + "\n");
+    ASSERT_TRUE(r.config) << eu;
+    EXPECT_TRUE(r.diagnostics.empty()) << r.diagnostics[0].render();
+    EXPECT_EQ(r.config->scalyr_region, ScalyrRegion::Eu) << eu;
+  }
+  auto us = read("scalyr_region: US\n");
+  ASSERT_TRUE(us.config);
+  EXPECT_EQ(us.config->scalyr_region, ScalyrRegion::Us);
+  auto empty = read("scalyr_region: \"\"\n");
+  ASSERT_TRUE(empty.config);
+  EXPECT_TRUE(empty.diagnostics.empty()) << empty.diagnostics[0].render();
+  EXPECT_EQ(empty.config->scalyr_region, ScalyrRegion::Eu);
+  expect_error("scalyr_region: eu-central-1\n", "$.scalyr_region", 6, 16, "unknown Scalyr region \"eu-central-1\"; eu (upload.eu.scalyr.com) or us");
+}
+
+TEST(ConfigReader, ApplicationLogrotateOptionsWithTheOriginalsDefaults) {
+  auto unset = read("");
+  ASSERT_TRUE(unset.config);
+  const auto& d = unset.config->application_logrotate;
+  EXPECT_EQ(d.size, "256M");
+  EXPECT_EQ(d.interval, "weekly");
+  EXPECT_EQ(d.rotate, 4);
+  EXPECT_TRUE(d.compress);
+  EXPECT_TRUE(d.delaycompress);
+
+  auto set = read("application_logrotate_size: 100m\napplication_logrotate_interval: Daily\napplication_logrotate_rotate: \"7\"\n"
+                  "application_logrotate_disable_delaycompress: true\napplication_logrotate_disable_copytruncate: true\n");
+  ASSERT_TRUE(set.config);
+  EXPECT_TRUE(set.diagnostics.empty()) << set.diagnostics[0].render();  // no longer "ignored" options
+  const auto& r = set.config->application_logrotate;
+  EXPECT_EQ(r.size, "100M");  // written as logrotate spells it
+  EXPECT_EQ(r.interval, "daily");
+  EXPECT_EQ(r.rotate, 7);
+  EXPECT_TRUE(r.compress);
+  EXPECT_FALSE(r.delaycompress);
+
+  auto bytes = read("application_logrotate_size: 1048576\napplication_logrotate_disable_compress: true\n");
+  ASSERT_TRUE(bytes.config);
+  EXPECT_EQ(bytes.config->application_logrotate.size, "1048576");
+  EXPECT_FALSE(bytes.config->application_logrotate.compress);
+
+  auto empty = read("application_logrotate_size: \"\"\napplication_logrotate_interval:\napplication_logrotate_rotate: ''\n");
+  ASSERT_TRUE(empty.config);
+  EXPECT_TRUE(empty.diagnostics.empty()) << empty.diagnostics[0].render();
+  EXPECT_EQ(empty.config->application_logrotate.size, "256M");
+
+  expect_error("application_logrotate_size: 256MB\n", "$.application_logrotate_size", 6, 29, "expected a size such as 256M, 100k, 1G");
+  expect_error("application_logrotate_size: 0\n", "$.application_logrotate_size", 6, 29, "expected a size");
+  expect_error("application_logrotate_interval: weekley\n", "$.application_logrotate_interval", 6, 33,
+               "unknown rotation interval \"weekley\"; one of hourly, daily, weekly, monthly, yearly (did you mean \"weekly\"?)");
+  expect_error("application_logrotate_rotate: -1\n", "$.application_logrotate_rotate", 6, 31, "0 to 1000");
+  expect_error("application_logrotate_disable_compress: \"true\"\n", "$.application_logrotate_disable_compress", 6, 41, "");
+}
+
 TEST(ConfigReader, ScalyrLogParserDefaultsToSlf4jAndMustBeText) {
   auto defaulted = read("");
   ASSERT_TRUE(defaulted.config);

@@ -262,6 +262,13 @@ check "syslog: LogConfig" "$(inspect '{{json .HostConfig.LogConfig}}')" \
   "{\"Type\":\"syslog\",\"Config\":{\"syslog-address\":\"unixgram://$ROOT/dev/log\",\"tag\":\"docker/dk-app\"}}"
 dk_wait_for 10 grep -q "dk-exits: fatal" "$DK_BASE/syslog.txt"
 contains "syslog: the application's lines arrive tagged docker/dk-app" "$(cat "$DK_BASE/syslog.txt" 2>/dev/null)" "docker/dk-app"
+# The line as the application log's rsyslog rule expects it (tests/integration/logging.sh feeds
+# this format to a real rsyslogd): "<pri>Mmm dd hh:mm:ss docker/dk-app[<pid>]: <message>".
+if grep -qE '^<[0-9]+>[A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} docker/dk-app\[[0-9]+\]: dk-exits: fatal' "$DK_BASE/syslog.txt"; then
+  ok "syslog: RFC 3164 with the tag and dockerd's pid, as the rsyslog rule matches it"
+else
+  bad "syslog: RFC 3164 with the tag and dockerd's pid, as the rsyslog rule matches it" "$(head -c 300 "$DK_BASE/syslog.txt" 2>/dev/null)"
+fi
 dk_stop_pid "$SYSLOG_PID" 5; SYSLOG_PID=""; rm -f "$ROOT/dev/log"
 
 # --- 7. clear errors within a deadline: unknown tag, registry down, daemon down or hung -------

@@ -33,10 +33,17 @@ for f in /usr/sbin/taupage /usr/share/taupage/taupage-early.sh /usr/share/initra
   /usr/lib/dracut/modules.d/90taupage/taupage-pre-pivot.sh /lib/systemd/system/taupage-early.service \
   /lib/systemd/system/taupage-deferred.service /lib/systemd/system/taupage-system.service \
   /lib/systemd/system/taupage-late.service /lib/systemd/system/taupage-credentials.service /etc/default/taupage \
-  /usr/share/man/man8/taupage.8.gz /usr/share/doc/taupage/copyright; do
+  /usr/share/man/man8/taupage.8.gz /usr/share/doc/taupage/copyright \
+  /lib/systemd/system/scalyr-agent-2.service.d/taupage.conf /lib/systemd/system/logentries.service.d/taupage.conf; do
   grep -qxF "$f" "$work/files" || missing="$missing $f"
 done
 [ -z "$missing" ] && pass deb-files || flunk deb-files "missing:$missing"
+# The log agents' drop-ins order them after the system stage, which writes their configuration.
+for agent in scalyr-agent-2 logentries; do
+  dropin=$(dpkg-deb --fsys-tarfile "$deb" | tar -xO "./lib/systemd/system/$agent.service.d/taupage.conf" 2>/dev/null | grep -v '^#')
+  [ "$dropin" = "$(printf '[Unit]\nAfter=taupage-system.service')" ] && pass "dropin-$agent-after-system-stage" ||
+    flunk "dropin-$agent-after-system-stage" "$dropin"
+done
 dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles | grep -qx /etc/default/taupage && pass conffile || flunk conffile
 for lib in libyaml mbedtls; do
   grep -qi "$lib" <(dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/share/doc/taupage/copyright) && pass "licence-$lib" || flunk "licence-$lib"

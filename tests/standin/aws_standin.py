@@ -387,6 +387,7 @@ class ImdsHandler(Handler):
             "/latest/meta-data/placement/availability-zone": STATE.az,
             "/latest/meta-data/placement/region": STATE.region,
             "/latest/meta-data/local-ipv4": "10.0.0.12",
+            "/latest/meta-data/local-hostname": "ip-10-0-0-12.eu-central-1.compute.internal",
             "/latest/meta-data/public-ipv4": "203.0.113.12",
             "/latest/meta-data/iam/security-credentials/": ROLE_NAME,
             "/latest/meta-data/iam/security-credentials/" + ROLE_NAME: json.dumps({

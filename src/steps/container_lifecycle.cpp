@@ -1,4 +1,4 @@
-#include "docker/container_lifecycle.h"
+#include "steps/container_lifecycle.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -78,8 +78,6 @@ Result<ContainerResult> create_and_start(DockerApi& docker, const ContainerReque
 }  // namespace
 
 std::string ContainerRequest::random_key() { return random_key_hex(); }
-
-std::string short_id(const std::string& id) { return id.substr(0, 12); }
 
 Result<ContainerResult> ensure_container(DockerApi& docker, const ContainerRequest& r,
                                          const std::function<void(const std::string&)>& say,

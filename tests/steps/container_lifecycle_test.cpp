@@ -1,4 +1,4 @@
-#include "docker/container_lifecycle.h"
+#include "steps/container_lifecycle.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>

@@ -7,7 +7,7 @@
 #include <functional>
 #include <string>
 
-#include "docker/container_spec.h"
+#include "steps/container_spec.h"
 #include "docker/docker_api.h"
 
 namespace taupage {
@@ -35,7 +35,5 @@ struct ContainerRequest {
 Result<ContainerResult> ensure_container(DockerApi& docker, const ContainerRequest& request,
                                          const std::function<void(const std::string&)>& say,
                                          const std::function<void(const std::string&)>& warn);
-
-std::string short_id(const std::string& id);
 
 }  // namespace taupage

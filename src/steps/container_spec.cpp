@@ -1,4 +1,5 @@
-#include "docker/container_spec.h"
+#include "util/files.h"
+#include "steps/container_spec.h"
 
 #include <set>
 
@@ -23,12 +24,6 @@ Json string_array(const std::vector<std::string>& items) {
 }
 
 }  // namespace
-
-std::string host_path(const std::string& root, const std::string& path) {
-  std::string base = root;
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  return base + path;
-}
 
 std::string container_image(const Config& config) {
   const ImageReference& s = config.source;

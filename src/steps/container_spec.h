@@ -1,5 +1,5 @@
-/// The application container as the Docker create request describes it, derived from the
-/// Config alone (plus the decrypted secrets and two facts about the host). The same builder
+/// The application container as the Docker create request describes it, translated from the
+/// Config (the schema meets Docker here, in the steps, not in docker/) (plus the decrypted secrets and two facts about the host). The same builder
 /// renders the request three ways: secrets masked (plan, report), secrets as keyed hashes
 /// (the fingerprint), and secrets revealed (only the body sent to the daemon).
 #pragma once
@@ -75,7 +75,5 @@ Status check_secrets_present(const Config& config, const SecretValues& secrets);
 // One line for the plan: image, user, capabilities, ports, mounts, logging.
 std::string describe_container(const Config& config);
 
-// The host path of `path` under `root` ("/" + "/meta" -> "/meta", "/tmp/r" + "/meta" -> "/tmp/r/meta").
-std::string host_path(const std::string& root, const std::string& path);
 
 }  // namespace taupage

@@ -1,4 +1,5 @@
-#include "docker/container_spec.h"
+#include "util/files.h"
+#include "steps/container_spec.h"
 
 #include <gtest/gtest.h>
 
