@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +11,7 @@
 
 #include "config/diagnostic.h"
 #include "config/image_reference.h"
+#include "config/provenance.h"
 
 namespace taupage {
 
@@ -23,6 +23,9 @@ struct PortMapping {
   uint16_t container_port = 0;
   Protocol protocol = Protocol::Tcp;
   Mark mark;
+
+  // Its address in the Config's provenance: $.ports."8301/udp", however the key was written.
+  std::string address() const;
 };
 
 // The prefix of a value that KMS decrypts at boot: "aws:kms:<base64 ciphertext>".
@@ -137,10 +140,12 @@ struct Config {
   // The user data exactly as received (written to /meta/taupage.yaml for the application).
   std::string user_data;
 
-  // Where each top-level key was written ("ports" -> line 9 col 1); absent keys are missing.
-  std::map<std::string, Mark> key_marks;
+  // Where every value came from, defaults included (config/provenance.h).
+  Provenance provenance;
 
-  // "line 9", or "default" for a key that was not written.
+  // Where the value at `address` ("$.mounts.\"/data\".partition") came from; a default when not written.
+  Origin origin_of(const std::string& address) const;
+  // "line 9", or "default" for a top-level key that was not written.
   std::string line_of(const std::string& key) const;
   bool has_encrypted_values() const;
 };
