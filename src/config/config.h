@@ -1,6 +1,6 @@
 /// Config: the user data as typed values, after validation. Plain data: every later step reads
-/// it and nothing changes it. Each value keeps the line and column it came from, so that the plan
-/// and any error at boot can point at the line the user wrote.
+/// it and nothing changes it. Its provenance says where each value came from (a line, or the
+/// default), so that the plan and any error at boot can point at the line the user wrote.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +18,8 @@ namespace taupage {
 enum class Protocol { Tcp, Udp };
 const char* protocol_name(Protocol p);  // "tcp", "udp"
 
+// An item's `mark` is where its key was written (for a KMS value and notify_cfn: the value), the
+// position its origin in Config::provenance holds; the steps print its line in the plan.
 struct PortMapping {
   uint16_t host_port = 0;
   uint16_t container_port = 0;

@@ -46,10 +46,9 @@ void read_document(NodeReader& reader, const YamlNode& root, Config& config) {
   }
   std::vector<TopLevelKey> keys;
   for (const auto* section : {&application_keys(), &storage_keys(), &host_keys()}) keys.insert(keys.end(), section->begin(), section->end());
-  std::vector<std::string> known;
-  for (const auto& k : keys) known.emplace_back(k.key);
   // A typo of an option of the original gets its suggestion like any other key.
-  std::vector<std::string> suggestible = known;
+  std::vector<std::string> suggestible;
+  for (const auto& k : keys) suggestible.emplace_back(k.key);
   for (const auto& option : original_only_options()) suggestible.emplace_back(option.key);
 
   for (const auto& [key, entry] : reader.entries(root, "$")) {
