@@ -25,11 +25,11 @@ std::string Networking::text() const {
   return "bridge";
 }
 
-std::string Config::line_of(const std::string& key) const {
-  auto it = key_marks.find(key);
-  if (it == key_marks.end()) return "default";
-  return strfmt("line %d", it->second.line);
-}
+std::string PortMapping::address() const { return path_key("$.ports", strfmt("%u/%s", host_port, protocol_name(protocol))); }
+
+Origin Config::origin_of(const std::string& address) const { return provenance.at(address); }
+
+std::string Config::line_of(const std::string& key) const { return origin_of(path_key("$", key)).line_text(); }
 
 bool Config::has_encrypted_values() const {
   for (const auto& var : environment) {

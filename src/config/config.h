@@ -1,26 +1,31 @@
 /// Config: the user data as typed values, after validation. Plain data: every later step reads
-/// it and nothing changes it. Each value keeps the line and column it came from, so that the plan
-/// and any error at boot can point at the line the user wrote.
+/// it and nothing changes it. Its provenance says where each value came from (a line, or the
+/// default), so that the plan and any error at boot can point at the line the user wrote.
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "config/diagnostic.h"
+#include "config/provenance.h"
 #include "docker/image_reference.h"
 #include "net/transport_protocol.h"
 
 namespace taupage {
 
+// An item's `mark` is where its key was written (for a KMS value and notify_cfn: the value), the
+// position its origin in Config::provenance holds; the steps print its line in the plan.
 struct PortMapping {
   uint16_t host_port = 0;
   uint16_t container_port = 0;
   Protocol protocol = Protocol::Tcp;
   Mark mark;
+
+  // Its address in the Config's provenance: $.ports."8301/udp", however the key was written.
+  std::string address() const;
 };
 
 // The prefix of a value that KMS decrypts at boot: "aws:kms:<base64 ciphertext>".
@@ -153,10 +158,12 @@ struct Config {
   // The user data exactly as received (written to /meta/taupage.yaml for the application).
   std::string user_data;
 
-  // Where each top-level key was written ("ports" -> line 9 col 1); absent keys are missing.
-  std::map<std::string, Mark> key_marks;
+  // Where every value came from, defaults included (config/provenance.h).
+  Provenance provenance;
 
-  // "line 9", or "default" for a key that was not written.
+  // Where the value at `address` ("$.mounts.\"/data\".partition") came from; a default when not written.
+  Origin origin_of(const std::string& address) const;
+  // "line 9", or "default" for a top-level key that was not written.
   std::string line_of(const std::string& key) const;
   bool has_encrypted_values() const;
 };

@@ -1,6 +1,6 @@
 /// Reading user data into a Config: the header line, the YAML tree, then every key checked in one
-/// pass so that all the errors of a document are reported together, each with its path, line and
-/// column. `taupage check`, `plan` and `boot` all go through here, so they agree.
+/// pass (by its section, then across sections) so that all the errors of a document are reported
+/// together, each with its path, line and column. `taupage check`, `plan` and `boot` all go through here.
 #pragma once
 
 #include <optional>

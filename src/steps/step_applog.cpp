@@ -28,9 +28,9 @@ std::string rotation_source(const Config& config) {
   for (const char* key : {"application_logrotate_size", "application_logrotate_interval", "application_logrotate_rotate",
                           "application_logrotate_disable_copytruncate", "application_logrotate_disable_delaycompress",
                           "application_logrotate_disable_compress"}) {
-    auto it = config.key_marks.find(key);
-    if (it == config.key_marks.end()) continue;
-    int line = it->second.line;
+    const Origin* origin = config.provenance.find(path_key("$", key));
+    if (!origin || origin->is_default) continue;
+    int line = origin->mark.line;
     if (first == 0 || line < first) first = line;
     if (line > last) last = line;
   }

@@ -108,7 +108,7 @@ class LogAgentsStep : public Step {
                                 "application_version, stack, source, image and the instance's region, account, host name and id",
                                 kScalyrAgentConfigPath, key_text(*config.scalyr_account_key, "scalyr_account_key").c_str(),
                                 scalyr_server(config).c_str(), scalyr_region_name(config.scalyr_region),
-                                config.key_marks.count("scalyr_region") ? "" : ", the default", logs.c_str(),
+                                config.provenance.is_written("$.scalyr_region") ? "" : ", the default", logs.c_str(),
                                 application_parser(config).c_str(), kSystemLogParser),
                          config.line_of("scalyr_account_key")});
     }
