@@ -41,7 +41,7 @@ IT_SRCS := $(shell find tests/integration -name '*_it.cpp' 2>/dev/null | sort)
 SUPPORT_SRCS := $(shell find tests/support -name '*.cpp' 2>/dev/null | sort)
 FUZZ_SRCS := $(shell find tests/fuzz -name '*_fuzz.cpp' 2>/dev/null | sort)
 # What the fuzz targets share (input splitting, the in-process wire server): linked into every
-# fuzz binary and into the unit tests, which replay the targets' corpora (tests/fuzz/README.md).
+# fuzz binary and into the unit tests, which replay the targets' corpora (docs/fuzzing.md).
 FUZZ_SUPPORT_SRCS := $(filter-out $(FUZZ_SRCS),$(shell find tests/fuzz -name '*.cpp' 2>/dev/null | sort))
 
 TP_LIBS := $(TP)/lib/libmbedtls.a $(TP)/lib/libyaml.a
