@@ -144,7 +144,7 @@ bench: deps
 
 # Fuzzers: clang's libFuzzer over our own parsers, each for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 30
-FUZZ_FLAGS := -std=c++20 $(WARN) -Wno-unused-command-line-argument $(INCLUDES) $(DEFS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_FLAGS := -std=c++20 $(WARN) -Wno-unused-command-line-argument $(INCLUDES) $(DEFS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 FUZZ_BINS := $(patsubst tests/fuzz/%_fuzz.cpp,$(BUILD)/fuzz/%_fuzz,$(FUZZ_SRCS))
 $(BUILD)/fuzz/obj/%.o: %.cpp | $(TP_STAMP) $(VERSIONS_H)
 	@mkdir -p $(dir $@)
