@@ -146,7 +146,10 @@ bench: deps
 FUZZ_SECONDS ?= 30
 FUZZ_FLAGS := -std=c++20 $(WARN) -Wno-unused-command-line-argument $(INCLUDES) $(DEFS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 FUZZ_BINS := $(patsubst tests/fuzz/%_fuzz.cpp,$(BUILD)/fuzz/%_fuzz,$(FUZZ_SRCS))
-$(BUILD)/fuzz/obj/%.o: %.cpp | $(TP_STAMP) $(VERSIONS_H)
+# As for the release objects: changing the fuzz flags rebuilds the fuzz objects.
+FUZZ_FLAGS_FILE := $(BUILD)/fuzz/flags
+$(shell mkdir -p $(BUILD)/fuzz && { echo '$(FUZZ_FLAGS)' | cmp -s - $(FUZZ_FLAGS_FILE) || echo '$(FUZZ_FLAGS)' > $(FUZZ_FLAGS_FILE); })
+$(BUILD)/fuzz/obj/%.o: %.cpp $(FUZZ_FLAGS_FILE) | $(TP_STAMP) $(VERSIONS_H)
 	@mkdir -p $(dir $@)
 	@echo '  CXX [fuzz] $<'
 	@$(CLANGXX) $(FUZZ_FLAGS) -c $< -o $@
