@@ -76,12 +76,13 @@ void serve_forever(int listen_fd) {
   }
 }
 
-void remove_socket() {
+}  // namespace
+
+void remove_wire_socket() {
+  if (socket_dir.empty()) return;
   ::unlink((socket_dir + "/s").c_str());
   ::rmdir(socket_dir.c_str());
 }
-
-}  // namespace
 
 WireHttpClient::WireHttpClient() {
   ::signal(SIGPIPE, SIG_IGN);
@@ -99,7 +100,7 @@ WireHttpClient::WireHttpClient() {
     std::perror("wire server");
     std::abort();
   }
-  std::atexit(remove_socket);
+  std::atexit(remove_wire_socket);
   std::thread(serve_forever, fd).detach();
   auto endpoint = Endpoint::parse(std::string("unix://") + dir + "/s");
   if (!endpoint) std::abort();

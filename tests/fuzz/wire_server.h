@@ -33,4 +33,8 @@ class WireHttpClient : public HttpClient {
   int requests_ = 0;
 };
 
+// Removes the server's socket and its temp dir, if there is a server; run at exit, and by the
+// replay's child processes, which end with _exit.
+void remove_wire_socket();
+
 }  // namespace taupage::fuzz

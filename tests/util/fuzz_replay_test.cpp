@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "fuzz/wire_server.h"
 #include "util/files.h"
 
 #define TAUPAGE_FUZZ_TARGETS(X) X(config) X(dns) X(docker) X(http) X(imds) X(json) X(md) X(netlink) X(probe) X(s3) X(xml)
@@ -94,6 +95,7 @@ TEST(FuzzReplay, EveryCommittedInputPasses) {
         if (!bytes) _exit(4);
         target.entry(reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size());
       }
+      fuzz::remove_wire_socket();
       if (__lsan_do_recoverable_leak_check && __lsan_do_recoverable_leak_check() != 0) _exit(5);
       _exit(0);
     }
