@@ -57,6 +57,9 @@ UNIT_TEST_SRCS := $(shell find tests -name '*_test.cpp' ! -path 'tests/integrati
 IT_SRCS := $(shell find tests/integration -name '*_it.cpp' 2>/dev/null | sort)
 SUPPORT_SRCS := $(shell find tests/support -name '*.cpp' 2>/dev/null | sort)
 FUZZ_SRCS := $(shell find tests/fuzz -name '*_fuzz.cpp' 2>/dev/null | sort)
+# What the fuzz targets share (input splitting, the in-process wire server): linked into every
+# fuzz binary and into the unit tests, which replay the targets' corpora (docs/fuzzing.md).
+FUZZ_SUPPORT_SRCS := $(filter-out $(FUZZ_SRCS),$(shell find tests/fuzz -name '*.cpp' 2>/dev/null | sort))
 
 TP_LIBS := $(TP)/lib/libmbedtls.a $(TP)/lib/libyaml.a
 TP_STAMP := $(TP)/lib/.built
@@ -71,7 +74,7 @@ SAN_OBJS := $(call obj,san,$(SRCS))
 # Keep intermediate objects (the fuzz objects are built through a pattern chain).
 .SECONDARY:
 
-.PHONY: all deps third-party test unit lint demo bench fuzz fleet clean
+.PHONY: all deps third-party test unit lint demo bench fuzz fuzz-campaign fleet clean
 all: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/taupage
 
@@ -139,11 +142,24 @@ GTEST_LIBS :=
 GTEST_LINK := -lgtest_main -lgtest
 endif
 
+# The fuzz targets' entry points in the plain and sanitizer builds, each renamed
+# taupage_fuzz_<name> so that all of them link into the unit tests, whose FuzzReplay test runs
+# every committed corpus and regression input through them.
+FUZZ_REPLAY_OBJS = $(patsubst tests/fuzz/%_fuzz.cpp,$(BUILD)/$(1)/fuzz_replay/%_fuzz.o,$(FUZZ_SRCS)) $(call obj,$(1),$(FUZZ_SUPPORT_SRCS))
+$(BUILD)/dbg/fuzz_replay/%_fuzz.o: tests/fuzz/%_fuzz.cpp | $(TP_STAMP) $(VERSIONS_H)
+	@mkdir -p $(dir $@)
+	@echo '  CXX [dbg] $<'
+	@$(CXX) $(CXXFLAGS_BASE) $(DBG_FLAGS) -DLLVMFuzzerTestOneInput=taupage_fuzz_$* -c $< -o $@
+$(BUILD)/san/fuzz_replay/%_fuzz.o: tests/fuzz/%_fuzz.cpp | $(TP_STAMP) $(VERSIONS_H)
+	@mkdir -p $(dir $@)
+	@echo '  CXX [san] $<'
+	@$(CXX) $(CXXFLAGS_BASE) $(SAN_FLAGS) -DLLVMFuzzerTestOneInput=taupage_fuzz_$* -c $< -o $@
+
 # Unit tests: dynamic, -O1 -g; once plain, once under ASan + UBSan.
-$(BUILD)/dbg/unit_tests: $(DBG_OBJS) $(call obj,dbg,$(UNIT_TEST_SRCS) $(SUPPORT_SRCS)) $(TP_LIBS) $(GTEST_LIBS)
+$(BUILD)/dbg/unit_tests: $(DBG_OBJS) $(call obj,dbg,$(UNIT_TEST_SRCS) $(SUPPORT_SRCS)) $(call FUZZ_REPLAY_OBJS,dbg) $(TP_LIBS) $(GTEST_LIBS)
 	@echo '  LD $@'
 	@$(CXX) -o $@ $^ $(GTEST_LINK) -lpthread
-$(BUILD)/san/unit_tests: $(SAN_OBJS) $(call obj,san,$(UNIT_TEST_SRCS) $(SUPPORT_SRCS)) $(TP_LIBS)
+$(BUILD)/san/unit_tests: $(SAN_OBJS) $(call obj,san,$(UNIT_TEST_SRCS) $(SUPPORT_SRCS)) $(call FUZZ_REPLAY_OBJS,san) $(TP_LIBS)
 	@echo '  LD $@'
 	@$(CXX) -fsanitize=address,undefined -o $@ $^ -lgtest_main -lgtest -lpthread
 
@@ -195,21 +211,33 @@ fleet: deps
 
 # Fuzzers: clang's libFuzzer over our own parsers, each for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 30
-FUZZ_FLAGS := -std=c++20 $(WARN) -Wno-unused-command-line-argument $(INCLUDES) $(DEFS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_FLAGS := -std=c++20 $(WARN) -Wno-unused-command-line-argument $(INCLUDES) $(DEFS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 FUZZ_BINS := $(patsubst tests/fuzz/%_fuzz.cpp,$(BUILD)/fuzz/%_fuzz,$(FUZZ_SRCS))
-$(BUILD)/fuzz/obj/%.o: %.cpp | $(TP_STAMP) $(VERSIONS_H)
+# As for the release objects: changing the fuzz flags rebuilds the fuzz objects.
+FUZZ_FLAGS_FILE := $(BUILD)/fuzz/flags
+$(shell mkdir -p $(BUILD)/fuzz && { echo '$(FUZZ_FLAGS)' | cmp -s - $(FUZZ_FLAGS_FILE) || echo '$(FUZZ_FLAGS)' > $(FUZZ_FLAGS_FILE); })
+$(BUILD)/fuzz/obj/%.o: %.cpp $(FUZZ_FLAGS_FILE) | $(TP_STAMP) $(VERSIONS_H)
 	@mkdir -p $(dir $@)
 	@echo '  CXX [fuzz] $<'
 	@$(CLANGXX) $(FUZZ_FLAGS) -c $< -o $@
 $(BUILD)/fuzz/obj/libyaml.a: $(TP_STAMP)
 	@mkdir -p $(dir $@)
 	@bash scripts/build-third-party.sh --fuzz-libyaml $@
-$(BUILD)/fuzz/%_fuzz: $(patsubst %.cpp,$(BUILD)/fuzz/obj/%.o,$(SRCS)) $(BUILD)/fuzz/obj/tests/fuzz/%_fuzz.o $(BUILD)/fuzz/obj/libyaml.a $(TP)/lib/libmbedtls.a
+$(BUILD)/fuzz/%_fuzz: $(patsubst %.cpp,$(BUILD)/fuzz/obj/%.o,$(SRCS) $(FUZZ_SUPPORT_SRCS)) $(BUILD)/fuzz/obj/tests/fuzz/%_fuzz.o $(BUILD)/fuzz/obj/libyaml.a $(TP)/lib/libmbedtls.a
 	@echo '  LD $@'
-	@$(CLANGXX) -fsanitize=fuzzer,address,undefined -o $@ $^
+	@$(CLANGXX) -fsanitize=fuzzer,address,undefined -o $@ $^ -lpthread
 fuzz: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) $(FUZZ_BINS)
 	@bash scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+# The long campaign (issue 15): each target in turn, niced, until FUZZ_RUNS executions or
+# FUZZ_MAX_SECONDS; the corpus merged into tests/fuzz/corpus/, crashers into
+# tests/fuzz/regressions/, the table into build/fuzz/campaign/table.md (docs/fuzzing.md).
+FUZZ_RUNS ?= 10000000
+FUZZ_MAX_SECONDS ?= 3600
+fuzz-campaign: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) $(FUZZ_BINS)
+	@FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_MAX_SECONDS=$(FUZZ_MAX_SECONDS) bash scripts/fuzz-campaign.sh $(FUZZ_BINS)
 
 # The downloaded source tarballs stay, so that a rebuild needs no network.
 clean:

@@ -62,7 +62,10 @@ Status parse_replies(const Bytes& bytes, Replies& replies) {
       std::memcpy(aligned.data(), bytes.data() + offset, header.nlmsg_len);
       const auto* h = reinterpret_cast<const nlmsghdr*>(aligned.data());
       const auto* err = reinterpret_cast<const nlmsgerr*>(reinterpret_cast<const uint8_t*>(h) + NLMSG_HDRLEN);
-      replies.acks.push_back({header.nlmsg_seq, -err->error, err->error ? extended_ack_text(h, err) : ""});
+      // The kernel sends 0 or a negative errno. Anything else is no errno and counts as a protocol
+      // error; negating it could also overflow (INT_MIN, found by the netlink fuzz target).
+      int error = err->error == 0 ? 0 : (err->error < 0 && err->error >= -4095) ? -err->error : EPROTO;
+      replies.acks.push_back({header.nlmsg_seq, error, error ? extended_ack_text(h, err) : ""});
     } else if (header.nlmsg_type != NLMSG_DONE && header.nlmsg_type != NLMSG_NOOP) {
       replies.data_types.push_back(header.nlmsg_type);
     }

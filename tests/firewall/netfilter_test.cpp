@@ -4,6 +4,11 @@
 #include <linux/netfilter/nfnetlink.h>
 
 #include <gtest/gtest.h>
+#include <linux/netlink.h>
+
+#include <climits>
+#include <cstddef>
+#include <cstring>
 
 #include "support/fake_netfilter_kernel.h"
 
@@ -48,6 +53,51 @@ TEST(FirewallApply, SilenceIsAnErrorNotAHang) {
   auto status = apply_ruleset(kernel, two_rules());
   ASSERT_FALSE(status);
   EXPECT_NE(status.error().message().find("did not acknowledge"), std::string::npos) << status.error().message();
+}
+
+// Answers the first message it was sent with an acknowledgement carrying `error` as it is.
+class RawAckChannel : public NetlinkChannel {
+ public:
+  explicit RawAckChannel(int32_t error) : error_(error) {}
+  Status send(const Bytes& messages) override {
+    std::memcpy(&seq_, messages.data() + offsetof(nlmsghdr, nlmsg_seq), sizeof seq_);
+    return Status::Ok();
+  }
+  Result<Bytes> receive(int) override {
+    if (answered_) return Bytes{};
+    answered_ = true;
+    nlmsghdr header{};
+    header.nlmsg_len = NLMSG_HDRLEN + sizeof(nlmsgerr);
+    header.nlmsg_type = NLMSG_ERROR;
+    header.nlmsg_flags = NLM_F_CAPPED;
+    header.nlmsg_seq = seq_;
+    nlmsgerr err{};
+    err.error = error_;
+    Bytes bytes(header.nlmsg_len);
+    std::memcpy(bytes.data(), &header, sizeof header);
+    std::memcpy(bytes.data() + NLMSG_HDRLEN, &err, sizeof err);
+    return bytes;
+  }
+
+ private:
+  int32_t error_;
+  uint32_t seq_ = 0;
+  bool answered_ = false;
+};
+
+// The netlink fuzz target's regression (tests/fuzz/regressions/netlink/): an error field that is
+// no negative errno (INT_MIN overflowed when negated) is a protocol error, never a success.
+TEST(FirewallApply, AnAckThatIsNoErrnoIsAProtocolError) {
+  for (int32_t error : {INT32_MIN, 5, -100000}) {
+    RawAckChannel channel(error);
+    auto exists = inet_table_exists(channel, "taupage");
+    ASSERT_FALSE(exists) << error;
+    EXPECT_NE(exists.error().message().find("Protocol error"), std::string::npos) << exists.error().message();
+  }
+  RawAckChannel enoent(-2);
+  auto absent = inet_table_exists(enoent, "taupage");
+  ASSERT_TRUE(absent);
+  EXPECT_FALSE(*absent);
 }
 
 TEST(FirewallApply, TableLookup) {
