@@ -11,9 +11,9 @@ using namespace taupage;
 namespace {
 
 int print_help() {
-  std::string text =
-      "taupage " TAUPAGE_VERSION ": turns a bare EC2 instance into one running, health-checked container,\n"
-      "from YAML user data that starts with #taupage-ami-config.\n\nusage: taupage COMMAND [ARGS]\n\ncommands:\n";
+  std::string text = "taupage " TAUPAGE_VERSION
+                     ": turns a bare EC2 instance into one running, health-checked container,\n"
+                     "from YAML user data that starts with #taupage-ami-config.\n\nusage: taupage COMMAND [ARGS]\n\ncommands:\n";
   for (const Command* command : all_commands()) {
     std::string name = command->name;
     text += "  " + name + std::string(name.size() < 12 ? 12 - name.size() : 1, ' ') + command->summary + "\n";

@@ -59,7 +59,8 @@ AwsError parse_aws_error(AwsProtocol protocol, const HttpResponse& response) {
     std::string id = xml->child_text(protocol == AwsProtocol::Ec2 ? "RequestID" : "RequestId");
     if (!id.empty()) error.request_id = id;
   }
-  if (error.message.empty() && error.code.empty()) error.message = response.reason.empty() ? "no error details in the answer" : response.reason;
+  if (error.message.empty() && error.code.empty())
+    error.message = response.reason.empty() ? "no error details in the answer" : response.reason;
   // A short, printable message: AWS messages are plain text, but a broken answer may not be.
   if (error.message.size() > 300) error.message = error.message.substr(0, 300) + "...";
   for (auto& c : error.message) {

@@ -13,8 +13,8 @@ namespace taupage {
 enum class AwsProtocol { Ec2, Query, Json, RestXml };
 
 struct AwsError {
-  int status = 0;           // 0: no response at all (connection, TLS, timeout, broken answer)
-  std::string code;         // "InvalidCiphertextException"; empty when unknown
+  int status = 0;    // 0: no response at all (connection, TLS, timeout, broken answer)
+  std::string code;  // "InvalidCiphertextException"; empty when unknown
   std::string message;
   std::string request_id;
   std::string bucket_region;  // S3: x-amz-bucket-region (or <Region>, <Endpoint>), when the bucket lives elsewhere

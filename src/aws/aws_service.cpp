@@ -14,10 +14,10 @@ std::optional<int64_t> parse_http_date(const std::string& text) {
   std::string_view in = text;
   std::optional<int> weekday, day, month, year, hour, minute, second;
   bool ok = (weekday = read_weekday_name(in)) && read_literal(in, ", ") && (day = read_number_field(in, 1, 31, 2)) &&
-            read_literal(in, " ") && (month = read_month_name(in)) && read_literal(in, " ") &&
-            (year = read_number_field(in, 0, 9999, 4)) && read_literal(in, " ") && (hour = read_number_field(in, 0, 23, 2)) &&
-            read_literal(in, ":") && (minute = read_number_field(in, 0, 59, 2)) && read_literal(in, ":") &&
-            (second = read_number_field(in, 0, 61, 2)) && read_literal(in, " GMT") && in.empty();
+            read_literal(in, " ") && (month = read_month_name(in)) && read_literal(in, " ") && (year = read_number_field(in, 0, 9999, 4)) &&
+            read_literal(in, " ") && (hour = read_number_field(in, 0, 23, 2)) && read_literal(in, ":") &&
+            (minute = read_number_field(in, 0, 59, 2)) && read_literal(in, ":") && (second = read_number_field(in, 0, 61, 2)) &&
+            read_literal(in, " GMT") && in.empty();
   if (!ok) return std::nullopt;
   return unix_from_utc(UtcTime{*year, *month, *day, *hour, *minute, *second});
 }

@@ -33,24 +33,31 @@ struct AwsDeps {
   ProxySettings proxy;         // HTTPS_PROXY, HTTP_PROXY, NO_PROXY: for the services, never for IMDS
 
   AwsDeps(HttpClient& h, CredentialsProvider& c, Clock& k, Environment e, RandomSource r)
-      : http(h), credentials(c), clock(k), env(std::move(e)), random(std::move(r)), policy(RetryPolicy::from_environment(env)),
+      : http(h),
+        credentials(c),
+        clock(k),
+        env(std::move(e)),
+        random(std::move(r)),
+        policy(RetryPolicy::from_environment(env)),
         proxy(ProxySettings::from_environment(env)) {}
 };
 
 struct CallOptions {
-  std::string url;      // empty: the service's endpoint
-  std::string region;   // empty: the service's region (S3 may follow a bucket elsewhere)
-  bool sign = true;     // false: the request carries its own Authorization (CFN_V1)
-  bool s3 = false;      // S3 signing rules
+  std::string url;     // empty: the service's endpoint
+  std::string region;  // empty: the service's region (S3 may follow a bucket elsewhere)
+  bool sign = true;    // false: the request carries its own Authorization (CFN_V1)
+  bool s3 = false;     // S3 signing rules
 };
 
 class AwsService {
  public:
-  AwsService(AwsDeps& deps, std::string service, std::string region) : deps_(deps), service_(std::move(service)), region_(std::move(region)) {}
+  AwsService(AwsDeps& deps, std::string service, std::string region)
+      : deps_(deps), service_(std::move(service)), region_(std::move(region)) {}
 
   // Sends `request` (target relative to the endpoint) and returns the 2xx answer, or an error
   // "Operation: Code: message (HTTP n)"; last_error() then has the parts.
-  Result<HttpResponse> call(const std::string& operation, const HttpRequest& request, AwsProtocol protocol, const CallOptions& options = {});
+  Result<HttpResponse> call(const std::string& operation, const HttpRequest& request, AwsProtocol protocol,
+                            const CallOptions& options = {});
 
   const AwsError& last_error() const { return last_error_; }
   const std::string& region() const { return region_; }

@@ -5,7 +5,10 @@
 namespace taupage {
 
 AwsSession::AwsSession(HttpClient& http, Clock& clock, Environment env, RandomSource random, ImdsOptions imds_options)
-    : clock_(clock), imds_(http, clock, env, imds_options), credentials_(env, imds_, clock), deps_(http, credentials_, clock, env, std::move(random)) {}
+    : clock_(clock),
+      imds_(http, clock, env, imds_options),
+      credentials_(env, imds_, clock),
+      deps_(http, credentials_, clock, env, std::move(random)) {}
 
 Result<std::string> AwsSession::region() {
   if (region_) return *region_;

@@ -9,8 +9,8 @@ namespace {
 constexpr const char* kVersion = "2010-05-15";
 
 std::vector<std::pair<std::string, std::string>> signal_params(const SignalRequest& signal) {
-  return {{"Action", "SignalResource"}, {"Version", kVersion}, {"StackName", signal.stack}, {"LogicalResourceId", signal.resource},
-          {"UniqueId", signal.unique_id}, {"Status", signal.status}};
+  return {{"Action", "SignalResource"},           {"Version", kVersion},          {"StackName", signal.stack},
+          {"LogicalResourceId", signal.resource}, {"UniqueId", signal.unique_id}, {"Status", signal.status}};
 }
 
 bool authentication_refused(const AwsError& error) {

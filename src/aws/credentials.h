@@ -13,9 +13,9 @@ namespace taupage {
 struct Credentials {
   std::string access_key_id;
   Secret secret_access_key;
-  Secret session_token;     // empty for long-term keys
-  int64_t expiration = 0;   // unix seconds; 0: never expires
-  std::string source;       // "environment", "instance role NAME": for messages
+  Secret session_token;    // empty for long-term keys
+  int64_t expiration = 0;  // unix seconds; 0: never expires
+  std::string source;      // "environment", "instance role NAME": for messages
 };
 
 }  // namespace taupage

@@ -14,8 +14,8 @@ std::string sha256(std::string_view data) {
 std::string hmac_sha256(std::string_view key, std::string_view data) {
   unsigned char out[32];
   const mbedtls_md_info_t* info = mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
-  mbedtls_md_hmac(info, reinterpret_cast<const unsigned char*>(key.data()), key.size(),
-                  reinterpret_cast<const unsigned char*>(data.data()), data.size(), out);
+  mbedtls_md_hmac(info, reinterpret_cast<const unsigned char*>(key.data()), key.size(), reinterpret_cast<const unsigned char*>(data.data()),
+                  data.size(), out);
   return std::string(reinterpret_cast<const char*>(out), sizeof out);
 }
 

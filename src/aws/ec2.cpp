@@ -62,7 +62,8 @@ Result<std::vector<Volume>> Ec2Client::describe_volumes(const std::vector<Ec2Fil
     std::vector<std::pair<std::string, std::string>> params = {{"Action", "DescribeVolumes"}, {"Version", kVersion}};
     for (size_t i = 0; i < filters.size(); ++i) {
       params.emplace_back(strfmt("Filter.%zu.Name", i + 1), filters[i].name);
-      for (size_t j = 0; j < filters[i].values.size(); ++j) params.emplace_back(strfmt("Filter.%zu.Value.%zu", i + 1, j + 1), filters[i].values[j]);
+      for (size_t j = 0; j < filters[i].values.size(); ++j)
+        params.emplace_back(strfmt("Filter.%zu.Value.%zu", i + 1, j + 1), filters[i].values[j]);
     }
     for (size_t i = 0; i < volume_ids.size(); ++i) params.emplace_back(strfmt("VolumeId.%zu", i + 1), volume_ids[i]);
     if (!next_token.empty()) params.emplace_back("NextToken", next_token);
@@ -79,10 +80,11 @@ Result<std::vector<Volume>> Ec2Client::describe_volumes(const std::vector<Ec2Fil
 }
 
 Result<VolumeAttachment> Ec2Client::attach_volume(const std::string& volume_id, const std::string& instance_id, const std::string& device) {
-  auto response = service_.call("AttachVolume",
-                                form_request({{"Action", "AttachVolume"}, {"Version", kVersion}, {"VolumeId", volume_id},
-                                              {"InstanceId", instance_id}, {"Device", device}}),
-                                AwsProtocol::Ec2);
+  auto response = service_.call(
+      "AttachVolume",
+      form_request(
+          {{"Action", "AttachVolume"}, {"Version", kVersion}, {"VolumeId", volume_id}, {"InstanceId", instance_id}, {"Device", device}}),
+      AwsProtocol::Ec2);
   if (!response) return response.error();
   auto root = parse_xml(response->body);
   if (!root) return Error(root.error()).wrap("AttachVolume answer");

@@ -34,7 +34,8 @@ bool endpoint_overridden(const std::string& service, const Environment& env) { r
 Result<std::string> endpoint_url(const std::string& service, const std::string& region, const Environment& env) {
   if (std::string url = overridden_url(service, env); !url.empty()) {
     if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) {
-      return Error(strfmt("%s or AWS_ENDPOINT_URL is %s: it must start with https:// or http://", env_name(service).c_str(), quote(url).c_str()));
+      return Error(
+          strfmt("%s or AWS_ENDPOINT_URL is %s: it must start with https:// or http://", env_name(service).c_str(), quote(url).c_str()));
     }
     return url;
   }

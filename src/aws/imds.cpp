@@ -33,8 +33,7 @@ std::optional<int64_t> parse_iso8601_utc(const std::string& text) {
   return unix_from_utc(UtcTime{*year, *month, *day, *hour, *minute, *second});
 }
 
-Imds::Imds(HttpClient& http, Clock& clock, Environment env, ImdsOptions options)
-    : http_(http), clock_(clock), options_(options) {
+Imds::Imds(HttpClient& http, Clock& clock, Environment env, ImdsOptions options) : http_(http), clock_(clock), options_(options) {
   base_url_ = env("AWS_EC2_METADATA_SERVICE_ENDPOINT");
   if (base_url_.empty()) base_url_ = "http://169.254.169.254";
   while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
@@ -78,15 +77,20 @@ Result<std::string> Imds::token(const Endpoint& endpoint, int64_t deadline) {
 
 std::string Imds::token_refused(int status) const {
   std::string why;
-  if (status == 403) why = "IMDS is disabled for this instance, or the request passed a proxy (X-Forwarded-For)";
-  else if (status == 404 || status == 405) why = "the endpoint offers no IMDSv2 sessions; is it an instance metadata service?";
-  else if (status == 400) why = "the service did not accept the request's token TTL header";
-  else why = "the service refuses session tokens";
-  return strfmt("the instance metadata service at %s refused a session token (PUT /latest/api/token: HTTP %d): %s. "
-                "Check the instance's metadata options (aws ec2 describe-instances, MetadataOptions): HttpEndpoint enabled, "
-                "and HttpPutResponseHopLimit at least 2 when this runs in a container or network namespace; "
-                "AWS_EC2_METADATA_SERVICE_ENDPOINT chooses another endpoint",
-                base_url_.c_str(), status, why.c_str());
+  if (status == 403)
+    why = "IMDS is disabled for this instance, or the request passed a proxy (X-Forwarded-For)";
+  else if (status == 404 || status == 405)
+    why = "the endpoint offers no IMDSv2 sessions; is it an instance metadata service?";
+  else if (status == 400)
+    why = "the service did not accept the request's token TTL header";
+  else
+    why = "the service refuses session tokens";
+  return strfmt(
+      "the instance metadata service at %s refused a session token (PUT /latest/api/token: HTTP %d): %s. "
+      "Check the instance's metadata options (aws ec2 describe-instances, MetadataOptions): HttpEndpoint enabled, "
+      "and HttpPutResponseHopLimit at least 2 when this runs in a container or network namespace; "
+      "AWS_EC2_METADATA_SERVICE_ENDPOINT chooses another endpoint",
+      base_url_.c_str(), status, why.c_str());
 }
 
 Result<std::optional<std::string>> Imds::fetch(const std::string& path) {
@@ -129,7 +133,8 @@ Result<std::optional<std::string>> Imds::fetch(const std::string& path) {
     if (now >= deadline) break;
     if (now - start >= kProgressAfterMs && now - last_progress >= kProgressEveryMs) {
       Log::info(strfmt("imds: waiting for the instance metadata service at %s (%llds of %llds): %s", base_url_.c_str(),
-                       static_cast<long long>((now - start) / 1000), static_cast<long long>(options_.deadline_ms / 1000), last_error.c_str()));
+                       static_cast<long long>((now - start) / 1000), static_cast<long long>(options_.deadline_ms / 1000),
+                       last_error.c_str()));
       last_progress = now;
     }
     int64_t pause = std::min<int64_t>(100LL << std::min(attempt - 1, 4), 1000);

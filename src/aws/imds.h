@@ -33,7 +33,7 @@ struct InstanceIdentity {
 struct ImdsOptions {
   int64_t deadline_ms = 120000;   // for one value, all attempts together
   int attempt_timeout_ms = 2000;  // one HTTP exchange
-  int max_attempts = 0;            // > 0: also stop after this many attempts; 0: the deadline alone
+  int max_attempts = 0;           // > 0: also stop after this many attempts; 0: the deadline alone
 };
 
 class Imds {

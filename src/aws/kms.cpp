@@ -6,7 +6,8 @@
 namespace taupage {
 
 Result<Secret> KmsClient::decrypt(const std::string& ciphertext_base64) {
-  if (std::string problem = base64_problem(ciphertext_base64); !problem.empty()) return Error("Decrypt: the ciphertext is not base64: " + problem);
+  if (std::string problem = base64_problem(ciphertext_base64); !problem.empty())
+    return Error("Decrypt: the ciphertext is not base64: " + problem);
   HttpRequest request;
   request.method = "POST";
   request.target = "/";

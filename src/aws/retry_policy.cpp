@@ -38,10 +38,19 @@ int64_t RetryPolicy::backoff_ms(int retry, const RandomSource& random) const {
 }
 
 bool is_throttling_code(const std::string& code) {
-  static const char* const codes[] = {"Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
-                                      "TooManyRequestsException", "ProvisionedThroughputExceededException",
-                                      "TransactionInProgressException", "RequestLimitExceeded", "BandwidthLimitExceeded",
-                                      "LimitExceededException", "RequestThrottled", "SlowDown", "PriorRequestNotComplete",
+  static const char* const codes[] = {"Throttling",
+                                      "ThrottlingException",
+                                      "ThrottledException",
+                                      "RequestThrottledException",
+                                      "TooManyRequestsException",
+                                      "ProvisionedThroughputExceededException",
+                                      "TransactionInProgressException",
+                                      "RequestLimitExceeded",
+                                      "BandwidthLimitExceeded",
+                                      "LimitExceededException",
+                                      "RequestThrottled",
+                                      "SlowDown",
+                                      "PriorRequestNotComplete",
                                       "EC2ThrottledException"};
   for (const char* c : codes) {
     if (code == c) return true;

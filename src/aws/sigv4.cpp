@@ -90,7 +90,7 @@ std::string join_params(Params params) {
 }
 
 struct CanonicalHeaders {
-  std::string block;   // "name:value\n" lines
+  std::string block;         // "name:value\n" lines
   std::string signed_names;  // "host;x-amz-date"
 };
 

@@ -17,13 +17,13 @@ inline constexpr const char* kUnsignedPayload = "UNSIGNED-PAYLOAD";
 struct SigningParams {
   std::string region;
   std::string service;
-  int64_t unix_time = 0;            // the request time, already corrected for clock skew
-  bool normalize_path = true;       // false for S3
-  bool double_encode = true;        // false for S3: the path is signed as sent
+  int64_t unix_time = 0;               // the request time, already corrected for clock skew
+  bool normalize_path = true;          // false for S3
+  bool double_encode = true;           // false for S3: the path is signed as sent
   bool content_sha256_header = false;  // adds x-amz-content-sha256 (S3 requires it)
-  std::string payload_hash;         // empty: SHA-256 of the body; or kUnsignedPayload
-  bool omit_session_token = false;  // the token is added after signing, unsigned
-  int expires_seconds = 3600;       // query form only
+  std::string payload_hash;            // empty: SHA-256 of the body; or kUnsignedPayload
+  bool omit_session_token = false;     // the token is added after signing, unsigned
+  int expires_seconds = 3600;          // query form only
 };
 
 // A request to sign. `path` is the path as it goes on the wire (for S3 already URI-encoded

@@ -24,7 +24,8 @@ auto repeat_while_throttled(Clock& clock, int64_t deadline_ms, const std::string
     int64_t now = clock.monotonic_ms();
     if (now >= deadline_ms) return result;
     int64_t pause = std::min<int64_t>({int64_t{1000} << std::min(round, 5), int64_t{30000}, deadline_ms - now});
-    Log::warn(strfmt("%s: throttled (%s); trying again in %llds", what.c_str(), last_error().code.c_str(), static_cast<long long>(pause / 1000)));
+    Log::warn(
+        strfmt("%s: throttled (%s); trying again in %llds", what.c_str(), last_error().code.c_str(), static_cast<long long>(pause / 1000)));
     clock.sleep_ms(pause);
   }
 }

@@ -88,17 +88,21 @@ class Parser {
     return colon == std::string::npos ? qualified : qualified.substr(colon + 1);
   }
 
-
   // At '&': decodes one entity into out.
   Status entity(std::string& out) {
     size_t end = s_.find(';', pos_);
     if (end == std::string_view::npos || end - pos_ > 12) return fail("unterminated entity");
     std::string_view e = s_.substr(pos_ + 1, end - pos_ - 1);
-    if (e == "lt") out += '<';
-    else if (e == "gt") out += '>';
-    else if (e == "amp") out += '&';
-    else if (e == "quot") out += '"';
-    else if (e == "apos") out += '\'';
+    if (e == "lt")
+      out += '<';
+    else if (e == "gt")
+      out += '>';
+    else if (e == "amp")
+      out += '&';
+    else if (e == "quot")
+      out += '"';
+    else if (e == "apos")
+      out += '\'';
     else if (e.size() > 1 && e[0] == '#') {
       uint32_t cp = 0;
       bool hex = e[1] == 'x' || e[1] == 'X';
@@ -106,10 +110,14 @@ class Parser {
       if (digits.empty()) return fail("empty character reference");
       for (char c : digits) {
         int v;
-        if (c >= '0' && c <= '9') v = c - '0';
-        else if (hex && c >= 'a' && c <= 'f') v = c - 'a' + 10;
-        else if (hex && c >= 'A' && c <= 'F') v = c - 'A' + 10;
-        else return fail("bad character reference");
+        if (c >= '0' && c <= '9')
+          v = c - '0';
+        else if (hex && c >= 'a' && c <= 'f')
+          v = c - 'a' + 10;
+        else if (hex && c >= 'A' && c <= 'F')
+          v = c - 'A' + 10;
+        else
+          return fail("bad character reference");
         cp = cp * (hex ? 16 : 10) + static_cast<uint32_t>(v);
         if (cp > 0x10FFFF) return fail("character reference out of range");
       }

@@ -18,7 +18,7 @@ inline constexpr int kExitUsage = 2;
 struct Command {
   const char* name;
   const char* summary;
-  std::string usage;  // full --help text; its first line is the synopsis
+  std::string usage;                    // full --help text; its first line is the synopsis
   std::set<std::string> value_options;  // --name VALUE
   std::set<std::string> flags;          // --name
   size_t max_positionals;

@@ -4,16 +4,16 @@
 #include "cli/args.h"
 #include "cli/aws_runtime.h"
 #include "cli/boot_folders.h"
-#include "steps/cfn_signal.h"
 #include "cli/command.h"
-#include "steps/fallback_firewall.h"
-#include "engine/plan.h"
-#include "steps/step_registry.h"
-#include "engine/runner.h"
 #include "cli/user_data_input.h"
 #include "config/config_reader.h"
 #include "docker/engine_client.h"
+#include "engine/plan.h"
+#include "engine/runner.h"
 #include "firewall/netlink_channel.h"
+#include "steps/cfn_signal.h"
+#include "steps/fallback_firewall.h"
+#include "steps/step_registry.h"
 #include "storage/block_devices.h"
 #include "storage/filesystem_tools.h"
 #include "storage/md_control.h"
@@ -24,7 +24,6 @@
 namespace taupage {
 
 int run_boot(const Command& self, const Args& args) {
-
   std::vector<Stage> stages;
   std::string stage_text = args.value("stage", "all");
   if (stage_text == "all") {
@@ -189,9 +188,12 @@ int run_boot(const Command& self, const Args& args) {
 
   std::optional<SignalTarget> notify = notify_target_of(read);
   Runner runner(steps, context);
-  runner.on_failure = [&](const StageReport&) { signal_failure(context.services.aws, notify, context.settings.state_dir, context.settings.boot_id); };
+  runner.on_failure = [&](const StageReport&) {
+    signal_failure(context.services.aws, notify, context.settings.state_dir, context.settings.boot_id);
+  };
   for (Stage stage : running) {
-    Log::info(strfmt("taupage %s  %s stage%s", TAUPAGE_VERSION, stage_name(stage), options.dry_run ? " (dry run: nothing is changed)" : ""));
+    Log::info(
+        strfmt("taupage %s  %s stage%s", TAUPAGE_VERSION, stage_name(stage), options.dry_run ? " (dry run: nothing is changed)" : ""));
     if (stage == Stage::Late && !docker_endpoint_found) return stop(stage, "(docker)", docker_endpoint_found.error().message(), notify);
     StageReport report = runner.run_stage(stage, options);
     if (!report.ok) return kExitFailed;
@@ -199,25 +201,30 @@ int run_boot(const Command& self, const Args& args) {
   return kExitOk;
 }
 
-
 const Command& boot_command() {
-  static const Command command{"boot", "run the boot stages",
-                                "taupage boot [--config FILE] [--stage early|system|late|all] [--root DIR]\n"
-       "             [--only STEP,...] [--dry-run] [--state-dir DIR] [--volume-timeout SECONDS]\n"
-       "             [--defer-after SECONDS] [--sysfs DIR] [--dev DIR]\n"
-       "  Runs the steps of a stage (default: all three, in order) and writes the report to\n"
-       "  <state-dir>/report-<stage>.json (default state dir /run/taupage). Without --config the\n"
-       "  user data comes from the instance metadata service. Reports are readable by root only.\n"
-       "  --only: these steps of the stage; an earlier failure of the stage in this boot stands\n"
-       "  until the step that failed runs again and succeeds. The late stage runs only after the\n"
-       "  early and system stages of this boot completed (--dry-run reads no report).\n"
-       "  --volume-timeout: how long the volumes step waits for an available EBS volume (default\n"
-       "  " + std::to_string(kDefaultVolumeTimeoutSeconds) + "). --defer-after (early stage, in the initramfs): past SECONDS, the steps that wait\n"
-       "  (volumes, raid, mounts) are deferred to a run on the real root; the firewall stays.\n"
-       "  --sysfs and --dev: where the kernel lists disks and keeps device nodes (default\n"
-       "  /sys and /dev; tests point them at a fake tree).\n"
-       "  Exit: 0 done, 1 invalid user data or a step failed, 2 wrong usage.",
-                                {"config", "stage", "root", "only", "state-dir", "volume-timeout", "defer-after", "sysfs", "dev"}, {"dry-run"}, 0, run_boot};
+  static const Command command{"boot",
+                               "run the boot stages",
+                               "taupage boot [--config FILE] [--stage early|system|late|all] [--root DIR]\n"
+                               "             [--only STEP,...] [--dry-run] [--state-dir DIR] [--volume-timeout SECONDS]\n"
+                               "             [--defer-after SECONDS] [--sysfs DIR] [--dev DIR]\n"
+                               "  Runs the steps of a stage (default: all three, in order) and writes the report to\n"
+                               "  <state-dir>/report-<stage>.json (default state dir /run/taupage). Without --config the\n"
+                               "  user data comes from the instance metadata service. Reports are readable by root only.\n"
+                               "  --only: these steps of the stage; an earlier failure of the stage in this boot stands\n"
+                               "  until the step that failed runs again and succeeds. The late stage runs only after the\n"
+                               "  early and system stages of this boot completed (--dry-run reads no report).\n"
+                               "  --volume-timeout: how long the volumes step waits for an available EBS volume (default\n"
+                               "  " +
+                                   std::to_string(kDefaultVolumeTimeoutSeconds) +
+                                   "). --defer-after (early stage, in the initramfs): past SECONDS, the steps that wait\n"
+                                   "  (volumes, raid, mounts) are deferred to a run on the real root; the firewall stays.\n"
+                                   "  --sysfs and --dev: where the kernel lists disks and keeps device nodes (default\n"
+                                   "  /sys and /dev; tests point them at a fake tree).\n"
+                                   "  Exit: 0 done, 1 invalid user data or a step failed, 2 wrong usage.",
+                               {"config", "stage", "root", "only", "state-dir", "volume-timeout", "defer-after", "sysfs", "dev"},
+                               {"dry-run"},
+                               0,
+                               run_boot};
   return command;
 }
 

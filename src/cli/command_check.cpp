@@ -22,24 +22,28 @@ int run_check(const Command&, const Args& args) {
   size_t warnings = read.diagnostics.size() - errors;
   std::string name = path == "-" ? "standard input" : path;
   if (errors) {
-    out(strfmt("%s: invalid: %zu error%s, %zu warning%s\n", name.c_str(), errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s"));
+    out(strfmt("%s: invalid: %zu error%s, %zu warning%s\n", name.c_str(), errors, errors == 1 ? "" : "s", warnings,
+               warnings == 1 ? "" : "s"));
     return kExitFailed;
   }
   out(strfmt("%s: valid, %zu warning%s\n", name.c_str(), warnings, warnings == 1 ? "" : "s"));
   return kExitOk;
 }
 
-
 const Command& check_command() {
-  static const Command command{"check", "validate user data",
-                                "taupage check [FILE|-] [--strict]\n"
-       "  Validates user data (default: standard input) and prints every error and warning with its\n"
-       "  path, line and column. --strict makes every key that would be ignored an error:\n"
-       "  unknown keys, and options of the original Taupage that this one ignores (warnings\n"
-       "  otherwise, each saying why). Set to false or left empty, such an option asks for\n"
-       "  nothing and draws no message in either mode.\n"
-       "  Exit: 0 valid, 1 invalid, 2 wrong usage.",
-                                {}, {"strict"}, 1, run_check};
+  static const Command command{"check",
+                               "validate user data",
+                               "taupage check [FILE|-] [--strict]\n"
+                               "  Validates user data (default: standard input) and prints every error and warning with its\n"
+                               "  path, line and column. --strict makes every key that would be ignored an error:\n"
+                               "  unknown keys, and options of the original Taupage that this one ignores (warnings\n"
+                               "  otherwise, each saying why). Set to false or left empty, such an option asks for\n"
+                               "  nothing and draws no message in either mode.\n"
+                               "  Exit: 0 valid, 1 invalid, 2 wrong usage.",
+                               {},
+                               {"strict"},
+                               1,
+                               run_check};
   return command;
 }
 

@@ -1,17 +1,17 @@
 // `taupage credentials [--config FILE] [--root DIR] [--once] [--interval SECONDS]`: keeps
 // /meta/credentials filled from the mint bucket, as the original's berry did, for
 // taupage-credentials.service.
-#include "util/files.h"
 #include "aws/retry_policy.h"
 #include "cli/args.h"
 #include "cli/aws_runtime.h"
 #include "cli/boot_folders.h"
 #include "cli/command.h"
-#include "steps/credentials_sync.h"
-#include "steps/step_credentials.h"
 #include "cli/user_data_input.h"
 #include "config/config_reader.h"
 #include "steps/container_spec.h"
+#include "steps/credentials_sync.h"
+#include "steps/step_credentials.h"
+#include "util/files.h"
 #include "util/log.h"
 #include "util/strings.h"
 
@@ -88,20 +88,25 @@ int run_credentials(const Command& self, const Args& args) {
   }
 }
 
-
 const Command& credentials_command() {
-  static const Command command{"credentials", "keep the application's credentials from the mint bucket fresh",
-                                "taupage credentials [--config FILE] [--root DIR] [--once] [--interval SECONDS]\n"
-       "  Fetches s3://<mint_bucket>/<application_id>/user.json and client.json with the instance's\n"
-       "  role, checks that each is JSON and writes it into <root>/meta/credentials when it changed\n"
-       "  (atomically; owner uid 999, mode 0400, in a folder only root and gid 999 may enter).\n"
-       "  Repeats every --interval seconds (default " + std::to_string(kCredentialsIntervalSeconds) + ", +-10 % jitter); after failures the pause\n"
-       "  doubles, up to 15 minutes. --once fetches once. Without --config the user data comes from\n"
-       "  the instance metadata service; --root (default /) is where /meta is. Without mint_bucket in\n"
-       "  the user data there is nothing to do.\n"
-       "  Exit: 0 fetched (or nothing to fetch), 1 --once failed or the user data is unusable,\n"
-       "  2 wrong usage.",
-                                {"config", "root", "interval"}, {"once"}, 0, run_credentials};
+  static const Command command{"credentials",
+                               "keep the application's credentials from the mint bucket fresh",
+                               "taupage credentials [--config FILE] [--root DIR] [--once] [--interval SECONDS]\n"
+                               "  Fetches s3://<mint_bucket>/<application_id>/user.json and client.json with the instance's\n"
+                               "  role, checks that each is JSON and writes it into <root>/meta/credentials when it changed\n"
+                               "  (atomically; owner uid 999, mode 0400, in a folder only root and gid 999 may enter).\n"
+                               "  Repeats every --interval seconds (default " +
+                                   std::to_string(kCredentialsIntervalSeconds) +
+                                   ", +-10 % jitter); after failures the pause\n"
+                                   "  doubles, up to 15 minutes. --once fetches once. Without --config the user data comes from\n"
+                                   "  the instance metadata service; --root (default /) is where /meta is. Without mint_bucket in\n"
+                                   "  the user data there is nothing to do.\n"
+                                   "  Exit: 0 fetched (or nothing to fetch), 1 --once failed or the user data is unusable,\n"
+                                   "  2 wrong usage.",
+                               {"config", "root", "interval"},
+                               {"once"},
+                               0,
+                               run_credentials};
   return command;
 }
 

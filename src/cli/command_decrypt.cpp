@@ -29,15 +29,18 @@ int run_decrypt(const Command& self, const Args& args) {
   return kExitOk;
 }
 
-
 const Command& decrypt_command() {
-  static const Command command{"decrypt", "decrypt one aws:kms: value",
-                                "taupage decrypt VALUE\n"
-       "  Decrypts VALUE (aws:kms:<base64>, or the base64 alone) with KMS in the instance's region\n"
-       "  (AWS_REGION overrides) and prints the plaintext. Credentials: AWS_ACCESS_KEY_ID and\n"
-       "  AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN), else the instance role.\n"
-       "  Exit: 0 decrypted, 1 failed, 2 wrong usage.",
-                                {}, {}, 1, run_decrypt};
+  static const Command command{"decrypt",
+                               "decrypt one aws:kms: value",
+                               "taupage decrypt VALUE\n"
+                               "  Decrypts VALUE (aws:kms:<base64>, or the base64 alone) with KMS in the instance's region\n"
+                               "  (AWS_REGION overrides) and prints the plaintext. Credentials: AWS_ACCESS_KEY_ID and\n"
+                               "  AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN), else the instance role.\n"
+                               "  Exit: 0 decrypted, 1 failed, 2 wrong usage.",
+                               {},
+                               {},
+                               1,
+                               run_decrypt};
   return command;
 }
 

@@ -27,14 +27,17 @@ int run_metadata(const Command&, const Args&) {
   return kExitOk;
 }
 
-
 const Command& metadata_command() {
-  static const Command command{"metadata", "print the instance identity as JSON",
-                                "taupage metadata\n"
-       "  Prints the instance identity document and the instance profile's role name as JSON, read\n"
-       "  over IMDSv2 (AWS_EC2_METADATA_SERVICE_ENDPOINT overrides the address).\n"
-       "  Exit: 0 printed, 1 IMDS failed, 2 wrong usage.",
-                                {}, {}, 0, run_metadata};
+  static const Command command{"metadata",
+                               "print the instance identity as JSON",
+                               "taupage metadata\n"
+                               "  Prints the instance identity document and the instance profile's role name as JSON, read\n"
+                               "  over IMDSv2 (AWS_EC2_METADATA_SERVICE_ENDPOINT overrides the address).\n"
+                               "  Exit: 0 printed, 1 IMDS failed, 2 wrong usage.",
+                               {},
+                               {},
+                               0,
+                               run_metadata};
   return command;
 }
 

@@ -1,9 +1,9 @@
 #include "cli/args.h"
 #include "cli/command.h"
-#include "engine/plan.h"
-#include "steps/step_registry.h"
 #include "cli/user_data_input.h"
 #include "config/config_reader.h"
+#include "engine/plan.h"
+#include "steps/step_registry.h"
 
 namespace taupage {
 
@@ -26,14 +26,17 @@ int run_plan(const Command&, const Args& args) {
   return kExitOk;
 }
 
-
 const Command& plan_command() {
-  static const Command command{"plan", "print every action boot would take",
-                                "taupage plan [FILE|-] [--json]\n"
-       "  Prints, stage by stage, what each step would do for this user data, with the line each\n"
-       "  action comes from. Secret values print masked. Touches nothing.\n"
-       "  Exit: 0 planned, 1 invalid user data, 2 wrong usage.",
-                                {}, {"json"}, 1, run_plan};
+  static const Command command{"plan",
+                               "print every action boot would take",
+                               "taupage plan [FILE|-] [--json]\n"
+                               "  Prints, stage by stage, what each step would do for this user data, with the line each\n"
+                               "  action comes from. Secret values print masked. Touches nothing.\n"
+                               "  Exit: 0 planned, 1 invalid user data, 2 wrong usage.",
+                               {},
+                               {"json"},
+                               1,
+                               run_plan};
   return command;
 }
 

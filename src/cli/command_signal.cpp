@@ -2,10 +2,10 @@
 // signal by hand, as cfn-signal sends it (CFN_V1 with the instance identity, SigV4 fallback).
 #include "cli/args.h"
 #include "cli/aws_runtime.h"
-#include "steps/cfn_signal.h"
 #include "cli/command.h"
 #include "cli/user_data_input.h"
 #include "config/config_reader.h"
+#include "steps/cfn_signal.h"
 #include "util/log.h"
 
 namespace taupage {
@@ -44,15 +44,18 @@ int run_signal(const Command& self, const Args& args) {
   return sent->no_longer_waiting ? kExitFailed : kExitOk;
 }
 
-
 const Command& signal_command() {
-  static const Command command{"signal", "send the CloudFormation signal by hand",
-                                "taupage signal SUCCESS|FAILURE [--config FILE | --stack S --resource R]\n"
-       "  Sends SignalResource for this instance, as cfn-signal does (CFN_V1 with the instance\n"
-       "  identity document; SigV4 with the instance's credentials as the fallback). The stack and\n"
-       "  resource come from notify_cfn in FILE or from --stack and --resource.\n"
-       "  Exit: 0 sent, 1 failed or CloudFormation no longer waits for a signal, 2 wrong usage.",
-                                {"config", "stack", "resource"}, {}, 1, run_signal};
+  static const Command command{"signal",
+                               "send the CloudFormation signal by hand",
+                               "taupage signal SUCCESS|FAILURE [--config FILE | --stack S --resource R]\n"
+                               "  Sends SignalResource for this instance, as cfn-signal does (CFN_V1 with the instance\n"
+                               "  identity document; SigV4 with the instance's credentials as the fallback). The stack and\n"
+                               "  resource come from notify_cfn in FILE or from --stack and --resource.\n"
+                               "  Exit: 0 sent, 1 failed or CloudFormation no longer waits for a signal, 2 wrong usage.",
+                               {"config", "stack", "resource"},
+                               {},
+                               1,
+                               run_signal};
   return command;
 }
 

@@ -53,13 +53,16 @@ int run_version(const Command&, const Args& args) {
   return kExitOk;
 }
 
-
 const Command& version_command() {
-  static const Command command{"version", "print the version and the pinned dependencies",
-                                "taupage version [--json]\n"
-       "  Prints the version; --json adds every compiled-in dependency with its pinned version\n"
-       "  and SHA-256, and the glibc and libstdc++ linked in.",
-                                {}, {"json"}, 0, run_version};
+  static const Command command{"version",
+                               "print the version and the pinned dependencies",
+                               "taupage version [--json]\n"
+                               "  Prints the version; --json adds every compiled-in dependency with its pinned version\n"
+                               "  and SHA-256, and the glibc and libstdc++ linked in.",
+                               {},
+                               {"json"},
+                               0,
+                               run_version};
   return command;
 }
 

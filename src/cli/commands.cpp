@@ -7,9 +7,8 @@
 namespace taupage {
 
 const std::vector<const Command*>& all_commands() {
-  static const std::vector<const Command*> commands = {&check_command(),   &plan_command(),     &boot_command(),
-                                                       &decrypt_command(), &signal_command(),   &credentials_command(),
-                                                       &metadata_command(), &version_command()};
+  static const std::vector<const Command*> commands = {&check_command(),  &plan_command(),        &boot_command(),     &decrypt_command(),
+                                                       &signal_command(), &credentials_command(), &metadata_command(), &version_command()};
   return commands;
 }
 

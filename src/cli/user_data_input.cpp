@@ -45,9 +45,12 @@ Result<std::string> read_stream(int fd) {
     // A writer that drips a byte now and then must not hold the boot either.
     int64_t left = deadline - monotonic_ms();
     if (left <= 0) return Error(strfmt("not all of it arrived within %lld s", static_cast<long long>(kStreamTotalMs / 1000)));
-    struct pollfd p {fd, POLLIN, 0};
+    struct pollfd p {
+      fd, POLLIN, 0
+    };
     int ready = ::poll(&p, 1, static_cast<int>(std::min(left, kStreamSilenceMs)));
-    if (ready == 0 && left <= kStreamSilenceMs) return Error(strfmt("not all of it arrived within %lld s", static_cast<long long>(kStreamTotalMs / 1000)));
+    if (ready == 0 && left <= kStreamSilenceMs)
+      return Error(strfmt("not all of it arrived within %lld s", static_cast<long long>(kStreamTotalMs / 1000)));
     if (ready == 0) return Error(strfmt("nothing arrived for %lld s", static_cast<long long>(kStreamSilenceMs / 1000)));
     if (ready < 0 && errno != EINTR) return Error(errno_text(errno));
   }

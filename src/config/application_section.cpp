@@ -69,7 +69,8 @@ void read_ports(NodeReader& reader, const YamlNode& node, const std::string& pat
     Protocol protocol = host_protocol ? *host_protocol : container_protocol ? *container_protocol : Protocol::Tcp;
     auto [it, inserted] = seen.emplace(std::make_pair(host, protocol), entry->key.mark.line);
     if (!inserted) {
-      reader.error(item_path, entry->key.mark, strfmt("host port %u/%s is already mapped at line %d", host, protocol_name(protocol), it->second));
+      reader.error(item_path, entry->key.mark,
+                   strfmt("host port %u/%s is already mapped at line %d", host, protocol_name(protocol), it->second));
       continue;
     }
     PortMapping mapping{host, container, protocol, entry->key.mark};
@@ -103,7 +104,8 @@ void read_environment(NodeReader& reader, const YamlNode& node, const std::strin
     std::string item_path = path_key(path, name);
     config.provenance.written(item_path, entry->key.mark, entry->value.mark);
     if (!is_identifier(name)) {
-      reader.error(item_path, entry->key.mark, "invalid variable name " + quote(name) + " (letters, digits and '_', not starting with a digit)");
+      reader.error(item_path, entry->key.mark,
+                   "invalid variable name " + quote(name) + " (letters, digits and '_', not starting with a digit)");
       continue;
     }
     if (name == "APPLICATION_ID" || name == "APPLICATION_VERSION" || name == "CREDENTIALS_DIR") {
@@ -130,7 +132,8 @@ void read_environment(NodeReader& reader, const YamlNode& node, const std::strin
   }
 }
 
-void read_capabilities(NodeReader& reader, const YamlNode& node, const std::string& path, std::vector<std::string>& out, Provenance& provenance) {
+void read_capabilities(NodeReader& reader, const YamlNode& node, const std::string& path, std::vector<std::string>& out,
+                       Provenance& provenance) {
   if (!node.is_sequence()) {
     reader.error(path, node.mark, "expected a list of capability names, got " + node.describe());
     return;
@@ -167,7 +170,8 @@ void read_hostname(NodeReader& reader, const YamlNode& node, const std::string& 
     ok = ok && label_ok;
   }
   if (!ok) {
-    reader.error(path, node.mark, "not a valid host name (RFC 1123: labels of letters, digits and '-', at most 64 characters), got " + node.describe());
+    reader.error(path, node.mark,
+                 "not a valid host name (RFC 1123: labels of letters, digits and '-', at most 64 characters), got " + node.describe());
     return;
   }
   config.hostname = *value;
@@ -187,7 +191,8 @@ void read_networking(NodeReader& reader, const YamlNode& node, const std::string
     config.networking.container = value->substr(10);
   } else {
     reader.error(path, node.mark,
-                 "unknown networking " + quote(*value) + "; one of bridge, host, none, container:NAME" + did_you_mean(*value, {"bridge", "host", "none"}));
+                 "unknown networking " + quote(*value) + "; one of bridge, host, none, container:NAME" +
+                     did_you_mean(*value, {"bridge", "host", "none"}));
   }
 }
 
@@ -283,18 +288,26 @@ const std::vector<TopLevelKey>& application_keys() {
       {"health_check_path", read_health_check_path},
       {"health_check_timeout_seconds", read_health_check_timeout},
       {"environment", read_environment},
-      {"capabilities_add",
-       [](NodeReader& r, const YamlNode& n, const std::string& p, Config& c) { read_capabilities(r, n, p, c.capabilities_add, c.provenance); }},
-      {"capabilities_drop",
-       [](NodeReader& r, const YamlNode& n, const std::string& p, Config& c) { read_capabilities(r, n, p, c.capabilities_drop, c.provenance); }},
+      {"capabilities_add", [](NodeReader& r, const YamlNode& n, const std::string& p,
+                              Config& c) { read_capabilities(r, n, p, c.capabilities_add, c.provenance); }},
+      {"capabilities_drop", [](NodeReader& r, const YamlNode& n, const std::string& p,
+                               Config& c) { read_capabilities(r, n, p, c.capabilities_drop, c.provenance); }},
       {"hostname", read_hostname},
       {"networking", read_networking},
-      {"root", [](NodeReader& r, const YamlNode& n, const std::string& p, Config& c) { if (auto b = r.boolean(n, p)) c.root = *b; }},
-      {"privileged", [](NodeReader& r, const YamlNode& n, const std::string& p, Config& c) { if (auto b = r.boolean(n, p)) c.privileged = *b; }},
+      {"root",
+       [](NodeReader& r, const YamlNode& n, const std::string& p, Config& c) {
+         if (auto b = r.boolean(n, p)) c.root = *b;
+       }},
+      {"privileged",
+       [](NodeReader& r, const YamlNode& n, const std::string& p, Config& c) {
+         if (auto b = r.boolean(n, p)) c.privileged = *b;
+       }},
       // Options of the original for the container; empty (or false) means not set.
       {"read_only", [](NodeReader& r, const YamlNode& n, const std::string& p, Config& c) { r.optional_boolean(n, p, c.read_only); }},
-      {"mount_var_log", [](NodeReader& r, const YamlNode& n, const std::string& p, Config& c) { r.optional_boolean(n, p, c.mount_var_log); }},
-      {"mount_custom_log", [](NodeReader& r, const YamlNode& n, const std::string& p, Config& c) { r.optional_boolean(n, p, c.mount_custom_log); }},
+      {"mount_var_log",
+       [](NodeReader& r, const YamlNode& n, const std::string& p, Config& c) { r.optional_boolean(n, p, c.mount_var_log); }},
+      {"mount_custom_log",
+       [](NodeReader& r, const YamlNode& n, const std::string& p, Config& c) { r.optional_boolean(n, p, c.mount_custom_log); }},
       {"mount_certs", [](NodeReader& r, const YamlNode& n, const std::string& p, Config& c) { r.optional_boolean(n, p, c.mount_certs); }},
       {"docker_daemon_access",
        [](NodeReader& r, const YamlNode& n, const std::string& p, Config& c) { r.optional_boolean(n, p, c.docker_daemon_access); }},

@@ -60,11 +60,11 @@ struct RaidArray {
 };
 
 struct MountSpec {
-  std::string target;       // "/data": /mounts/data on the host, /data in the container
-  std::string partition;    // a device path, or "none" for tmpfs
+  std::string target;     // "/data": /mounts/data on the host, /data in the container
+  std::string partition;  // a device path, or "none" for tmpfs
   bool erase_on_boot = false;
   std::string filesystem = "ext4";
-  std::string options;      // as written, comma-separated
+  std::string options;  // as written, comma-separated
   Mark mark;
 };
 
@@ -113,7 +113,7 @@ enum class NetworkMode { Bridge, Host, None, Container };
 
 struct Networking {
   NetworkMode mode = NetworkMode::Bridge;
-  std::string container;  // for Container: the name or id
+  std::string container;     // for Container: the name or id
   std::string text() const;  // "bridge", "container:db", ...
 };
 
@@ -127,7 +127,7 @@ struct Config {
   std::string health_check_path;              // empty: no HTTP health check
   int health_check_timeout_seconds = 60;
   std::vector<EnvironmentVariable> environment;
-  std::vector<std::string> capabilities_add;   // normalized, without CAP_
+  std::vector<std::string> capabilities_add;  // normalized, without CAP_
   std::vector<std::string> capabilities_drop;
   std::string hostname;
   Networking networking;
@@ -145,12 +145,12 @@ struct Config {
   ApplicationLogRotation application_logrotate;
   std::string mint_bucket;
   // Options of the original Taupage for the container and the host.
-  bool read_only = false;              // the container's root filesystem read-only
-  int64_t shm_size_bytes = 0;          // /dev/shm of the container; 0: Docker's default (64 MiB)
-  bool mount_var_log = false;          // the host's /var/log at /var/log-host, read-only
-  bool mount_custom_log = false;       // the host's /var/log-custom at /var/log, writable
-  bool mount_certs = false;            // the host's /etc/ssl/certs, read-only
-  bool docker_daemon_access = false;   // the Docker socket at /var/run/docker.sock
+  bool read_only = false;             // the container's root filesystem read-only
+  int64_t shm_size_bytes = 0;         // /dev/shm of the container; 0: Docker's default (64 MiB)
+  bool mount_var_log = false;         // the host's /var/log at /var/log-host, read-only
+  bool mount_custom_log = false;      // the host's /var/log-custom at /var/log, writable
+  bool mount_certs = false;           // the host's /etc/ssl/certs, read-only
+  bool docker_daemon_access = false;  // the Docker socket at /var/run/docker.sock
   std::vector<RegistryCredential> dockercfg;
   ShutdownWhen shutdown = ShutdownWhen::Never;
   std::vector<SysctlSetting> sysctl;

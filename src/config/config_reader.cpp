@@ -31,7 +31,8 @@ bool check_header(std::string_view user_data, Diagnostics& diagnostics) {
   if (first == kUserDataHeader) return true;
   if (first.rfind("#cloud-config", 0) == 0) return fail("this is cloud-init's #cloud-config" + accepted);
   if (first.rfind("#!", 0) == 0) return fail("this is a script (" + std::string(first.substr(0, 40)) + ")" + accepted);
-  if (first.rfind("Content-Type:", 0) == 0 || first.rfind("MIME-Version:", 0) == 0) return fail("this is a MIME multi-part archive" + accepted);
+  if (first.rfind("Content-Type:", 0) == 0 || first.rfind("MIME-Version:", 0) == 0)
+    return fail("this is a MIME multi-part archive" + accepted);
   bool printable = std::all_of(first.begin(), first.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x20 || c == '\t'; });
   if (!printable) return fail("the user data is binary, not text" + accepted);
   return fail("the first line is " + quote(first.substr(0, 60)) + accepted);
@@ -45,7 +46,8 @@ void read_document(NodeReader& reader, const YamlNode& root, Config& config) {
     return;
   }
   std::vector<TopLevelKey> keys;
-  for (const auto* section : {&application_keys(), &storage_keys(), &host_keys()}) keys.insert(keys.end(), section->begin(), section->end());
+  for (const auto* section : {&application_keys(), &storage_keys(), &host_keys()})
+    keys.insert(keys.end(), section->begin(), section->end());
   // A typo of an option of the original gets its suggestion like any other key.
   std::vector<std::string> suggestible;
   for (const auto& k : keys) suggestible.emplace_back(k.key);
@@ -66,7 +68,8 @@ void read_document(NodeReader& reader, const YamlNode& root, Config& config) {
     }
   }
   for (const char* required : {"application_id", "application_version", "runtime", "source"}) {
-    if (!config.provenance.is_written(path_key("$", required))) reader.error("$", root.mark, std::string("missing required key ") + quote(required));
+    if (!config.provenance.is_written(path_key("$", required)))
+      reader.error("$", root.mark, std::string("missing required key ") + quote(required));
   }
   check_across_keys(reader, config);
   finish_application(config);

@@ -17,12 +17,14 @@ void check_networking(NodeReader& reader, Config& config) {
   if (config.networking.mode == NetworkMode::Container) {
     if (!config.ports.empty()) {
       Origin ports = config.origin_of("$.ports");
-      reader.error(ports.path, ports.mark, "ports cannot be published with networking: " + config.networking.text() +
-                                               " (the container uses the other container's network; Docker refuses it)");
+      reader.error(ports.path, ports.mark,
+                   "ports cannot be published with networking: " + config.networking.text() +
+                       " (the container uses the other container's network; Docker refuses it)");
     }
     if (!config.hostname.empty()) {
       Origin hostname = config.origin_of("$.hostname");
-      reader.error(hostname.path, hostname.mark, "hostname cannot be set with networking: " + config.networking.text() + " (Docker refuses it)");
+      reader.error(hostname.path, hostname.mark,
+                   "hostname cannot be set with networking: " + config.networking.text() + " (Docker refuses it)");
     }
   }
   if (config.networking.mode == NetworkMode::Host && !config.hostname.empty()) {
@@ -43,7 +45,8 @@ void check_ssh_ports(NodeReader& reader, const Config& config) {
         Origin port = config.origin_of(p.address());
         reader.error(port.path, port.mark,
                      strfmt("TCP port %u is sshd's (ssh_ports defaults to [22]); publish the container on another host port, "
-                            "or move sshd with ssh_ports", p.host_port));
+                            "or move sshd with ssh_ports",
+                            p.host_port));
       }
     }
     return;
@@ -53,7 +56,8 @@ void check_ssh_ports(NodeReader& reader, const Config& config) {
       if (p.protocol != Protocol::Tcp || p.host_port != config.ssh_ports[i]) continue;
       Origin ssh = config.origin_of(ssh_port_address(i));
       Origin port = config.origin_of(p.address());
-      reader.error(ssh.path, ssh.value, strfmt("sshd cannot listen on TCP port %u: ports maps it to the container at line %d", p.host_port, port.mark.line));
+      reader.error(ssh.path, ssh.value,
+                   strfmt("sshd cannot listen on TCP port %u: ports maps it to the container at line %d", p.host_port, port.mark.line));
     }
   }
 }
@@ -78,7 +82,8 @@ void check_health_check(NodeReader& reader, const Config& config) {
       }
     }
   } else if (written) {
-    reader.warn(port_origin.path, port_origin.value, "health_check_port without health_check_path does nothing: no HTTP health check is made");
+    reader.warn(port_origin.path, port_origin.value,
+                "health_check_port without health_check_path does nothing: no HTTP health check is made");
   }
 }
 
@@ -111,7 +116,8 @@ void check_storage(NodeReader& reader, const Config& config) {
     if (const RaidArray* array = array_with_member(config, identity, &index)) {
       Origin member = config.origin_of(raid_member_address(array->device, index));
       reader.error(partition.path, partition.value,
-                   quote(mount.partition) + strfmt(" is a member of RAID %s (line %d); mount the array instead", array->device.c_str(), member.mark.line));
+                   quote(mount.partition) +
+                       strfmt(" is a member of RAID %s (line %d); mount the array instead", array->device.c_str(), member.mark.line));
       continue;
     }
     if (!mounted.insert(identity).second) reader.error(partition.path, partition.value, quote(mount.partition) + " is mounted twice");

@@ -74,9 +74,10 @@ void read_mint_bucket(NodeReader& reader, const YamlNode& node, const std::strin
   auto value = reader.nonempty_text(node, path, "an S3 bucket name");
   if (!value) return;
   const std::string& b = *value;
-  bool ok = b.size() >= 3 && b.size() <= 63 && b.front() != '.' && b.front() != '-' && b.back() != '.' && b.back() != '-' &&
-            b.find("..") == std::string::npos &&
-            std::all_of(b.begin(), b.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-'; });
+  bool ok =
+      b.size() >= 3 && b.size() <= 63 && b.front() != '.' && b.front() != '-' && b.back() != '.' && b.back() != '-' &&
+      b.find("..") == std::string::npos &&
+      std::all_of(b.begin(), b.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-'; });
   if (!ok) {
     reader.error(path, node.mark, "not a valid S3 bucket name (3 to 63 lowercase letters, digits, '.' and '-'), got " + node.describe());
     return;
@@ -96,7 +97,8 @@ void read_shutdown(NodeReader& reader, const YamlNode& node, const std::string& 
     config.shutdown = ShutdownWhen::OnSuccess;
   } else {
     reader.error(path, node.mark,
-                 "unknown shutdown " + quote(*value) + "; one of never, on-exit, on-success" + did_you_mean(*value, {"never", "on-exit", "on-success"}));
+                 "unknown shutdown " + quote(*value) + "; one of never, on-exit, on-success" +
+                     did_you_mean(*value, {"never", "on-exit", "on-success"}));
   }
 }
 
@@ -149,7 +151,7 @@ void read_logrotate_size(NodeReader& reader, const YamlNode& node, const std::st
   while (digits < t.size() && t[digits] >= '0' && t[digits] <= '9') ++digits;
   std::string unit = t.substr(digits);
   auto number = parse_uint(t.substr(0, digits));
-  std::string spelled = unit.empty()                     ? ""
+  std::string spelled = unit.empty()                 ? ""
                         : unit == "k" || unit == "K" ? "k"
                         : unit == "m" || unit == "M" ? "M"
                         : unit == "g" || unit == "G" ? "G"
@@ -171,8 +173,9 @@ void read_logrotate_interval(NodeReader& reader, const YamlNode& node, const std
     config.application_logrotate.interval = lower;
     return;
   }
-  reader.error(path, node.mark,
-               "unknown rotation interval " + quote(*value) + "; one of hourly, daily, weekly, monthly, yearly" + did_you_mean(lower, kIntervals));
+  reader.error(
+      path, node.mark,
+      "unknown rotation interval " + quote(*value) + "; one of hourly, daily, weekly, monthly, yearly" + did_you_mean(lower, kIntervals));
 }
 
 // A count; quoted digits too, since the original read every value as text.

@@ -16,9 +16,8 @@ bool is_false(const YamlNode& node) {
 
 bool is_identifier(std::string_view s) {
   if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-  });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; });
 }
 
 bool has_control_or_space(std::string_view s) {
@@ -61,7 +60,8 @@ std::vector<std::pair<std::string, const YamlEntry*>> NodeReader::entries(const 
     const std::string& key = entry.key.text;
     auto [it, inserted] = seen.emplace(key, entry.key.mark);
     if (!inserted) {
-      error(path_key(path, key), entry.key.mark, strfmt("duplicate key %s (first written at line %d)", quote(key).c_str(), it->second.line));
+      error(path_key(path, key), entry.key.mark,
+            strfmt("duplicate key %s (first written at line %d)", quote(key).c_str(), it->second.line));
       continue;
     }
     out.emplace_back(key, &entry);
@@ -119,8 +119,9 @@ std::optional<int64_t> NodeReader::integer(const YamlNode& node, const std::stri
     auto value = parse_uint(node.text);
     if (value && *value <= static_cast<uint64_t>(max) && static_cast<int64_t>(*value) >= min) return static_cast<int64_t>(*value);
   }
-  error(path, node.mark, strfmt("expected %s from %lld to %lld, got %s", what, static_cast<long long>(min), static_cast<long long>(max),
-                                node.describe().c_str()));
+  error(path, node.mark,
+        strfmt("expected %s from %lld to %lld, got %s", what, static_cast<long long>(min), static_cast<long long>(max),
+               node.describe().c_str()));
   return std::nullopt;
 }
 
@@ -163,8 +164,9 @@ bool NodeReader::check_kms(const std::string& value, const YamlNode& node, const
   std::string problem = base64_problem(ciphertext);
   if (problem.empty()) return true;
   std::string shown = ciphertext.size() > 24 ? ciphertext.substr(0, 24) + "..." : ciphertext;
-  error(path, node.mark, "the aws:kms: value is not valid base64 (" + problem + "); it starts " + quote(shown) +
-                             "; paste the whole ciphertext that KMS Encrypt returned");
+  error(path, node.mark,
+        "the aws:kms: value is not valid base64 (" + problem + "); it starts " + quote(shown) +
+            "; paste the whole ciphertext that KMS Encrypt returned");
   return false;
 }
 

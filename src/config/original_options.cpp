@@ -37,8 +37,9 @@ const std::vector<OriginalOption>& original_only_options() {
       {"xray_enabled", "it needs the AWS X-Ray daemon, which this image does not carry"},
       {"cloudwatch_logs", "it needs the CloudWatch Logs agent, which this image does not carry"},
       {"enhanced_cloudwatch_metrics", "it needs the CloudWatch metrics scripts, which this image does not carry"},
-      {"healthcheck", "the ELB health check needs Elastic Load Balancing calls this Taupage does not make; "
-                      "use health_check_path (and the load balancer's own check)"},
+      {"healthcheck",
+       "the ELB health check needs Elastic Load Balancing calls this Taupage does not make; "
+       "use health_check_path (and the load balancer's own check)"},
       {"tokeninfo_url", kAmiPreset},
       {"oauth_access_token_url", kAmiPreset},
       {"token_service_url", kAmiPreset},

@@ -22,8 +22,9 @@ const std::vector<std::string> kFilesystems = {"ext4", "ext3", "ext2", "xfs", "b
 // A device path for raid members and mount partitions.
 bool device_path(NodeReader& reader, const std::string& device, const YamlNode& node, const std::string& path) {
   if (is_raw_nvme(device)) {
-    reader.error(path, node.mark, "raw NVMe names such as " + quote(device) +
-                                      " change between boots; name the EBS slot as attached (/dev/sdX or /dev/xvdX)");
+    reader.error(
+        path, node.mark,
+        "raw NVMe names such as " + quote(device) + " change between boots; name the EBS slot as attached (/dev/sdX or /dev/xvdX)");
     return false;
   }
   if (device.rfind("/dev/", 0) != 0 || device.size() <= 5 || has_control_or_space(device) || device.find("/../") != std::string::npos) {
@@ -67,7 +68,8 @@ void read_ebs(NodeReader& reader, const YamlNode& node, const std::string& path,
       std::string placeholder = end == std::string::npos ? name->substr(pos) : name->substr(pos + 2, end - pos - 2);
       if (placeholder != "local_ipv4" && placeholder != "public_ipv4") {
         reader.error(item_path, entry->value.mark,
-                     "unknown placeholder " + quote("${" + placeholder + (end == std::string::npos ? "" : "}")) + "; known: ${local_ipv4}, ${public_ipv4}");
+                     "unknown placeholder " + quote("${" + placeholder + (end == std::string::npos ? "" : "}")) +
+                         "; known: ${local_ipv4}, ${public_ipv4}");
         placeholders_ok = false;
         break;
       }
@@ -117,10 +119,11 @@ void read_raid(NodeReader& reader, const YamlNode& node, const std::string& path
     array.mark = entry->key.mark;
     array.name = device.rfind("/dev/md/", 0) == 0 ? device.substr(8) : "";
     bool name_ok = !array.name.empty() && array.name.size() <= 32 && std::all_of(array.name.begin(), array.name.end(), [](char c) {
-                     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
-                   });
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+    });
     if (!name_ok) {
-      reader.error(item_path, entry->key.mark, "expected /dev/md/NAME (NAME: letters, digits, '-', '_', '.'; at most 32), got " + quote(device));
+      reader.error(item_path, entry->key.mark,
+                   "expected /dev/md/NAME (NAME: letters, digits, '-', '_', '.'; at most 32), got " + quote(device));
       continue;
     }
     if (!reader.expect_mapping(entry->value, item_path, "a mapping with level and devices")) continue;
@@ -217,8 +220,10 @@ void read_mounts(NodeReader& reader, const YamlNode& node, const std::string& pa
       } else if (key == "erase_on_boot") {
         config.provenance.written(field_path, field->key.mark, field->value.mark);
         auto value = reader.boolean(field->value, field_path);
-        if (!value) ok = false;
-        else mount.erase_on_boot = *value;
+        if (!value)
+          ok = false;
+        else
+          mount.erase_on_boot = *value;
       } else if (key == "filesystem") {
         config.provenance.written(field_path, field->key.mark, field->value.mark);
         auto value = reader.nonempty_text(field->value, field_path, "a filesystem type");
@@ -277,7 +282,9 @@ void read_mounts(NodeReader& reader, const YamlNode& node, const std::string& pa
 
 std::string raid_address(const std::string& device) { return path_key("$.volumes.raid", device); }
 
-std::string raid_member_address(const std::string& device, size_t index) { return path_index(path_key(raid_address(device), "devices"), index); }
+std::string raid_member_address(const std::string& device, size_t index) {
+  return path_index(path_key(raid_address(device), "devices"), index);
+}
 
 std::string mount_address(const std::string& target) { return path_key("$.mounts", target); }
 

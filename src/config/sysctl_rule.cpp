@@ -10,22 +10,31 @@ namespace taupage {
 namespace {
 
 // Whole subtrees an application may tune.
-constexpr std::string_view kAllowedPrefixes[] = {"net.core.", "net.ipv4.", "net.ipv6.", "net.netfilter.", "net.unix.", "vm.",
-                                                 "fs.inotify.", "fs.epoll.", "fs.mqueue."};
+constexpr std::string_view kAllowedPrefixes[] = {"net.core.", "net.ipv4.",   "net.ipv6.", "net.netfilter.", "net.unix.",
+                                                 "vm.",       "fs.inotify.", "fs.epoll.", "fs.mqueue."};
 // Single keys outside those subtrees: limits on files, shared memory, message queues, processes.
-constexpr std::string_view kAllowedKeys[] = {"fs.file-max", "fs.nr_open",    "fs.aio-max-nr", "kernel.shmmax",      "kernel.shmall",
-                                             "kernel.shmmni", "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",     "kernel.sem",
-                                             "kernel.pid_max", "kernel.threads-max", "kernel.numa_balancing"};
+constexpr std::string_view kAllowedKeys[] = {
+    "fs.file-max",   "fs.nr_open",    "fs.aio-max-nr", "kernel.shmmax",  "kernel.shmall",      "kernel.shmmni",        "kernel.msgmax",
+    "kernel.msgmnb", "kernel.msgmni", "kernel.sem",    "kernel.pid_max", "kernel.threads-max", "kernel.numa_balancing"};
 // Inside the allowed subtrees: the image's hardening (scripts/image/customize.sh), forwarding
 // (dockerd manages it for its bridge), and the lowest mappable address. "*" is one component,
 // such as an interface name or "all".
-constexpr std::string_view kRefused[] = {
-    "net.ipv4.conf.*.rp_filter",      "net.ipv4.conf.*.accept_redirects", "net.ipv4.conf.*.secure_redirects",
-    "net.ipv4.conf.*.send_redirects", "net.ipv4.conf.*.accept_source_route", "net.ipv4.conf.*.log_martians",
-    "net.ipv4.conf.*.forwarding",     "net.ipv6.conf.*.accept_redirects", "net.ipv6.conf.*.accept_source_route",
-    "net.ipv6.conf.*.forwarding",     "net.ipv4.ip_forward",              "net.ipv4.icmp_echo_ignore_broadcasts",
-    "net.ipv4.icmp_ignore_bogus_error_responses", "net.ipv4.tcp_syncookies", "vm.mmap_min_addr",
-    "vm.unprivileged_userfaultfd"};
+constexpr std::string_view kRefused[] = {"net.ipv4.conf.*.rp_filter",
+                                         "net.ipv4.conf.*.accept_redirects",
+                                         "net.ipv4.conf.*.secure_redirects",
+                                         "net.ipv4.conf.*.send_redirects",
+                                         "net.ipv4.conf.*.accept_source_route",
+                                         "net.ipv4.conf.*.log_martians",
+                                         "net.ipv4.conf.*.forwarding",
+                                         "net.ipv6.conf.*.accept_redirects",
+                                         "net.ipv6.conf.*.accept_source_route",
+                                         "net.ipv6.conf.*.forwarding",
+                                         "net.ipv4.ip_forward",
+                                         "net.ipv4.icmp_echo_ignore_broadcasts",
+                                         "net.ipv4.icmp_ignore_bogus_error_responses",
+                                         "net.ipv4.tcp_syncookies",
+                                         "vm.mmap_min_addr",
+                                         "vm.unprivileged_userfaultfd"};
 
 bool component_ok(std::string_view c) {
   return !c.empty() && c.size() <= 64 && std::all_of(c.begin(), c.end(), [](char ch) {
@@ -59,9 +68,8 @@ std::string sysctl_key_problem(std::string_view key) {
     }
   }
   bool allowed = std::any_of(std::begin(kAllowedKeys), std::end(kAllowedKeys), [&](std::string_view k) { return k == key; }) ||
-                 std::any_of(std::begin(kAllowedPrefixes), std::end(kAllowedPrefixes), [&](std::string_view p) {
-                   return key.size() > p.size() && key.substr(0, p.size()) == p;
-                 });
+                 std::any_of(std::begin(kAllowedPrefixes), std::end(kAllowedPrefixes),
+                             [&](std::string_view p) { return key.size() > p.size() && key.substr(0, p.size()) == p; });
   if (!allowed) {
     return "it is outside what user data may change (net.core.*, net.ipv4.*, net.ipv6.*, net.netfilter.*, net.unix.*, vm.*, "
            "fs.inotify.*, fs.epoll.*, fs.mqueue.*, fs.file-max, fs.nr_open, fs.aio-max-nr, kernel.shmmax, kernel.shmall, "

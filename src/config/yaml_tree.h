@@ -19,11 +19,11 @@ struct YamlNode {
   enum class Kind { Scalar, Mapping, Sequence };
   Kind kind = Kind::Scalar;
   Mark mark;
-  std::string text;   // scalars: the text as written (without quotes)
-  bool plain = true;  // scalars: written without quotes or block style
-  std::string tag;    // an explicit tag such as "tag:yaml.org,2002:str", else empty
-  std::vector<YamlEntry> entries;                      // mappings, in document order
-  std::vector<YamlNode> items;                         // sequences
+  std::string text;                // scalars: the text as written (without quotes)
+  bool plain = true;               // scalars: written without quotes or block style
+  std::string tag;                 // an explicit tag such as "tag:yaml.org,2002:str", else empty
+  std::vector<YamlEntry> entries;  // mappings, in document order
+  std::vector<YamlNode> items;     // sequences
 
   bool is_scalar() const { return kind == Kind::Scalar; }
   bool is_mapping() const { return kind == Kind::Mapping; }
@@ -40,9 +40,9 @@ struct YamlEntry {
 };
 
 struct YamlLimits {
-  size_t max_bytes = 16 * 1024;    // EC2's user-data limit
+  size_t max_bytes = 16 * 1024;  // EC2's user-data limit
   size_t max_depth = 32;
-  size_t max_nodes = 20000;        // after alias expansion
+  size_t max_nodes = 20000;  // after alias expansion
 };
 
 struct YamlParse {

@@ -36,7 +36,7 @@ struct DockerContainer {
   int exit_code = 0;
   int restart_count = 0;
   bool oom_killed = false;
-  std::string error;     // State.Error: why the runtime could not start it
+  std::string error;  // State.Error: why the runtime could not start it
   std::map<std::string, std::string> labels;
 };
 
@@ -56,8 +56,7 @@ class DockerApi {
   virtual Result<std::optional<DockerContainer>> inspect_container(const std::string& name_or_id) = 0;
   // The body holds decrypted secrets, so it travels as a Secret and is never logged.
   // Returns the new container's id; warnings Docker sent go to `warnings`.
-  virtual Result<std::string> create_container(const std::string& name, const Secret& body,
-                                               std::vector<std::string>* warnings) = 0;
+  virtual Result<std::string> create_container(const std::string& name, const Secret& body, std::vector<std::string>* warnings) = 0;
   // Starting a running container is not an error.
   virtual Status start_container(const std::string& id) = 0;
   // Stopping a stopped container is not an error; timeout: seconds before SIGKILL.

@@ -141,8 +141,8 @@ Result<std::string> EngineClient::api_version() {
     return Error("the Docker daemon at " + where_ + " sent an Api-Version that is no version: " + quote(server));
   }
   if (compare_api_versions(server, kOldestApiVersion) < 0) {
-    return Error(strfmt("the Docker daemon at %s speaks Engine API %s; Taupage needs %s or newer",
-                        where_.c_str(), server.c_str(), std::string(kOldestApiVersion).c_str()));
+    return Error(strfmt("the Docker daemon at %s speaks Engine API %s; Taupage needs %s or newer", where_.c_str(), server.c_str(),
+                        std::string(kOldestApiVersion).c_str()));
   }
   version_ = compare_api_versions(server, kNewestApiVersion) < 0 ? server : std::string(kNewestApiVersion);
   return version_;
@@ -267,8 +267,7 @@ Result<std::optional<DockerContainer>> EngineClient::inspect_container(const std
   return std::optional<DockerContainer>(std::move(c));
 }
 
-Result<std::string> EngineClient::create_container(const std::string& name, const Secret& body,
-                                                   std::vector<std::string>* warnings) {
+Result<std::string> EngineClient::create_container(const std::string& name, const Secret& body, std::vector<std::string>* warnings) {
   HttpRequest request;
   request.method = "POST";
   request.target = "/containers/create?name=" + escape_query(name);

@@ -32,7 +32,7 @@ struct EngineTimeouts {
   int daemon_wait_ms = 10000;  // keep trying to reach a daemon that refuses connections
   int ping_ms = 5000;
   int call_ms = 30000;
-  int pull_ms = 30 * 60 * 1000;  // one pull attempt, the whole stream
+  int pull_ms = 30 * 60 * 1000;      // one pull attempt, the whole stream
   int pull_idle_ms = 5 * 60 * 1000;  // a pull stream silent this long has stalled (a registry that stopped sending)
 };
 
@@ -47,8 +47,7 @@ class EngineClient : public DockerApi {
   Status pull_image(const ImageReference& image, const Secret& registry_auth,
                     const std::function<void(const Json& message)>& on_message) override;
   Result<std::optional<DockerContainer>> inspect_container(const std::string& name_or_id) override;
-  Result<std::string> create_container(const std::string& name, const Secret& body,
-                                       std::vector<std::string>* warnings) override;
+  Result<std::string> create_container(const std::string& name, const Secret& body, std::vector<std::string>* warnings) override;
   Status start_container(const std::string& id) override;
   Status stop_container(const std::string& id, int timeout_seconds) override;
   Status remove_container(const std::string& id) override;

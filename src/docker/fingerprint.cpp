@@ -33,8 +33,8 @@ bool is_hex(std::string_view text, size_t length) {
 
 std::string keyed_hash_hex(std::string_view key, std::string_view data) {
   unsigned char out[32];
-  mbedtls_md_hmac(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), reinterpret_cast<const unsigned char*>(key.data()),
-                  key.size(), reinterpret_cast<const unsigned char*>(data.data()), data.size(), out);
+  mbedtls_md_hmac(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), reinterpret_cast<const unsigned char*>(key.data()), key.size(),
+                  reinterpret_cast<const unsigned char*>(data.data()), data.size(), out);
   return hex(out, sizeof out);
 }
 

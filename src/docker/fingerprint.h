@@ -18,9 +18,9 @@ inline constexpr const char* kFingerprintLabel = "taupage.fingerprint";
 inline constexpr const char* kFingerprintPartsLabel = "taupage.fingerprint.parts";
 
 struct Fingerprint {
-  std::string key_hex;                        // the random HMAC key (16 bytes)
-  std::string digest_hex;                     // HMAC of the whole request
-  std::map<std::string, std::string> parts;   // "Env" -> 8 hex digits, "HostConfig.PortBindings" -> ...
+  std::string key_hex;                       // the random HMAC key (16 bytes)
+  std::string digest_hex;                    // HMAC of the whole request
+  std::map<std::string, std::string> parts;  // "Env" -> 8 hex digits, "HostConfig.PortBindings" -> ...
 
   std::string label() const;        // "v1:<key>:<digest>"
   std::string parts_label() const;  // "Env=1a2b3c4d,Image=...": sorted by part

@@ -27,9 +27,8 @@ std::string container_trouble(const DockerContainer& c, int restarts_before) {
 
 }  // namespace
 
-Result<std::string> wait_until_healthy(HttpClient& http, DockerApi& docker, const std::string& container,
-                                       const HealthCheck& check, Clock& clock,
-                                       const std::function<void(const std::string&)>& show) {
+Result<std::string> wait_until_healthy(HttpClient& http, DockerApi& docker, const std::string& container, const HealthCheck& check,
+                                       Clock& clock, const std::function<void(const std::string&)>& show) {
   const std::string url = strfmt("http://%s:%u%s", check.host.c_str(), check.port, check.path.c_str());
   auto first = docker.inspect_container(container);
   if (!first) return first.error();
@@ -69,7 +68,8 @@ Result<std::string> wait_until_healthy(HttpClient& http, DockerApi& docker, cons
     HttpRequest request;
     request.target = check.path;
     request.headers.emplace_back("User-Agent", "taupage-health-check");
-    request.timeout_ms = static_cast<int>(std::max<int64_t>(500, std::min<int64_t>(check.request_timeout_ms, deadline - clock.monotonic_ms())));
+    request.timeout_ms =
+        static_cast<int>(std::max<int64_t>(500, std::min<int64_t>(check.request_timeout_ms, deadline - clock.monotonic_ms())));
     auto response = http.send(endpoint, request);
     if (response && response->status == 200) {
       return strfmt("HTTP 200 from %s after %.1f s (%d tr%s)", url.c_str(), (clock.monotonic_ms() - start) / 1000.0, tries,
@@ -83,8 +83,8 @@ Result<std::string> wait_until_healthy(HttpClient& http, DockerApi& docker, cons
     if (std::string trouble = container_trouble(**now, restarts_before); !trouble.empty()) return dead(trouble);
 
     if (clock.monotonic_ms() + check.interval_ms > deadline) {
-      return Error(strfmt("%s did not answer HTTP 200 within %d s (%d tries; last: %s)", url.c_str(), check.timeout_seconds,
-                          tries, last.c_str()));
+      return Error(
+          strfmt("%s did not answer HTTP 200 within %d s (%d tries; last: %s)", url.c_str(), check.timeout_seconds, tries, last.c_str()));
     }
     clock.sleep_ms(check.interval_ms);
   }

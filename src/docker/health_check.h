@@ -25,8 +25,7 @@ struct HealthCheck {
 
 // Ok: one line ("HTTP 200 from ... after 3.1 s (2 tries)"); Error: why it is not healthy, with
 // the last status seen. Log lines of a dead container go to `show` first (secrets redacted).
-Result<std::string> wait_until_healthy(HttpClient& http, DockerApi& docker, const std::string& container,
-                                       const HealthCheck& check, Clock& clock,
-                                       const std::function<void(const std::string&)>& show);
+Result<std::string> wait_until_healthy(HttpClient& http, DockerApi& docker, const std::string& container, const HealthCheck& check,
+                                       Clock& clock, const std::function<void(const std::string&)>& show);
 
 }  // namespace taupage

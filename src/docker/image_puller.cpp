@@ -7,16 +7,15 @@ namespace taupage {
 
 bool pull_error_is_permanent(const std::string& message) {
   const std::string m = to_lower(message);
-  for (const char* sign : {"http 400", "http 401", "http 403", "http 404", "manifest unknown", "not found",
-                           "unauthorized", "denied", "invalid reference", "no such image"}) {
+  for (const char* sign : {"http 400", "http 401", "http 403", "http 404", "manifest unknown", "not found", "unauthorized", "denied",
+                           "invalid reference", "no such image"}) {
     if (m.find(sign) != std::string::npos) return true;
   }
   return false;
 }
 
-Result<ImageReady> ensure_image(DockerApi& docker, const ImageReference& image, const Secret& registry_auth,
-                                Clock& clock, const PullPolicy& policy,
-                                const std::function<void(const std::string&)>& say,
+Result<ImageReady> ensure_image(DockerApi& docker, const ImageReference& image, const Secret& registry_auth, Clock& clock,
+                                const PullPolicy& policy, const std::function<void(const std::string&)>& say,
                                 const std::function<void(const std::string&)>& warn) {
   const std::string ref = image.digest.empty() ? image.text() : image.name() + "@" + image.digest;
   // A digest names one image for ever: when it is here, there is nothing to fetch.
@@ -42,7 +41,8 @@ Result<ImageReady> ensure_image(DockerApi& docker, const ImageReference& image, 
       const double seconds = (clock.monotonic_ms() - started) / 1000.0;
       std::string digest = progress.digest().empty() ? (*local)->id : progress.digest();
       if (progress.up_to_date()) {
-        std::string line = strfmt("image %s is up to date: %s, %s", image.text().c_str(), digest.c_str(), human_bytes((*local)->size).c_str());
+        std::string line =
+            strfmt("image %s is up to date: %s, %s", image.text().c_str(), digest.c_str(), human_bytes((*local)->size).c_str());
         say(line);
         return ImageReady{ImageSource::UpToDate, **local, line};
       }
@@ -69,10 +69,9 @@ Result<ImageReady> ensure_image(DockerApi& docker, const ImageReference& image, 
   auto local = docker.inspect_image(ref);
   if (local && *local) {
     warn("WARNING: " + last_error);
-    warn(strfmt("WARNING: starting from the image %s already on this machine (%s), which may be older than the registry's",
-                ref.c_str(), (*local)->id.c_str()));
-    return ImageReady{ImageSource::LocalFallback, **local,
-                      "pull failed, using the local image " + (*local)->id + ": " + last_error};
+    warn(strfmt("WARNING: starting from the image %s already on this machine (%s), which may be older than the registry's", ref.c_str(),
+                (*local)->id.c_str()));
+    return ImageReady{ImageSource::LocalFallback, **local, "pull failed, using the local image " + (*local)->id + ": " + last_error};
   }
   return Error(last_error);
 }

@@ -30,8 +30,8 @@ void PullProgress::say_total() {
     done += layer.done;
     total += layer.total;
   }
-  std::string line = strfmt("pull %s: %d of %zu layers done, %s", image_.c_str(), done, layers_.size(),
-                            human_bytes(downloaded_bytes()).c_str());
+  std::string line =
+      strfmt("pull %s: %d of %zu layers done, %s", image_.c_str(), done, layers_.size(), human_bytes(downloaded_bytes()).c_str());
   if (total > 0) line += " of " + human_bytes(total);
   sink_(line + strfmt(" downloaded, %.0f s", (clock_.monotonic_ms() - started_ms_) / 1000.0));
 }

@@ -18,8 +18,12 @@ class PullProgress {
   using Sink = std::function<void(const std::string& line)>;
 
   PullProgress(std::string image, Clock& clock, Sink sink, int64_t total_every_ms = 10000)
-      : image_(std::move(image)), clock_(clock), sink_(std::move(sink)), total_every_ms_(total_every_ms),
-        started_ms_(clock.monotonic_ms()), last_total_ms_(started_ms_) {}
+      : image_(std::move(image)),
+        clock_(clock),
+        sink_(std::move(sink)),
+        total_every_ms_(total_every_ms),
+        started_ms_(clock.monotonic_ms()),
+        last_total_ms_(started_ms_) {}
 
   void on_message(const Json& message);
 

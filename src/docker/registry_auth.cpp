@@ -38,8 +38,7 @@ Secret registry_auth_header(const std::string& username, const Secret& password,
   return Secret(base64url(auth.dump()));
 }
 
-Result<Secret> registry_auth_from_config(std::string_view config_text, const std::string& registry,
-                                         std::vector<std::string>* notes) {
+Result<Secret> registry_auth_from_config(std::string_view config_text, const std::string& registry, std::vector<std::string>* notes) {
   auto parsed = parse_json(config_text, JsonLimits{1 << 20, 16});
   if (!parsed || !parsed->is_object()) return Error("not a JSON object");
   const Json& config = *parsed;
@@ -86,8 +85,7 @@ Result<Secret> registry_auth_from_config(std::string_view config_text, const std
   return Secret();
 }
 
-Result<Secret> load_registry_auth(const std::string& registry, const std::string& docker_config_dir,
-                                  std::vector<std::string>* notes) {
+Result<Secret> load_registry_auth(const std::string& registry, const std::string& docker_config_dir, std::vector<std::string>* notes) {
   std::vector<std::string> candidates;
   if (!docker_config_dir.empty()) {
     candidates.push_back(docker_config_dir + "/config.json");

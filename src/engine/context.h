@@ -39,7 +39,7 @@ struct BootSettings {
   std::string sysfs_root = "/sys";         // where the kernel lists disks (the NVMe serials)
   std::string dev_dir = "/dev";            // device nodes, and where the /dev/sdX, /dev/xvdX links go
   double device_wait_seconds = kDefaultDeviceWaitSeconds;
-  double volume_timeout_seconds = kDefaultVolumeTimeoutSeconds;  // for an available volume with the configured Name
+  double volume_timeout_seconds = kDefaultVolumeTimeoutSeconds;         // for an available volume with the configured Name
   double volume_device_wait_seconds = kDefaultVolumeDeviceWaitSeconds;  // from `attached` until the disk and its node exist
   // The stage's time budget (--defer-after, given in the initramfs): past defer_at_ms (monotonic),
   // a waiting step stops waiting and the steps that wait are deferred to a run on the real root.
@@ -55,7 +55,7 @@ struct Services {
   MdControl* md = nullptr;
   ToolRunner* tools = nullptr;
   Mounter* mounter = nullptr;
-  AwsSession* aws = nullptr;   // IMDS and the AWS services; null where no step needs AWS
+  AwsSession* aws = nullptr;    // IMDS and the AWS services; null where no step needs AWS
   DockerApi* docker = nullptr;  // the Docker Engine (DOCKER_HOST), for the container and health steps
   HttpClient* http = nullptr;   // plain HTTP: the health check
 };

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "engine/step.h"
-#include "engine/step.h"
 #include "util/json.h"
 
 namespace taupage {
@@ -21,6 +20,5 @@ struct PlannedStep {
 std::vector<PlannedStep> make_plan(const Config& config, const StepList& steps, const std::vector<Stage>& stages);
 std::string render_plan_text(const std::vector<PlannedStep>& plan);
 Json render_plan_json(const std::vector<PlannedStep>& plan);
-
 
 }  // namespace taupage

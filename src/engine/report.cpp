@@ -72,9 +72,7 @@ Result<StageReport> StageReport::from_json(const Json& json) {
   return report;
 }
 
-std::string StageReport::path_in(const std::string& state_dir) const {
-  return state_dir + "/report-" + stage_name(stage) + ".json";
-}
+std::string StageReport::path_in(const std::string& state_dir) const { return state_dir + "/report-" + stage_name(stage) + ".json"; }
 
 std::string StageReport::failed_at() const {
   if (!failed_step.empty() && failed_step[0] == '(') return failed_step;

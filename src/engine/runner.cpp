@@ -31,9 +31,10 @@ Status check_earlier_stages(Stage stage, const std::string& state_dir, const std
     if (!*report) {
       StageReport probe;
       probe.stage = earlier;
-      return Error(strfmt("the %s stage left no report of this boot (%s): it did not run, or was stopped before it finished; %s; "
-                          "the %s stage does not run without it",
-                          stage_name(earlier), probe.path_in(state_dir).c_str(), where_to_look(earlier), stage_name(stage)));
+      return Error(
+          strfmt("the %s stage left no report of this boot (%s): it did not run, or was stopped before it finished; %s; "
+                 "the %s stage does not run without it",
+                 stage_name(earlier), probe.path_in(state_dir).c_str(), where_to_look(earlier), stage_name(stage)));
     }
     const StageReport& r = **report;
     if (!r.ok) {
@@ -43,16 +44,17 @@ Status check_earlier_stages(Stage stage, const std::string& state_dir, const std
     if (r.pending.empty()) continue;
     std::string pending = join(r.pending, ", ");
     if (r.deferred()) {
-      return Error(strfmt("the %s stage of this boot deferred %s past its time budget in the initramfs, and they have not run since "
-                          "(taupage-deferred.service runs them on the real root: journalctl -u taupage-deferred); the %s stage does "
-                          "not run before they are done",
-                          stage_name(earlier), pending.c_str(), stage_name(stage)));
+      return Error(
+          strfmt("the %s stage of this boot deferred %s past its time budget in the initramfs, and they have not run since "
+                 "(taupage-deferred.service runs them on the real root: journalctl -u taupage-deferred); the %s stage does "
+                 "not run before they are done",
+                 stage_name(earlier), pending.c_str(), stage_name(stage)));
     }
-    return Error(strfmt("the %s stage has not completed in this boot: %s %s not run%s; run \"taupage boot --stage %s\"; the %s stage "
-                        "does not run before it completes",
-                        stage_name(earlier), pending.c_str(), r.pending.size() == 1 ? "has" : "have",
-                        r.only.empty() ? "" : (" (its last run: --only " + join(r.only, ",") + ")").c_str(), stage_name(earlier),
-                        stage_name(stage)));
+    return Error(strfmt(
+        "the %s stage has not completed in this boot: %s %s not run%s; run \"taupage boot --stage %s\"; the %s stage "
+        "does not run before it completes",
+        stage_name(earlier), pending.c_str(), r.pending.size() == 1 ? "has" : "have",
+        r.only.empty() ? "" : (" (its last run: --only " + join(r.only, ",") + ")").c_str(), stage_name(earlier), stage_name(stage)));
   }
   return {};
 }
@@ -102,9 +104,10 @@ void save_and_tell(StageReport& report, const std::string& state_dir) {
     Log::error("the report was not saved: " + saved.error().message());
   }
   if (report.ok && report.deferred()) {
-    Log::warn(strfmt("%s stage done in %.1fs except %s, deferred past its time budget: they run again on the real root before the "
-                     "late stage; report in %s",
-                     stage_name(report.stage), report.seconds, join(report.pending, ", ").c_str(), report.path_in(state_dir).c_str()));
+    Log::warn(
+        strfmt("%s stage done in %.1fs except %s, deferred past its time budget: they run again on the real root before the "
+               "late stage; report in %s",
+               stage_name(report.stage), report.seconds, join(report.pending, ", ").c_str(), report.path_in(state_dir).c_str()));
   } else if (report.ok) {
     Log::info(strfmt("%s stage done in %.1fs; report in %s", stage_name(report.stage), report.seconds, report.path_in(state_dir).c_str()));
   } else {
@@ -199,8 +202,9 @@ StageReport Runner::run_stage(Stage stage, const RunOptions& options) {
     // may need what it would have made (raid needs the volumes): both wait for the real root.
     if (!deferred_with.empty() || (step->deferrable() && budget_spent())) {
       entry.kind = OutcomeKind::Deferred;
-      entry.detail = deferred_with.empty() ? strfmt("not started: the stage's time budget of %.0fs is spent", context_.settings.defer_after_seconds)
-                                           : "not started: deferred with step " + deferred_with;
+      entry.detail = deferred_with.empty()
+                         ? strfmt("not started: the stage's time budget of %.0fs is spent", context_.settings.defer_after_seconds)
+                         : "not started: deferred with step " + deferred_with;
       Log::warn(strfmt("%-10s %-8s %s", entry.name.c_str(), outcome_name(entry.kind), entry.detail.c_str()));
       report.steps.push_back(entry);
       not_done.insert(entry.name);
@@ -212,7 +216,9 @@ StageReport Runner::run_stage(Stage stage, const RunOptions& options) {
     entry.seconds = static_cast<double>(context_.clock.monotonic_ms() - start) / 1000.0;
     entry.kind = outcome.kind;
     entry.detail = outcome.detail;
-    Log::write(outcome.is_failure() ? LogLevel::Error : outcome.kind == OutcomeKind::Deferred ? LogLevel::Warn : LogLevel::Info,
+    Log::write(outcome.is_failure()                    ? LogLevel::Error
+               : outcome.kind == OutcomeKind::Deferred ? LogLevel::Warn
+                                                       : LogLevel::Info,
                strfmt("%-10s %-8s %s  %.2fs", entry.name.c_str(), outcome_name(outcome.kind), outcome.detail.c_str(), entry.seconds));
     report.steps.push_back(entry);
     if (outcome.is_failure() || outcome.kind == OutcomeKind::Deferred) {
@@ -239,8 +245,10 @@ StageReport Runner::run_stage(Stage stage, const RunOptions& options) {
   // it when there was none), a whole run from nothing.
   std::set<std::string> left_before;
   if (!options.only.empty()) {
-    if (before) left_before.insert(before->pending.begin(), before->pending.end());
-    else left_before.insert(stage_steps.begin(), stage_steps.end());
+    if (before)
+      left_before.insert(before->pending.begin(), before->pending.end());
+    else
+      left_before.insert(stage_steps.begin(), stage_steps.end());
   }
   for (const auto& name : stage_steps) {
     if (not_done.count(name) || (!done.count(name) && left_before.count(name))) report.pending.push_back(name);

@@ -11,8 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "engine/context.h"
 #include "config/config.h"
+#include "engine/context.h"
 
 namespace taupage {
 

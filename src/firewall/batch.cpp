@@ -49,8 +49,7 @@ void encode_new_chain(Bytes& out, const Ruleset& ruleset, uint32_t seq) {
 }
 
 void encode_new_rule(Bytes& out, const std::string& table, const std::string& chain, const Rule& rule, uint32_t seq) {
-  size_t m = begin_message(out, nft_type(NFT_MSG_NEWRULE), NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_APPEND, seq,
-                           NFPROTO_INET, 0);
+  size_t m = begin_message(out, nft_type(NFT_MSG_NEWRULE), NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_APPEND, seq, NFPROTO_INET, 0);
   AttributeWriter w(out);
   w.put_string(NFTA_RULE_TABLE, table);
   w.put_string(NFTA_RULE_CHAIN, chain);

@@ -19,7 +19,7 @@ class AttributeWriter {
   explicit AttributeWriter(Bytes& out) : out_(out) {}
 
   void put_bytes(uint16_t type, const void* data, size_t length);
-  void put_be32(uint16_t type, uint32_t value);  // nf_tables integers travel in network order
+  void put_be32(uint16_t type, uint32_t value);           // nf_tables integers travel in network order
   void put_string(uint16_t type, std::string_view text);  // with its trailing NUL, as the kernel expects
   // Opens a nested attribute; every attribute written until end_nest() goes inside it.
   size_t begin_nest(uint16_t type);

@@ -1,9 +1,9 @@
 #include "firewall/ruleset.h"
 
+#include <linux/in6.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
-#include <linux/in6.h>
 
 #include <cstring>
 
@@ -20,7 +20,6 @@ Bytes host32(uint32_t value) {
   std::memcpy(out.data(), &value, sizeof value);
   return out;
 }
-
 
 }  // namespace
 
@@ -40,8 +39,7 @@ std::string Ruleset::nft_text() const {
 
 Rule conntrack_rule(uint32_t state_bits, uint32_t verdict_code, std::string text, std::string comment) {
   Rule rule{std::move(text), std::move(comment), "", {}};
-  rule.expressions = {ct_load(NFT_CT_STATE), bitwise(host32(state_bits), host32(0)), cmp(NFT_CMP_NEQ, host32(0)),
-                      verdict(verdict_code)};
+  rule.expressions = {ct_load(NFT_CT_STATE), bitwise(host32(state_bits), host32(0)), cmp(NFT_CMP_NEQ, host32(0)), verdict(verdict_code)};
   return rule;
 }
 
@@ -56,9 +54,12 @@ Rule icmp_rule(bool ipv6, uint8_t type, const std::string& type_name, std::strin
   Rule rule{strfmt("%s type %s accept", ipv6 ? "icmpv6" : "icmp", type_name.c_str()), std::move(comment), "", {}};
   uint8_t family = ipv6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
   uint8_t protocol = ipv6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
-  rule.expressions = {meta_load(NFT_META_NFPROTO),          cmp(NFT_CMP_EQ, {family}),
-                      meta_load(NFT_META_L4PROTO),          cmp(NFT_CMP_EQ, {protocol}),
-                      payload_load(NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1), cmp(NFT_CMP_EQ, {type}),
+  rule.expressions = {meta_load(NFT_META_NFPROTO),
+                      cmp(NFT_CMP_EQ, {family}),
+                      meta_load(NFT_META_L4PROTO),
+                      cmp(NFT_CMP_EQ, {protocol}),
+                      payload_load(NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1),
+                      cmp(NFT_CMP_EQ, {type}),
                       verdict(NF_ACCEPT)};
   return rule;
 }
@@ -69,8 +70,8 @@ Rule udp_reply_rule(uint16_t source_port, uint16_t destination_port, std::string
   Bytes ports = be16(source_port);
   Bytes destination = be16(destination_port);
   ports.insert(ports.end(), destination.begin(), destination.end());
-  rule.expressions = {meta_load(NFT_META_L4PROTO), cmp(NFT_CMP_EQ, {IPPROTO_UDP}),
-                      payload_load(NFT_PAYLOAD_TRANSPORT_HEADER, 0, 4), cmp(NFT_CMP_EQ, ports), verdict(NF_ACCEPT)};
+  rule.expressions = {meta_load(NFT_META_L4PROTO), cmp(NFT_CMP_EQ, {IPPROTO_UDP}), payload_load(NFT_PAYLOAD_TRANSPORT_HEADER, 0, 4),
+                      cmp(NFT_CMP_EQ, ports), verdict(NF_ACCEPT)};
   return rule;
 }
 

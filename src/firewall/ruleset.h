@@ -13,9 +13,9 @@
 namespace taupage {
 
 struct Rule {
-  std::string text;       // nft syntax, e.g. "tcp dport 22 accept"
-  std::string comment;    // what nft shows after `comment`: the config key, or "built-in: ..."
-  std::string source;     // where it comes from in the user data ("line 31"), empty for built-ins
+  std::string text;     // nft syntax, e.g. "tcp dport 22 accept"
+  std::string comment;  // what nft shows after `comment`: the config key, or "built-in: ..."
+  std::string source;   // where it comes from in the user data ("line 31"), empty for built-ins
   std::vector<Expression> expressions;
 
   // "tcp dport 22 accept comment \"ssh_ports: 22\"", as `nft list ruleset` prints the rule.

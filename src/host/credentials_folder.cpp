@@ -71,7 +71,8 @@ Result<CredentialWrite> CredentialsFolder::put(const std::string& name, const Se
   }
   bool existed = current.has_value() || ::access(path.c_str(), F_OK) == 0;
   if (current) Secret wipe_it(std::move(*current));
-  if (auto written = write_file_atomic(path, content.reveal(), kCredentialFileMode, FileOwner{uid_, gid_}); !written) return std::move(written).error();
+  if (auto written = write_file_atomic(path, content.reveal(), kCredentialFileMode, FileOwner{uid_, gid_}); !written)
+    return std::move(written).error();
   return existed ? CredentialWrite::Changed : CredentialWrite::Created;
 }
 

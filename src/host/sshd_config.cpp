@@ -61,7 +61,8 @@ SshdMainEdit edit_sshd_main_config(std::string_view text, const std::vector<uint
     lines[i] = "# " + lines[i] + "  # commented out by taupage: ports come from ssh_ports";
   }
   if (!has_include) {
-    lines.insert(lines.begin(), {"# Added by taupage: the ports in ssh_ports are set in " + std::string(kSshdDropInPath), kSshdIncludeLine});
+    lines.insert(lines.begin(),
+                 {"# Added by taupage: the ports in ssh_ports are set in " + std::string(kSshdDropInPath), kSshdIncludeLine});
     edit.notes.push_back(strfmt("%s: added \"%s\" at the top, so that sshd reads %s", kSshdMainPath, kSshdIncludeLine, kSshdDropInPath));
   }
   edit.text = join(lines, "\n");

@@ -19,8 +19,8 @@ inline constexpr const char* kSshdIncludeLine = "Include /etc/ssh/sshd_config.d/
 std::string sshd_drop_in(const std::vector<uint16_t>& ports);
 
 struct SshdMainEdit {
-  std::string text;                    // the main file after the edit
-  std::vector<std::string> notes;      // one log line per change: "line 14: commented out Port 2222 ..."
+  std::string text;                // the main file after the edit
+  std::vector<std::string> notes;  // one log line per change: "line 14: commented out Port 2222 ..."
   bool changed() const { return !notes.empty(); }
 };
 

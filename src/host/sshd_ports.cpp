@@ -1,6 +1,5 @@
 #include "host/sshd_ports.h"
 
-
 #include <algorithm>
 #include <optional>
 
@@ -79,8 +78,10 @@ SshdPortLines scan_sshd_port_lines(std::string_view text) {
       argument = start == std::string_view::npos ? std::string_view() : trim(argument.substr(start));
     }
     if (keyword == "port") {
-      if (auto port = port_value(argument)) out.ports.push_back(*port);
-      else out.ignored.push_back(quote(line) + " (not a port number)");
+      if (auto port = port_value(argument))
+        out.ports.push_back(*port);
+      else
+        out.ignored.push_back(quote(line) + " (not a port number)");
     } else if (keyword == "listenaddress") {
       if (auto port = listen_address_port(argument)) out.ports.push_back(*port);
     } else if (keyword == "include") {

@@ -12,9 +12,9 @@ namespace taupage {
 
 // What one sshd configuration file says about ports, and which files it includes.
 struct SshdPortLines {
-  std::vector<uint16_t> ports;          // `Port N` and the port of `ListenAddress host:N`
-  std::vector<std::string> includes;    // `Include` arguments, as written (globs, maybe relative)
-  std::vector<std::string> ignored;     // lines sshd would refuse, quoted for a log line
+  std::vector<uint16_t> ports;        // `Port N` and the port of `ListenAddress host:N`
+  std::vector<std::string> includes;  // `Include` arguments, as written (globs, maybe relative)
+  std::vector<std::string> ignored;   // lines sshd would refuse, quoted for a log line
 };
 
 SshdPortLines scan_sshd_port_lines(std::string_view text);

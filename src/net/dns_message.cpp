@@ -124,8 +124,8 @@ Result<DnsAnswer> decode_dns_response(std::string_view message, uint16_t id, std
   if (!wanted) return std::move(wanted).error();
   DnsReader reader(message);
   uint16_t got_id, flags, questions, answers, authority, additional;
-  if (!reader.u16(got_id) || !reader.u16(flags) || !reader.u16(questions) || !reader.u16(answers) ||
-      !reader.u16(authority) || !reader.u16(additional)) {
+  if (!reader.u16(got_id) || !reader.u16(flags) || !reader.u16(questions) || !reader.u16(answers) || !reader.u16(authority) ||
+      !reader.u16(additional)) {
     return Error("DNS response shorter than its header");
   }
   if (got_id != id) return Error("DNS response for another query");
@@ -159,8 +159,8 @@ Result<DnsAnswer> decode_dns_response(std::string_view message, uint16_t id, std
     Record record;
     uint16_t rclass, rdlength;
     uint16_t ttl_high, ttl_low;
-    if (!reader.name(record.owner) || !reader.u16(record.type) || !reader.u16(rclass) || !reader.u16(ttl_high) ||
-        !reader.u16(ttl_low) || !reader.u16(rdlength)) {
+    if (!reader.name(record.owner) || !reader.u16(record.type) || !reader.u16(rclass) || !reader.u16(ttl_high) || !reader.u16(ttl_low) ||
+        !reader.u16(rdlength)) {
       return Error("malformed DNS answer record");
     }
     size_t data_at = reader.pos();

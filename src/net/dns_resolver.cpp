@@ -204,9 +204,12 @@ Result<std::vector<IpAddress>> DnsResolver::resolve(const std::string& host, con
       }
       bool both_empty = a.answered && aaaa.answered && a.rcode == kDnsNoError && aaaa.rcode == kDnsNoError;
       if (both_empty) return Error("no A or AAAA record (from " + server_text(server) + ")").wrap(what);
-      if (a.answered && a.rcode != kDnsNoError) last = server_text(server) + ": " + rcode_text(a.rcode);
-      else if (aaaa.answered && aaaa.rcode != kDnsNoError) last = server_text(server) + ": " + rcode_text(aaaa.rcode);
-      else last = strfmt("%s: no answer within %d ms", server_text(server).c_str(), timeout_ms_);
+      if (a.answered && a.rcode != kDnsNoError)
+        last = server_text(server) + ": " + rcode_text(a.rcode);
+      else if (aaaa.answered && aaaa.rcode != kDnsNoError)
+        last = server_text(server) + ": " + rcode_text(aaaa.rcode);
+      else
+        last = strfmt("%s: no answer within %d ms", server_text(server).c_str(), timeout_ms_);
     }
   }
   return Error(strfmt("%s (after %d rounds over %zu nameservers)", last.c_str(), attempts_, servers_.size())).wrap(what);

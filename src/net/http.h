@@ -50,9 +50,9 @@ struct HttpRequest {
   std::string target = "/";  // path and query, already encoded
   HttpHeaders headers;       // Host and Content-Length are added by the client when missing
   std::string body;
-  int timeout_ms = 10000;    // for the whole exchange: resolve, connect, TLS, send, full response
-  int idle_timeout_ms = 0;   // > 0: the response fails when nothing arrives for this long (a stalled stream)
-  size_t max_body_bytes = 0; // a collected body larger than this is an error; 0: the client's limit
+  int timeout_ms = 10000;     // for the whole exchange: resolve, connect, TLS, send, full response
+  int idle_timeout_ms = 0;    // > 0: the response fails when nothing arrives for this long (a stalled stream)
+  size_t max_body_bytes = 0;  // a collected body larger than this is an error; 0: the client's limit
   // When set, the response body is handed over piece by piece as it arrives (Docker's pull
   // progress) instead of being collected; returning false aborts the exchange.
   std::function<bool(std::string_view chunk)> on_body;

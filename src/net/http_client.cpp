@@ -112,8 +112,7 @@ class ResponseReader {
 // Where a body's pieces go: the caller's on_body, or the response, within the size limit.
 class BodySink {
  public:
-  BodySink(const HttpRequest& request, HttpResponse& response, size_t limit)
-      : request_(request), response_(response), limit_(limit) {}
+  BodySink(const HttpRequest& request, HttpResponse& response, size_t limit) : request_(request), response_(response), limit_(limit) {}
   Status put(std::string_view piece) {
     if (piece.empty()) return Status::Ok();
     if (request_.on_body) {
@@ -157,12 +156,11 @@ Result<Exchange> read_response(ResponseReader& reader, const HttpRequest& reques
   size_t limit = request.max_body_bytes ? request.max_body_bytes : options.max_body_bytes;
   BodySink sink(request, exchange.response, limit);
   switch (framing->kind) {
-    case BodyFraming::None:
-      break;
+    case BodyFraming::None: break;
     case BodyFraming::Length: {
       if (sink.collecting() && framing->length > limit) {
-        return Error(strfmt("response body of %llu bytes is larger than the limit of %zu",
-                            static_cast<unsigned long long>(framing->length), limit));
+        return Error(
+            strfmt("response body of %llu bytes is larger than the limit of %zu", static_cast<unsigned long long>(framing->length), limit));
       }
       uint64_t left = framing->length;
       while (left > 0) {
@@ -170,8 +168,7 @@ Result<Exchange> read_response(ResponseReader& reader, const HttpRequest& reques
           auto more = reader.fill();
           if (!more) return std::move(more).error().wrap("read response body");
           if (!*more) {
-            return Error(strfmt("connection closed after %llu of %llu body bytes",
-                                static_cast<unsigned long long>(framing->length - left),
+            return Error(strfmt("connection closed after %llu of %llu body bytes", static_cast<unsigned long long>(framing->length - left),
                                 static_cast<unsigned long long>(framing->length)));
           }
         }
@@ -337,7 +334,8 @@ Result<std::unique_ptr<Stream>> RealHttpClient::connect(const Endpoint& endpoint
   if (!socket) return proxy ? std::move(socket).error().wrap("connect to the proxy") : std::move(socket).error();
   if (endpoint.scheme == "http") return std::unique_ptr<Stream>(std::move(*socket));
   if (proxy) {
-    if (auto tunnel = open_tunnel(**socket, endpoint, *proxy, deadline, options_.max_header_bytes); !tunnel) return std::move(tunnel).error();
+    if (auto tunnel = open_tunnel(**socket, endpoint, *proxy, deadline, options_.max_header_bytes); !tunnel)
+      return std::move(tunnel).error();
   }
   auto tls = tls_config();
   if (!tls) return std::move(tls).error();
@@ -389,7 +387,8 @@ Result<HttpResponse> RealHttpClient::send(const Endpoint& endpoint, const HttpRe
     }
     Status sent = stream->write_all(*wire, deadline);
     ResponseReader reader(*stream, deadline, request.idle_timeout_ms);
-    Result<Exchange> exchange = sent ? read_response(reader, request, options_) : Result<Exchange>(std::move(sent).error().wrap("send request"));
+    Result<Exchange> exchange =
+        sent ? read_response(reader, request, options_) : Result<Exchange>(std::move(sent).error().wrap("send request"));
     if (exchange) {
       if (exchange->reusable && !asks_to_close(request)) {
         std::lock_guard<std::mutex> lock(mutex_);

@@ -22,12 +22,12 @@ class TlsConfig;
 class Socket;
 
 struct HttpClientOptions {
-  size_t max_header_bytes = 64 * 1024;         // status line, headers and chunked trailers
-  size_t max_body_bytes = 64 * 1024 * 1024;    // a collected body; on_body streams are not limited
+  size_t max_header_bytes = 64 * 1024;       // status line, headers and chunked trailers
+  size_t max_body_bytes = 64 * 1024 * 1024;  // a collected body; on_body streams are not limited
   size_t max_idle_per_endpoint = 4;
-  std::string root = "/";            // also looks for resolv.conf, hosts and the CA bundle here
-  Resolver* resolver = nullptr;      // not owned; default: a DnsResolver configured from `root`
-  std::string ca_bundle;             // a PEM file; empty: AWS_CA_BUNDLE, then the system bundles
+  std::string root = "/";        // also looks for resolv.conf, hosts and the CA bundle here
+  Resolver* resolver = nullptr;  // not owned; default: a DnsResolver configured from `root`
+  std::string ca_bundle;         // a PEM file; empty: AWS_CA_BUNDLE, then the system bundles
 };
 
 class RealHttpClient : public HttpClient {

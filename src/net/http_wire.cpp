@@ -33,8 +33,7 @@ static bool has_header(const HttpHeaders& headers, std::string_view name) {
   return false;
 }
 
-Result<std::string> serialize_request(const HttpRequest& request, std::string_view target,
-                                      std::string_view host_header) {
+Result<std::string> serialize_request(const HttpRequest& request, std::string_view target, std::string_view host_header) {
   if (!is_token(request.method)) return Error("invalid method " + quote(request.method));
   // Origin form ("/path"), or the absolute form a request through a proxy uses ("http://host/path").
   bool absolute = target.substr(0, 7) == "http://";
@@ -136,10 +135,14 @@ std::optional<uint64_t> parse_chunk_size(std::string_view line) {
   uint64_t size = 0;
   for (char c : digits) {
     int value;
-    if (c >= '0' && c <= '9') value = c - '0';
-    else if (c >= 'a' && c <= 'f') value = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') value = c - 'A' + 10;
-    else return std::nullopt;
+    if (c >= '0' && c <= '9')
+      value = c - '0';
+    else if (c >= 'a' && c <= 'f')
+      value = c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F')
+      value = c - 'A' + 10;
+    else
+      return std::nullopt;
     size = size * 16 + static_cast<uint64_t>(value);
   }
   return size;

@@ -15,8 +15,7 @@ namespace taupage {
 
 // The request line, headers and body. Host (from `host_header`) and Content-Length are added
 // when the request lacks them; a header name or value that could split the message is an error.
-Result<std::string> serialize_request(const HttpRequest& request, std::string_view target,
-                                      std::string_view host_header);
+Result<std::string> serialize_request(const HttpRequest& request, std::string_view target, std::string_view host_header);
 
 struct ResponseHead {
   int version_minor = 1;  // HTTP/1.x

@@ -1,6 +1,5 @@
 #include "net/nameserver_sources.h"
 
-
 #include <algorithm>
 
 #include "net/resolver_config.h"

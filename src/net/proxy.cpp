@@ -23,7 +23,9 @@ std::string pick(const std::function<std::string(const std::string&)>& getenv, c
   return value;
 }
 
-int hex_value(char c) { return std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : std::tolower(static_cast<unsigned char>(c)) - 'a' + 10; }
+int hex_value(char c) {
+  return std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : std::tolower(static_cast<unsigned char>(c)) - 'a' + 10;
+}
 
 std::optional<std::string> percent_decode(std::string_view text) {
   std::string out;

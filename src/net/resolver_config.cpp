@@ -35,9 +35,11 @@ ResolvConf parse_resolv_conf(std::string_view text) {
       for (size_t i = 1; i < parts.size(); ++i) {
         std::string_view option = parts[i];
         if (option.substr(0, 8) == "timeout:") {
-          if (auto seconds = parse_uint(option.substr(8))) conf.timeout_ms = static_cast<int>(std::min<uint64_t>(std::max<uint64_t>(*seconds, 1), 30)) * 1000;
+          if (auto seconds = parse_uint(option.substr(8)))
+            conf.timeout_ms = static_cast<int>(std::min<uint64_t>(std::max<uint64_t>(*seconds, 1), 30)) * 1000;
         } else if (option.substr(0, 9) == "attempts:") {
-          if (auto attempts = parse_uint(option.substr(9))) conf.attempts = static_cast<int>(std::min<uint64_t>(std::max<uint64_t>(*attempts, 1), 5));
+          if (auto attempts = parse_uint(option.substr(9)))
+            conf.attempts = static_cast<int>(std::min<uint64_t>(std::max<uint64_t>(*attempts, 1), 5));
         }
       }
     }

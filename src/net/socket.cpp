@@ -44,8 +44,7 @@ static Status finish_connect(int fd, const Deadline& deadline) {
   return Status::Ok();
 }
 
-Result<std::unique_ptr<Socket>> Socket::connect_tcp(const IpAddress& address, uint16_t port,
-                                                    const Deadline& deadline) {
+Result<std::unique_ptr<Socket>> Socket::connect_tcp(const IpAddress& address, uint16_t port, const Deadline& deadline) {
   std::string where = "connect " + address_text(address, port);
   int fd = ::socket(address.v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return Error("socket: " + errno_text(errno)).wrap(where);

@@ -24,8 +24,7 @@ class Socket : public Stream {
   Socket(const Socket&) = delete;
   Socket& operator=(const Socket&) = delete;
 
-  static Result<std::unique_ptr<Socket>> connect_tcp(const IpAddress& address, uint16_t port,
-                                                     const Deadline& deadline);
+  static Result<std::unique_ptr<Socket>> connect_tcp(const IpAddress& address, uint16_t port, const Deadline& deadline);
   static Result<std::unique_ptr<Socket>> connect_unix(const std::string& path, const Deadline& deadline);
 
   Result<size_t> read_some(char* buffer, size_t size, const Deadline& deadline) override;

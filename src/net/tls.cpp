@@ -69,7 +69,8 @@ Status load_bundle(mbedtls_x509_crt& ca, const std::string& path) {
   if (!S_ISREG(st.st_mode)) return Error("is not a regular file");
   auto text = read_file(path);
   if (!text) return std::move(text).error();
-  if (text->find("-----BEGIN CERTIFICATE-----") == std::string::npos) return Error("holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+  if (text->find("-----BEGIN CERTIFICATE-----") == std::string::npos)
+    return Error("holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
   // PEM is parsed from a NUL-terminated buffer whose length counts the NUL.
   int rc = mbedtls_x509_crt_parse(&ca, reinterpret_cast<const unsigned char*>(text->c_str()), text->size() + 1);
   if (rc < 0) return Error(mbedtls_text(rc));
@@ -107,8 +108,7 @@ class TlsStream : public Stream {
   explicit TlsStream(std::unique_ptr<Stream> transport) : transport_(std::move(transport)) { mbedtls_ssl_init(&ssl_); }
   ~TlsStream() override { mbedtls_ssl_free(&ssl_); }
 
-  Status start(mbedtls_ssl_config* conf, const std::string& server_name, const std::string& ca_path,
-               const Deadline& deadline) {
+  Status start(mbedtls_ssl_config* conf, const std::string& server_name, const std::string& ca_path, const Deadline& deadline) {
     int rc = mbedtls_ssl_setup(&ssl_, conf);
     if (rc != 0) return Error("setup: " + mbedtls_text(rc));
     // The name both goes out as SNI and is what the certificate must carry.
@@ -223,8 +223,8 @@ class TlsStream : public Stream {
       }
       if (flags & MBEDTLS_X509_BADCERT_EXPIRED) reasons.push_back("certificate expired");
       if (flags & MBEDTLS_X509_BADCERT_FUTURE) reasons.push_back("certificate not yet valid (is the clock right?)");
-      uint32_t explained = MBEDTLS_X509_BADCERT_CN_MISMATCH | MBEDTLS_X509_BADCERT_NOT_TRUSTED |
-                           MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE;
+      uint32_t explained =
+          MBEDTLS_X509_BADCERT_CN_MISMATCH | MBEDTLS_X509_BADCERT_NOT_TRUSTED | MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE;
       if (flags & ~explained) {
         char info[512];
         int length = mbedtls_x509_crt_verify_info(info, sizeof info, "", flags & ~explained);
@@ -266,8 +266,7 @@ Result<std::unique_ptr<TlsConfig>> TlsConfig::create(const std::string& ca_bundl
   psa_status_t psa = psa_crypto_init();
   if (psa != PSA_SUCCESS) return Error(strfmt("TLS: PSA crypto init failed (%d)", static_cast<int>(psa)));
   static const unsigned char kPersonalization[] = "taupage tls";
-  int rc = mbedtls_ctr_drbg_seed(&state.drbg, mbedtls_entropy_func, &state.entropy, kPersonalization,
-                                 sizeof kPersonalization - 1);
+  int rc = mbedtls_ctr_drbg_seed(&state.drbg, mbedtls_entropy_func, &state.entropy, kPersonalization, sizeof kPersonalization - 1);
   if (rc != 0) return Error("TLS: seeding the random generator: " + mbedtls_text(rc));
 
   // A bundle that is missing or unreadable stays so: these errors are Permanent (no retry).
@@ -284,8 +283,7 @@ Result<std::unique_ptr<TlsConfig>> TlsConfig::create(const std::string& ca_bundl
     return Error("TLS: no CA bundle found (looked for " + join(candidates, ", ") + origin + ")", ErrorKind::Permanent);
   }
 
-  rc = mbedtls_ssl_config_defaults(&state.conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
-                                   MBEDTLS_SSL_PRESET_DEFAULT);
+  rc = mbedtls_ssl_config_defaults(&state.conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
   if (rc != 0) return Error("TLS: configuration: " + mbedtls_text(rc));
   mbedtls_ssl_conf_min_tls_version(&state.conf, MBEDTLS_SSL_VERSION_TLS1_2);
   mbedtls_ssl_conf_max_tls_version(&state.conf, MBEDTLS_SSL_VERSION_TLS1_3);

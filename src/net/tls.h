@@ -25,8 +25,7 @@ class TlsConfig {
 
   // Runs the handshake over `transport`: SNI and verification against `server_name` (a DNS name
   // or an IP literal, never empty). The result reads and writes through the session.
-  Result<std::unique_ptr<Stream>> connect(std::unique_ptr<Stream> transport, const std::string& server_name,
-                                          const Deadline& deadline);
+  Result<std::unique_ptr<Stream>> connect(std::unique_ptr<Stream> transport, const std::string& server_name, const Deadline& deadline);
 
   const std::string& ca_bundle_path() const { return ca_path_; }
 

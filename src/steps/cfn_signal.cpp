@@ -24,7 +24,9 @@ Result<SignalSent> send_cfn_signal(AwsSession& aws, const SignalTarget& target, 
   CloudFormationClient cfn(**service);
   Status sent = repeat_while_throttled(
       aws.clock(), aws.clock().monotonic_ms() + kSignalThrottleDeadlineMs, "notify: " + what,
-      [&] { return cfn.signal_resource({target.stack, target.resource, identity->instance_id, status}, proof); },
+      [&] {
+        return cfn.signal_resource({target.stack, target.resource, identity->instance_id, status}, proof);
+      },
       [&]() -> const AwsError& { return cfn.last_error(); });
   SignalSent result;
   if (!sent) {

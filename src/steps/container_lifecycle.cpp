@@ -14,9 +14,8 @@ namespace taupage {
 namespace {
 
 Json keyed_body(const ContainerRequest& r, const std::string& key) {
-  return container_create_body(r.config, r.host, [&](const EnvironmentVariable& v) {
-    return "hmac-sha256:" + keyed_hash_hex(key, r.secrets.at(v.name).reveal());
-  });
+  return container_create_body(
+      r.config, r.host, [&](const EnvironmentVariable& v) { return "hmac-sha256:" + keyed_hash_hex(key, r.secrets.at(v.name).reveal()); });
 }
 
 // The bind sources must exist before Docker sees them: Docker would make an empty folder on
@@ -69,8 +68,8 @@ Result<ContainerResult> create_and_start(DockerApi& docker, const ContainerReque
   if (!id) return id.error();
   for (const auto& w : warnings) warn("Docker: " + w);
   if (auto started = docker.start_container(*id); !started) {
-    return Error(strfmt("start %s %s: %s (the container is left created, for inspection)", kContainerName,
-                        short_id(*id).c_str(), started.error().message().c_str()));
+    return Error(strfmt("start %s %s: %s (the container is left created, for inspection)", kContainerName, short_id(*id).c_str(),
+                        started.error().message().c_str()));
   }
   return ContainerResult{ContainerAction::Created, *id, ""};
 }
@@ -79,8 +78,7 @@ Result<ContainerResult> create_and_start(DockerApi& docker, const ContainerReque
 
 std::string ContainerRequest::random_key() { return random_key_hex(); }
 
-Result<ContainerResult> ensure_container(DockerApi& docker, const ContainerRequest& r,
-                                         const std::function<void(const std::string&)>& say,
+Result<ContainerResult> ensure_container(DockerApi& docker, const ContainerRequest& r, const std::function<void(const std::string&)>& say,
                                          const std::function<void(const std::string&)>& warn) {
   if (auto present = check_secrets_present(r.config, r.secrets); !present) return present.error();
   if (auto binds = check_bind_sources(r); !binds) return binds.error();
@@ -97,8 +95,9 @@ Result<ContainerResult> ensure_container(DockerApi& docker, const ContainerReque
 
   const DockerContainer& c = **existing;
   std::vector<std::string> changes;
-  if (c.image_id != r.image.id) changes.push_back("image " + short_id(c.image_id.substr(c.image_id.find(':') + 1)) + " -> " +
-                                                  short_id(r.image.id.substr(r.image.id.find(':') + 1)));
+  if (c.image_id != r.image.id)
+    changes.push_back("image " + short_id(c.image_id.substr(c.image_id.find(':') + 1)) + " -> " +
+                      short_id(r.image.id.substr(r.image.id.find(':') + 1)));
   auto before = Fingerprint::from_labels(c.labels);
   if (!before) {
     changes.push_back("not made by this version of Taupage");
@@ -134,8 +133,8 @@ Result<ContainerResult> ensure_container(DockerApi& docker, const ContainerReque
   auto made = create_and_start(docker, r, warn);
   if (!made) return made.error();
   made->action = ContainerAction::Recreated;
-  made->detail = strfmt("%s %s from %s replaces %s (%s)", kContainerName, short_id(made->id).c_str(), image.c_str(),
-                        short_id(c.id).c_str(), why.c_str());
+  made->detail = strfmt("%s %s from %s replaces %s (%s)", kContainerName, short_id(made->id).c_str(), image.c_str(), short_id(c.id).c_str(),
+                        why.c_str());
   return made;
 }
 

@@ -7,8 +7,8 @@
 #include <functional>
 #include <string>
 
-#include "steps/container_spec.h"
 #include "docker/docker_api.h"
+#include "steps/container_spec.h"
 
 namespace taupage {
 
@@ -24,8 +24,8 @@ struct ContainerRequest {
   const Config& config;
   HostFacts host;
   const SecretValues& secrets;
-  DockerImage image;                                    // the local image to run
-  std::function<std::string()> new_key = random_key;    // the fingerprint key of a new container
+  DockerImage image;                                  // the local image to run
+  std::function<std::string()> new_key = random_key;  // the fingerprint key of a new container
   int stop_timeout_seconds = 10;
 
   static std::string random_key();

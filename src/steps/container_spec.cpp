@@ -1,5 +1,5 @@
-#include "util/files.h"
 #include "steps/container_spec.h"
+#include "util/files.h"
 
 #include <set>
 
@@ -13,9 +13,7 @@ bool reserved_variable(const std::string& name) {
   return name == "APPLICATION_ID" || name == "APPLICATION_VERSION" || name == "CREDENTIALS_DIR";
 }
 
-std::string port_key(uint16_t port, Protocol protocol) {
-  return strfmt("%u/%s", port, protocol_name(protocol));
-}
+std::string port_key(uint16_t port, Protocol protocol) { return strfmt("%u/%s", port, protocol_name(protocol)); }
 
 Json string_array(const std::vector<std::string>& items) {
   Json array = Json::array();
@@ -136,10 +134,11 @@ std::vector<std::string> container_spec_warnings(const Config& config, const Hos
     warnings.push_back("docker_daemon_access: DOCKER_HOST is not a unix socket, so there is no socket to give the container");
   }
   if (host.syslog_address.empty()) {
-    warnings.push_back(strfmt("this host has no syslog socket (%s, %s or %s): the container logs to json-file "
-                              "(at most %s files of %s) instead of syslog",
-                              host_path(host.root, "/dev/log").c_str(), host_path(host.root, "/var/run/syslog").c_str(),
-                              host_path(host.root, "/var/run/log").c_str(), kJsonLogMaxFiles, kJsonLogMaxSize));
+    warnings.push_back(
+        strfmt("this host has no syslog socket (%s, %s or %s): the container logs to json-file "
+               "(at most %s files of %s) instead of syslog",
+               host_path(host.root, "/dev/log").c_str(), host_path(host.root, "/var/run/syslog").c_str(),
+               host_path(host.root, "/var/run/log").c_str(), kJsonLogMaxFiles, kJsonLogMaxSize));
   }
   for (const auto& v : config.environment) {
     if (reserved_variable(v.name)) warnings.push_back("environment " + v.name + " is set by Taupage; the configured value is not used");

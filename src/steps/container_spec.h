@@ -1,7 +1,7 @@
 /// The application container as the Docker create request describes it, translated from the
-/// Config (the schema meets Docker here, in the steps, not in docker/) (plus the decrypted secrets and two facts about the host). The same builder
-/// renders the request three ways: secrets masked (plan, report), secrets as keyed hashes
-/// (the fingerprint), and secrets revealed (only the body sent to the daemon).
+/// Config (the schema meets Docker here, in the steps, not in docker/) (plus the decrypted secrets and two facts about the host). The same
+/// builder renders the request three ways: secrets masked (plan, report), secrets as keyed hashes (the fingerprint), and secrets revealed
+/// (only the body sent to the daemon).
 #pragma once
 
 #include <functional>
@@ -21,9 +21,9 @@ inline constexpr const char* kCredentialsDir = "/meta/credentials";
 // The user data and the credentials, bound read-only into the container at the same path.
 inline constexpr const char* kMetaDir = "/meta";
 // Where the options of the original put host folders in the container.
-inline constexpr const char* kVarLogHostTarget = "/var/log-host";   // mount_var_log
-inline constexpr const char* kCustomLogDir = "/var/log-custom";      // mount_custom_log: host side
-inline constexpr const char* kCertsDir = "/etc/ssl/certs";           // mount_certs
+inline constexpr const char* kVarLogHostTarget = "/var/log-host";           // mount_var_log
+inline constexpr const char* kCustomLogDir = "/var/log-custom";             // mount_custom_log: host side
+inline constexpr const char* kCertsDir = "/etc/ssl/certs";                  // mount_certs
 inline constexpr const char* kDockerSocketTarget = "/var/run/docker.sock";  // docker_daemon_access
 inline constexpr const char* kContainerUser = "999:999";
 inline constexpr unsigned kApplicationUid = 999;  // the application user of the image
@@ -40,8 +40,8 @@ struct HostFacts {
   HostFacts() = default;
   HostFacts(std::string root_dir, std::string syslog) : root(std::move(root_dir)), syslog_address(std::move(syslog)) {}
 
-  std::string root = "/";       // host paths (mounts, credentials) live under it
-  std::string syslog_address;   // "unixgram:///dev/log"; empty when the host has no syslog socket
+  std::string root = "/";      // host paths (mounts, credentials) live under it
+  std::string syslog_address;  // "unixgram:///dev/log"; empty when the host has no syslog socket
   // docker_daemon_access: the daemon's socket as the daemon's host sees it (DOCKER_HOST), not
   // under `root`; empty when DOCKER_HOST is not a unix socket. Its group is added to a
   // container that does not run as root, so that user 999 can use the socket.
@@ -74,6 +74,5 @@ Status check_secrets_present(const Config& config, const SecretValues& secrets);
 
 // One line for the plan: image, user, capabilities, ports, mounts, logging.
 std::string describe_container(const Config& config);
-
 
 }  // namespace taupage

@@ -17,8 +17,8 @@ std::string CredentialsSync::summary() const {
   return text;
 }
 
-std::string explain_s3_failure(const std::string& bucket, const std::string& key, const std::string& application_id,
-                               const AwsError& error, const std::string& message) {
+std::string explain_s3_failure(const std::string& bucket, const std::string& key, const std::string& application_id, const AwsError& error,
+                               const std::string& message) {
   std::string object = "s3://" + bucket + "/" + key;
   if (error.status == 403 && (error.code == "AccessDenied" || error.code.empty())) {
     return object + ": access denied (" + error.describe() + "): check that the bucket policy of " + bucket +

@@ -34,8 +34,8 @@ CredentialsSync sync_credentials(S3Client& s3, const std::string& bucket, const 
 
 // What to tell the user about a failed GetObject of s3://bucket/key: which object, and what to
 // check for a 403 (bucket policy, the instance's role) or a 404 (the bucket, the application id).
-std::string explain_s3_failure(const std::string& bucket, const std::string& key, const std::string& application_id,
-                               const AwsError& error, const std::string& message);
+std::string explain_s3_failure(const std::string& bucket, const std::string& key, const std::string& application_id, const AwsError& error,
+                               const std::string& message);
 
 // The pause before the next refresh: the interval with +-10 % jitter after a success; after n
 // failures in a row the interval doubled n times, capped at max(interval, 15 minutes), with the

@@ -14,8 +14,9 @@ MountDecision decide_mount(const MountSpec& spec, Content found) {
   std::string type = filesystem_type(found);
   if (type == spec.filesystem) return {MountAction::Mount, "existing " + type};
   if (!type.empty()) {
-    return {MountAction::Refuse, where + " holds " + type + ", the config says " + spec.filesystem +
-                                     "; a filesystem of another type is never formatted over (erase_on_boot: true would); nothing was changed"};
+    return {MountAction::Refuse,
+            where + " holds " + type + ", the config says " + spec.filesystem +
+                "; a filesystem of another type is never formatted over (erase_on_boot: true would); nothing was changed"};
   }
   return {MountAction::Refuse, where + " holds " + content_name(found) +
                                    ", not a filesystem; only a blank device is formatted (erase_on_boot: true would); nothing was changed"};

@@ -15,8 +15,8 @@
 namespace taupage {
 
 struct MemberState {
-  std::string configured;                   // as written, "/dev/xvdf"
-  std::optional<DeviceInfo> device;         // nothing: it did not appear
+  std::string configured;            // as written, "/dev/xvdf"
+  std::optional<DeviceInfo> device;  // nothing: it did not appear
   Content content = Content::Unknown;
   std::optional<MdSuperblock1> superblock;  // a readable md 1.2 superblock
   std::string running_array;                // the running array that holds it ("md127"), if any
@@ -30,11 +30,11 @@ enum class RaidAction { Keep, Assemble, Create, Refuse };
 
 struct RaidDecision {
   RaidAction action = RaidAction::Refuse;
-  std::string reason;           // for Refuse: what was found where; otherwise a summary
-  std::string running_array;    // Keep: the array to keep
-  std::vector<size_t> start;    // Assemble: members to start with (indexes into the members)
-  std::vector<size_t> stale;    // Assemble: members of this array with older events, added back after
-  int missing = 0;              // Assemble: members absent (degraded)
+  std::string reason;         // for Refuse: what was found where; otherwise a summary
+  std::string running_array;  // Keep: the array to keep
+  std::vector<size_t> start;  // Assemble: members to start with (indexes into the members)
+  std::vector<size_t> stale;  // Assemble: members of this array with older events, added back after
+  int missing = 0;            // Assemble: members absent (degraded)
 };
 
 // The name recorded in the superblock: "any:<name>", as `mdadm --homehost any` writes it, so that

@@ -1,7 +1,7 @@
 #include "steps/step_applog.h"
 
-#include "steps/container_spec.h"
 #include "host/application_log.h"
+#include "steps/container_spec.h"
 #include "util/files.h"
 #include "util/strings.h"
 
@@ -19,7 +19,9 @@ LogrotatePolicy policy_of(const Config& config) {
 
 std::string rotation_text(const LogrotatePolicy& p) {
   return strfmt("%s or past %s, %d kept, %s", p.interval.c_str(), p.size.c_str(), p.rotate,
-                !p.compress ? "not compressed" : p.delaycompress ? "compressed one rotation late" : "compressed");
+                !p.compress       ? "not compressed"
+                : p.delaycompress ? "compressed one rotation late"
+                                  : "compressed");
 }
 
 // The lines the rotation comes from: "lines 30-32", "line 30", or "default".
@@ -70,9 +72,10 @@ class ApplogStep : public Step {
   Outcome run(Context& context) override {
     const Config& config = context.config;
     if (!path_exists(host_path(context.settings.root, kRsyslogConf))) {
-      return Outcome::skipped(strfmt("no rsyslog on this machine (%s is missing): the container's lines stay in the journal "
-                                     "(journalctl -t %s)",
-                                     host_path(context.settings.root, kRsyslogConf).c_str(), syslog_tag(config).c_str()));
+      return Outcome::skipped(
+          strfmt("no rsyslog on this machine (%s is missing): the container's lines stay in the journal "
+                 "(journalctl -t %s)",
+                 host_path(context.settings.root, kRsyslogConf).c_str(), syslog_tag(config).c_str()));
     }
     std::vector<std::pair<std::string, OutcomeKind>> items;
     auto rule = place(context.settings.root, kApplicationRsyslogRulePath, render_application_rsyslog_rule(syslog_tag(config)));
@@ -83,7 +86,8 @@ class ApplogStep : public Step {
                        OutcomeKind::Kept});
     } else {
       auto policy = place(context.settings.root, kApplicationLogrotatePath, render_application_logrotate(policy_of(config)));
-      if (!policy) return Outcome::failed(Error(policy.error()).wrap("the logrotate policy for " + std::string(kApplicationLogPath)).message());
+      if (!policy)
+        return Outcome::failed(Error(policy.error()).wrap("the logrotate policy for " + std::string(kApplicationLogPath)).message());
       items.push_back(*policy);
     }
     return combined_outcome(items);

@@ -6,11 +6,11 @@
 
 #include "aws/aws_session.h"
 #include "aws/ecr.h"
-#include "steps/container_lifecycle.h"
 #include "docker/engine_client.h"
 #include "docker/image_puller.h"
 #include "docker/registry_auth.h"
 #include "docker/syslog_socket.h"
+#include "steps/container_lifecycle.h"
 #include "util/log.h"
 #include "util/strings.h"
 

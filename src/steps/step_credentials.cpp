@@ -1,9 +1,9 @@
-#include "util/files.h"
 #include "steps/step_credentials.h"
+#include "util/files.h"
 
 #include "aws/aws_session.h"
-#include "steps/credentials_sync.h"
 #include "steps/container_spec.h"
+#include "steps/credentials_sync.h"
 #include "util/log.h"
 #include "util/strings.h"
 
@@ -32,7 +32,8 @@ Outcome CredentialsStep::run(Context& context) {
   CredentialsFolder folder(host_path(context.settings.root, kCredentialsDir), kApplicationUid, kApplicationGid);
   CredentialsSync sync = sync_credentials(s3, config.mint_bucket, config.application_id, folder);
   if (!sync.ok()) return warn(sync.summary());
-  std::string detail = sync.summary() + " in " + std::string(kCredentialsDir) + " from s3://" + config.mint_bucket + "/" + config.application_id + "/";
+  std::string detail =
+      sync.summary() + " in " + std::string(kCredentialsDir) + " from s3://" + config.mint_bucket + "/" + config.application_id + "/";
   if (!sync.created.empty()) return Outcome::created(detail);
   if (!sync.changed.empty()) return Outcome::changed(detail);
   return Outcome::kept(detail);

@@ -12,8 +12,8 @@ Ruleset ruleset_for(const Config& config) {
   std::string ssh_source = config.line_of("ssh_ports");
   for (uint16_t port : config.ssh_ports) r.push_back(port_rule(Protocol::Tcp, port, strfmt("ssh_ports: %u", port), ssh_source));
   for (const auto& mapping : config.ports) {
-    std::string comment = mapping.protocol == Protocol::Tcp ? strfmt("ports: %u", mapping.host_port)
-                                                            : strfmt("ports: %u/udp", mapping.host_port);
+    std::string comment =
+        mapping.protocol == Protocol::Tcp ? strfmt("ports: %u", mapping.host_port) : strfmt("ports: %u/udp", mapping.host_port);
     r.push_back(port_rule(mapping.protocol, mapping.host_port, comment, mapping.mark.line > 0 ? strfmt("line %d", mapping.mark.line) : ""));
   }
   return set;

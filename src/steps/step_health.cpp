@@ -1,7 +1,7 @@
 #include "steps/step_health.h"
 
-#include "steps/container_spec.h"
 #include "docker/health_check.h"
+#include "steps/container_spec.h"
 #include "util/log.h"
 #include "util/strings.h"
 
@@ -9,8 +9,8 @@ namespace taupage {
 
 std::vector<PlanAction> HealthStep::describe(const Config& config) const {
   if (config.health_check_path.empty() || !config.health_check_port) return {};
-  return {{strfmt("GET http://127.0.0.1:%u%s until 200, at most %d s", *config.health_check_port,
-                  config.health_check_path.c_str(), config.health_check_timeout_seconds),
+  return {{strfmt("GET http://127.0.0.1:%u%s until 200, at most %d s", *config.health_check_port, config.health_check_path.c_str(),
+                  config.health_check_timeout_seconds),
            config.line_of("health_check_path")}};
 }
 

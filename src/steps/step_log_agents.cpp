@@ -5,10 +5,10 @@
 #include "aws/aws_session.h"
 #include "aws/kms.h"
 #include "aws/throttle_wait.h"
-#include "steps/container_spec.h"
 #include "host/application_log.h"
 #include "host/logentries_config.h"
 #include "host/scalyr_agent_config.h"
+#include "steps/container_spec.h"
 #include "util/files.h"
 #include "util/log.h"
 #include "util/strings.h"
@@ -32,9 +32,7 @@ std::string application_parser(const Config& config) {
   return config.scalyr_application_log_parser.empty() ? kDefaultApplicationParser : config.scalyr_application_log_parser;
 }
 
-std::string scalyr_server(const Config& config) {
-  return config.scalyr_region == ScalyrRegion::Eu ? kScalyrServerEu : kScalyrServerUs;
-}
+std::string scalyr_server(const Config& config) { return config.scalyr_region == ScalyrRegion::Eu ? kScalyrServerEu : kScalyrServerUs; }
 
 std::string key_text(const MaybeEncrypted& key, const char* name) {
   return strfmt("%s **** (%s)", name, key.encrypted ? "aws:kms:, decrypted with KMS at boot" : "as written");
@@ -75,7 +73,7 @@ Result<Secret> account_key(Context& context, const MaybeEncrypted& key, const ch
 // Writes a file that holds a key: root:root 0600, replaced atomically, and only when it differs
 // (in content, owner or mode). The item for the outcome.
 Result<std::pair<std::string, OutcomeKind>> place_secret_file(const std::string& root, const char* path, const std::string& content,
-                                                             const std::string& note) {
+                                                              const std::string& note) {
   std::string host = host_path(root, path);
   struct stat st {};
   bool existed = ::lstat(host.c_str(), &st) == 0;
@@ -103,14 +101,14 @@ class LogAgentsStep : public Step {
     std::vector<PlanAction> actions;
     const std::string logs = join(followed_logs(), ", ");
     if (config.scalyr_account_key) {
-      actions.push_back({strfmt("Scalyr agent: %s (root 0600) with %s, server %s (scalyr_region %s%s), following %s "
-                                "(application log parser %s, JSON web tokens redacted; the others %s), attributes application_id, "
-                                "application_version, stack, source, image and the instance's region, account, host name and id",
-                                kScalyrAgentConfigPath, key_text(*config.scalyr_account_key, "scalyr_account_key").c_str(),
-                                scalyr_server(config).c_str(), scalyr_region_name(config.scalyr_region),
-                                config.provenance.is_written("$.scalyr_region") ? "" : ", the default", logs.c_str(),
-                                application_parser(config).c_str(), kSystemLogParser),
-                         config.line_of("scalyr_account_key")});
+      actions.push_back(
+          {strfmt("Scalyr agent: %s (root 0600) with %s, server %s (scalyr_region %s%s), following %s "
+                  "(application log parser %s, JSON web tokens redacted; the others %s), attributes application_id, "
+                  "application_version, stack, source, image and the instance's region, account, host name and id",
+                  kScalyrAgentConfigPath, key_text(*config.scalyr_account_key, "scalyr_account_key").c_str(), scalyr_server(config).c_str(),
+                  scalyr_region_name(config.scalyr_region), config.provenance.is_written("$.scalyr_region") ? "" : ", the default",
+                  logs.c_str(), application_parser(config).c_str(), kSystemLogParser),
+           config.line_of("scalyr_account_key")});
     }
     if (config.logentries_account_key) {
       actions.push_back({strfmt("Logentries agent: %s (root 0600) with %s, following %s, each to %s-%s/<file>", kLogentriesConfigPath,
@@ -134,7 +132,8 @@ class LogAgentsStep : public Step {
     }
     if (config.logentries_account_key) {
       auto written = logentries(context);
-      if (!written) return Outcome::failed(Error(written.error()).wrap("Logentries agent").message() + "; its configuration was not changed");
+      if (!written)
+        return Outcome::failed(Error(written.error()).wrap("Logentries agent").message() + "; its configuration was not changed");
       items.push_back(*written);
     }
     return combined_outcome(items);
@@ -170,8 +169,9 @@ class LogAgentsStep : public Step {
       bool application = path == kApplicationLogPath;
       settings.logs.push_back({path, application ? application_parser(config) : kSystemLogParser, application});
     }
-    return place_secret_file(context.settings.root, kScalyrAgentConfigPath, render_scalyr_agent_config(settings),
-                             strfmt(", server %s", settings.server.c_str()) + not_installed_note(context.settings.root, kScalyrProgram, "scalyr-agent-2"));
+    return place_secret_file(
+        context.settings.root, kScalyrAgentConfigPath, render_scalyr_agent_config(settings),
+        strfmt(", server %s", settings.server.c_str()) + not_installed_note(context.settings.root, kScalyrProgram, "scalyr-agent-2"));
   }
 
   Result<std::pair<std::string, OutcomeKind>> logentries(Context& context) {

@@ -41,7 +41,8 @@ class MetaStep : public Step {
 
   std::vector<PlanAction> describe(const Config& config) const override {
     return {{strfmt("the user data as received (%zu bytes, aws:kms: values still encrypted) to %s, root:999 0640; "
-                    "the container sees /meta read-only", config.user_data.size(), kMetaUserDataPath),
+                    "the container sees /meta read-only",
+                    config.user_data.size(), kMetaUserDataPath),
              ""}};
   }
 
@@ -65,7 +66,8 @@ class MetaStep : public Step {
       same = current && *current == wanted;
     }
     if (!same) {
-      if (auto written = write_file_atomic(path, wanted, kFileMode, FileOwner{0, kApplicationGid}); !written) return Outcome::failed(written.error().message());
+      if (auto written = write_file_atomic(path, wanted, kFileMode, FileOwner{0, kApplicationGid}); !written)
+        return Outcome::failed(written.error().message());
     }
     auto file_fixed = ensure_owner_and_mode(path, kFileMode);
     if (!file_fixed) return Outcome::failed(file_fixed.error().message());

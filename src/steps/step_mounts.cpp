@@ -40,11 +40,12 @@ class MountsStep : public Step {
   std::vector<PlanAction> describe(const Config& config) const override {
     std::vector<PlanAction> actions;
     for (const auto& m : config.mounts) {
-      std::string how = m.partition == "none" || m.filesystem == "tmpfs"
-                            ? "tmpfs"
-                            : m.partition + " " + m.filesystem + (m.erase_on_boot ? ", erased on every boot" : ", formatted only if blank, never erased");
-      actions.push_back({"/mounts" + m.target + " <- " + how + (m.options.empty() ? "" : " (" + m.options + ")"),
-                         strfmt("line %d", m.mark.line)});
+      std::string how =
+          m.partition == "none" || m.filesystem == "tmpfs"
+              ? "tmpfs"
+              : m.partition + " " + m.filesystem + (m.erase_on_boot ? ", erased on every boot" : ", formatted only if blank, never erased");
+      actions.push_back(
+          {"/mounts" + m.target + " <- " + how + (m.options.empty() ? "" : " (" + m.options + ")"), strfmt("line %d", m.mark.line)});
     }
     return actions;
   }
@@ -96,7 +97,8 @@ class MountsStep : public Step {
         return Error(spec.target + ": " + target + " is already mounted from " + (*existing)->source + ", not a tmpfs");
       }
       if (auto made = mounter.make_dirs(target); !made) return std::move(made).error().wrap(spec.target);
-      if (auto m = mounter.mount("tmpfs", target, "tmpfs", options->flags, options->data); !m) return std::move(m).error().wrap(spec.target);
+      if (auto m = mounter.mount("tmpfs", target, "tmpfs", options->flags, options->data); !m)
+        return std::move(m).error().wrap(spec.target);
       if (auto o = mounter.open_up(target); !o) return std::move(o).error().wrap(spec.target);
       return Done{spec.target + " tmpfs mounted", OutcomeKind::Created};
     }
@@ -119,8 +121,7 @@ class MountsStep : public Step {
     OutcomeKind kind = OutcomeKind::Kept;
     std::string what;
     switch (decision.action) {
-      case MountAction::Refuse:
-        return Error(decision.reason);
+      case MountAction::Refuse: return Error(decision.reason);
       case MountAction::Format: {
         auto run = tools.run("mkfs." + spec.filesystem, mkfs_arguments(spec.filesystem, device->path, context.config.root));
         if (!run) return std::move(run).error().wrap(spec.target);
@@ -139,9 +140,7 @@ class MountsStep : public Step {
           auto run = tools.run("fsck." + spec.filesystem, {"-p", device->path});
           if (!run) return std::move(run).error().wrap(spec.target);
           switch (fsck_verdict(run->exit_code)) {
-            case FsckVerdict::Clean:
-              what += ", fsck clean";
-              break;
+            case FsckVerdict::Clean: what += ", fsck clean"; break;
             case FsckVerdict::Repaired:
               Log::warn(strfmt("mounts %s: fsck.%s -p repaired %s (exit %d): %s", spec.target.c_str(), spec.filesystem.c_str(),
                                device->path.c_str(), run->exit_code, tail_lines(run->output).c_str()));
@@ -150,10 +149,11 @@ class MountsStep : public Step {
               kind = OutcomeKind::Changed;
               break;
             case FsckVerdict::Unfixable:
-              return Error(strfmt("%s: fsck.%s -p %s found errors it cannot fix (exit %d): %s; the device was neither formatted nor "
-                                  "mounted, run fsck.%s by hand",
-                                  spec.target.c_str(), spec.filesystem.c_str(), device->path.c_str(), run->exit_code,
-                                  tail_lines(run->output).c_str(), spec.filesystem.c_str()));
+              return Error(
+                  strfmt("%s: fsck.%s -p %s found errors it cannot fix (exit %d): %s; the device was neither formatted nor "
+                         "mounted, run fsck.%s by hand",
+                         spec.target.c_str(), spec.filesystem.c_str(), device->path.c_str(), run->exit_code,
+                         tail_lines(run->output).c_str(), spec.filesystem.c_str()));
           }
         }
         break;
@@ -163,7 +163,8 @@ class MountsStep : public Step {
     if (auto m = mounter.mount(device->path, target, spec.filesystem, options->flags, options->data); !m) {
       return std::move(m).error().wrap(spec.target);
     }
-    if (decision.action == MountAction::Mount && probed->filesystem_bytes > 0 && device->bytes > probed->filesystem_bytes + kGrowThreshold) {
+    if (decision.action == MountAction::Mount && probed->filesystem_bytes > 0 &&
+        device->bytes > probed->filesystem_bytes + kGrowThreshold) {
       bool ext = is_ext(spec.filesystem);
       if (ext || spec.filesystem == "xfs") {
         auto run = ext ? tools.run("resize2fs", {device->path}) : tools.run("xfs_growfs", {target});

@@ -17,7 +17,7 @@ namespace taupage {
 namespace {
 
 constexpr uint32_t kChunkSectors = 1024;  // 512 KiB, mdadm's default
-constexpr uint32_t kMaxDev = 128;          // 256 + 2 * 128 bytes: one 512-byte sector
+constexpr uint32_t kMaxDev = 128;         // 256 + 2 * 128 bytes: one 512-byte sector
 constexpr uint64_t kMiB = 1024 * 1024;
 // Per member, the array's first (last) MiB lies within the first (last) MiB of the member's used
 // data area for every level and layout here (RAID 0 zones, 5 and 6 with parity, 10 near 2); twice
@@ -62,10 +62,10 @@ class RaidStep : public Step {
   std::vector<PlanAction> describe(const Config& config) const override {
     std::vector<PlanAction> actions;
     for (const auto& array : config.raid) {
-      actions.push_back({strfmt("%s: RAID %d over %s; keep if running, assemble if present, create only on blank members%s",
-                                array.device.c_str(), array.level, members_text(array).c_str(),
-                                erase_allowed_for(config, array) ? " (or any, erase_on_boot)" : ""),
-                         strfmt("line %d", array.mark.line)});
+      actions.push_back(
+          {strfmt("%s: RAID %d over %s; keep if running, assemble if present, create only on blank members%s", array.device.c_str(),
+                  array.level, members_text(array).c_str(), erase_allowed_for(config, array) ? " (or any, erase_on_boot)" : ""),
+           strfmt("line %d", array.mark.line)});
     }
     return actions;
   }
@@ -73,7 +73,8 @@ class RaidStep : public Step {
   Outcome run(Context& context) override {
     const Config& config = context.config;
     if (config.raid.empty()) return Outcome::skipped("no volumes.raid in the config");
-    if (context.services.block_devices == nullptr || context.services.md == nullptr) return Outcome::failed("raid: no block device or md access in this build");
+    if (context.services.block_devices == nullptr || context.services.md == nullptr)
+      return Outcome::failed("raid: no block device or md access in this build");
     std::vector<Done> done;
     for (const auto& array : config.raid) {
       auto result = one(context, array);
@@ -135,8 +136,7 @@ class RaidStep : public Step {
     }
     RaidDecision decision = decide_raid(array, members, erase_allowed_for(context.config, array));
     switch (decision.action) {
-      case RaidAction::Refuse:
-        return Error(decision.reason);
+      case RaidAction::Refuse: return Error(decision.reason);
       case RaidAction::Keep: {
         if (auto linked = md.link(array.name, decision.running_array); !linked) return std::move(linked).error().wrap(array.device);
         int added = 0;
@@ -158,8 +158,7 @@ class RaidStep : public Step {
         }
         return Done{array.device + " kept (running as " + decision.running_array + ")", OutcomeKind::Kept};
       }
-      case RaidAction::Assemble:
-        return assemble(md, array, members, decision, context.storage_changes);
+      case RaidAction::Assemble: return assemble(md, array, members, decision, context.storage_changes);
       case RaidAction::Create:
         if (decision.reason != "create") Log::warn("raid " + array.device + ": " + decision.reason);
         return create(context, array, members);
@@ -173,7 +172,8 @@ class RaidStep : public Step {
   // than the running members, or that ran without them, may hold newer writes: it is left alone,
   // never resynced over.
   int rejoin_absent_members(MdControl& md, const RaidArray& array, const std::string& running, const std::vector<MemberState>& members) {
-    auto in_array = std::find_if(members.begin(), members.end(), [&](const MemberState& m) { return m.running_array == running && m.superblock; });
+    auto in_array =
+        std::find_if(members.begin(), members.end(), [&](const MemberState& m) { return m.running_array == running && m.superblock; });
     if (in_array == members.end()) return 0;
     const MdSuperblock1& live = *in_array->superblock;
     int added = 0;
@@ -184,8 +184,9 @@ class RaidStep : public Step {
       const auto& roles = m.superblock->dev_roles;
       bool ran_without_live = live.dev_number < roles.size() && roles[live.dev_number] >= kMdRoleFaulty;
       if (ran_without_live) {
-        Log::warn(strfmt("raid %s: %s belongs to the running array %s but ran without its members (split brain); not added back, check it by hand",
-                         array.device.c_str(), m.configured.c_str(), running.c_str()));
+        Log::warn(strfmt(
+            "raid %s: %s belongs to the running array %s but ran without its members (split brain); not added back, check it by hand",
+            array.device.c_str(), m.configured.c_str(), running.c_str()));
         continue;
       }
       if (m.superblock->events > live.events) {
@@ -198,7 +199,8 @@ class RaidStep : public Step {
         Log::warn("raid " + array.device + ": " + joined.error().message());
         continue;
       }
-      Log::warn("raid " + array.device + ": " + m.configured + " was missing from the running array " + running + "; added back, the kernel resyncs it");
+      Log::warn("raid " + array.device + ": " + m.configured + " was missing from the running array " + running +
+                "; added back, the kernel resyncs it");
       ++added;
     }
     return added;
@@ -218,8 +220,9 @@ class RaidStep : public Step {
                            [&](const MemberState& m) { return m.device && m.device->name == held && carries_array(m, array); });
       });
       if (!only_ours) {
-        return Error(strfmt("%s: its members are held by %s, an inactive array (never started) that also holds other devices (%s); nothing was changed",
-                            array.device.c_str(), r.name.c_str(), join(r.members, ", ").c_str()));
+        return Error(strfmt(
+            "%s: its members are held by %s, an inactive array (never started) that also holds other devices (%s); nothing was changed",
+            array.device.c_str(), r.name.c_str(), join(r.members, ", ").c_str()));
       }
       // Stopped only when the members will be assembled; a refusal must leave it as it was.
       std::vector<MemberState> released = members;
@@ -228,7 +231,8 @@ class RaidStep : public Step {
       }
       RaidDecision then = decide_raid(array, released, erase_allowed);
       if (then.action != RaidAction::Assemble) {
-        return Error(then.action == RaidAction::Refuse ? then.reason : array.device + ": held by the inactive array " + r.name + "; nothing was changed");
+        return Error(then.action == RaidAction::Refuse ? then.reason
+                                                       : array.device + ": held by the inactive array " + r.name + "; nothing was changed");
       }
       if (auto stopped = md.stop(r.name); !stopped) return std::move(stopped).error().wrap(array.device);
       changes.push_back("raid stopped the inactive array " + r.name);
@@ -348,8 +352,9 @@ std::vector<MdSuperblock1> new_array_superblocks(const RaidArray& array, const s
     sb.utime = sb.ctime;
     sb.level = array.level;
     switch (array.level) {
-      case 5: case 6: sb.layout = 2; break;     // left-symmetric, mdadm's default
-      case 10: sb.layout = 0x102; break;        // near=2
+      case 5:
+      case 6: sb.layout = 2; break;       // left-symmetric, mdadm's default
+      case 10: sb.layout = 0x102; break;  // near=2
       default: sb.layout = 0; break;
     }
     if (array.level == 0 && unequal) {

@@ -7,13 +7,13 @@
 #include "steps/step_health.h"
 #include "steps/step_log_agents.h"
 #include "steps/step_meta.h"
+#include "steps/step_mounts.h"
 #include "steps/step_notify.h"
+#include "steps/step_raid.h"
 #include "steps/step_secrets.h"
 #include "steps/step_shutdown.h"
 #include "steps/step_ssh.h"
 #include "steps/step_sysctl.h"
-#include "steps/step_mounts.h"
-#include "steps/step_raid.h"
 #include "steps/step_volumes.h"
 
 namespace taupage {

@@ -39,7 +39,8 @@ std::vector<PlanAction> SecretsStep::describe(const Config& config) const {
 Outcome SecretsStep::run(Context& context) {
   auto values = encrypted_values(context.config);
   if (values.empty()) return Outcome::skipped("no aws:kms: values in the config");
-  if (!context.services.aws) return Outcome::failed("no AWS access in this run; " + std::to_string(values.size()) + " aws:kms: values left encrypted");
+  if (!context.services.aws)
+    return Outcome::failed("no AWS access in this run; " + std::to_string(values.size()) + " aws:kms: values left encrypted");
   auto service = context.services.aws->service("kms");
   if (!service) return Outcome::failed("KMS: " + service.error().message());
   KmsClient kms(**service);
@@ -50,14 +51,15 @@ Outcome SecretsStep::run(Context& context) {
         context.clock, deadline, "secrets: KMS Decrypt of " + value.name, [&] { return kms.decrypt(value.ciphertext); },
         [&]() -> const AwsError& { return kms.last_error(); });
     if (!plaintext) {
-      return Outcome::failed(strfmt("%s (%s): %s; %zu of %zu values decrypted, nothing else changed", value.name.c_str(), value.line.c_str(),
-                                    plaintext.error().message().c_str(), names.size(), values.size()));
+      return Outcome::failed(strfmt("%s (%s): %s; %zu of %zu values decrypted, nothing else changed", value.name.c_str(),
+                                    value.line.c_str(), plaintext.error().message().c_str(), names.size(), values.size()));
     }
     // A NUL cannot travel in a process's environment: the container would see a cut value.
     if (plaintext->reveal().find('\0') != std::string::npos) {
-      return Outcome::failed(strfmt("%s (%s): the decrypted value contains a NUL byte, which an environment variable cannot hold; "
-                                    "%zu of %zu values decrypted, nothing else changed",
-                                    value.name.c_str(), value.line.c_str(), names.size(), values.size()));
+      return Outcome::failed(
+          strfmt("%s (%s): the decrypted value contains a NUL byte, which an environment variable cannot hold; "
+                 "%zu of %zu values decrypted, nothing else changed",
+                 value.name.c_str(), value.line.c_str(), names.size(), values.size()));
     }
     Log::add_redaction(plaintext->reveal());
     context.secrets[value.name] = std::move(*plaintext);

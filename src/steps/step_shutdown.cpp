@@ -4,8 +4,8 @@
 
 #include <cerrno>
 
-#include "steps/container_spec.h"
 #include "docker/docker_api.h"
+#include "steps/container_spec.h"
 #include "util/files.h"
 #include "util/log.h"
 #include "util/strings.h"
@@ -28,7 +28,8 @@ class ShutdownStep : public Step {
     if (config.shutdown == ShutdownWhen::Never) return {};
     std::string when = config.shutdown == ShutdownWhen::OnExit ? "whatever its exit code" : "if it exits with code 0";
     return {{strfmt("wait until container %s has stopped for good (restarts by its policy included), then power off %s "
-                    "(shutdown: %s)", kContainerName, when.c_str(), shutdown_name(config.shutdown)),
+                    "(shutdown: %s)",
+                    kContainerName, when.c_str(), shutdown_name(config.shutdown)),
              config.line_of("shutdown")}};
   }
 
@@ -42,7 +43,8 @@ class ShutdownStep : public Step {
     while (true) {
       auto container = context.services.docker->inspect_container(kContainerName);
       if (!container) return Outcome::failed(container.error().message() + "; the machine stays up");
-      if (!*container) return Outcome::failed(std::string("there is no container ") + kContainerName + " to wait for; the machine stays up");
+      if (!*container)
+        return Outcome::failed(std::string("there is no container ") + kContainerName + " to wait for; the machine stays up");
       // A container Docker is about to restart counts as running: the job is not over.
       if (!(*container)->running) {
         exit_code = (*container)->exit_code;
@@ -52,7 +54,8 @@ class ShutdownStep : public Step {
       auto waited = context.services.docker->wait_container((*container)->id, kWaitSliceMs);
       if (!waited && context.clock.monotonic_ms() - start < kWaitSliceMs / 2) {
         if (++quick_errors >= kQuickErrorsAllowed) {
-          return Outcome::failed(Error(waited.error()).wrap("waiting for " + std::string(kContainerName)).message() + "; the machine stays up");
+          return Outcome::failed(Error(waited.error()).wrap("waiting for " + std::string(kContainerName)).message() +
+                                 "; the machine stays up");
         }
         context.clock.sleep_ms(2000);
       } else {
@@ -62,12 +65,13 @@ class ShutdownStep : public Step {
     if (config.shutdown == ShutdownWhen::OnSuccess && exit_code != 0) {
       return Outcome::kept(strfmt("%s exited with code %d; shutdown: on-success, so the machine stays up", kContainerName, exit_code));
     }
-    Log::info(strfmt("shutdown   %s exited with code %d; powering off (shutdown: %s)", kContainerName, exit_code, shutdown_name(config.shutdown)));
+    Log::info(strfmt("shutdown   %s exited with code %d; powering off (shutdown: %s)", kContainerName, exit_code,
+                     shutdown_name(config.shutdown)));
     if (auto off = power_off_(context.settings.root); !off) {
       return Outcome::failed(Error(off.error()).wrap(strfmt("%s exited with code %d; power off", kContainerName, exit_code)).message());
     }
-    return Outcome::changed(strfmt("%s exited with code %d; power-off requested (shutdown: %s)", kContainerName, exit_code,
-                                   shutdown_name(config.shutdown)));
+    return Outcome::changed(
+        strfmt("%s exited with code %d; power-off requested (shutdown: %s)", kContainerName, exit_code, shutdown_name(config.shutdown)));
   }
 
  private:

@@ -46,7 +46,8 @@ class SshStep : public Step {
       drop_in_changed = *current != wanted;
     }
     if (drop_in_changed) {
-      if (auto made = make_dirs(under_root(context.settings.root, kSshdDropInFolder)); !made) return Outcome::failed(made.error().message());
+      if (auto made = make_dirs(under_root(context.settings.root, kSshdDropInFolder)); !made)
+        return Outcome::failed(made.error().message());
       if (auto written = write_file_atomic(drop_in_path, wanted, 0644); !written) return Outcome::failed(written.error().message());
       Log::info(strfmt("ssh: wrote %s (Port %s)", drop_in_path.c_str(), port_list(ports).c_str()));
     }

@@ -1,7 +1,7 @@
 #include "steps/step_sysctl.h"
 
-#include "steps/container_spec.h"
 #include "host/proc_sys.h"
+#include "steps/container_spec.h"
 #include "util/files.h"
 #include "util/log.h"
 #include "util/strings.h"

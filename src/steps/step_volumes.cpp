@@ -14,7 +14,8 @@ constexpr std::string_view kLocal = "${local_ipv4}";
 constexpr std::string_view kPublic = "${public_ipv4}";
 
 std::string replace_all(std::string text, std::string_view what, const std::string& with) {
-  for (size_t pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + with.size())) text.replace(pos, what.size(), with);
+  for (size_t pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + with.size()))
+    text.replace(pos, what.size(), with);
   return text;
 }
 
@@ -46,17 +47,23 @@ class VolumesStep : public Step {
     for (const auto& v : config.ebs) {
       if (v.name_tag.find(kLocal) != std::string::npos && !local_ipv4) {
         auto got = imds.get("/latest/meta-data/local-ipv4");
-        if (!got) return Outcome::failed(strfmt("%s (line %d): local-ipv4: %s; no volume was attached", v.device.c_str(), v.mark.line, got.error().message().c_str()));
+        if (!got)
+          return Outcome::failed(
+              strfmt("%s (line %d): local-ipv4: %s; no volume was attached", v.device.c_str(), v.mark.line, got.error().message().c_str()));
         local_ipv4 = std::string(trim(*got));
       }
       if (v.name_tag.find(kPublic) != std::string::npos && !public_known) {
         auto got = imds.get_optional("/latest/meta-data/public-ipv4");
-        if (!got) return Outcome::failed(strfmt("%s (line %d): public-ipv4: %s; no volume was attached", v.device.c_str(), v.mark.line, got.error().message().c_str()));
+        if (!got)
+          return Outcome::failed(strfmt("%s (line %d): public-ipv4: %s; no volume was attached", v.device.c_str(), v.mark.line,
+                                        got.error().message().c_str()));
         if (*got) public_ipv4 = std::string(trim(**got));
         public_known = true;
       }
       auto name = substitute_instance_values(v.name_tag, local_ipv4.value_or(""), public_ipv4);
-      if (!name) return Outcome::failed(strfmt("%s (line %d): %s; no volume was attached", v.device.c_str(), v.mark.line, name.error().message().c_str()));
+      if (!name)
+        return Outcome::failed(
+            strfmt("%s (line %d): %s; no volume was attached", v.device.c_str(), v.mark.line, name.error().message().c_str()));
       requests.push_back({v.device, v.slot, *name, v.mark.line});
     }
 
@@ -71,7 +78,8 @@ class VolumesStep : public Step {
     VolumeAttacher attacher(api, devices, context.clock, {identity->instance_id, identity->availability_zone}, timeouts);
     auto attached = attacher.run(requests);
     if (!attached && attacher.deferred()) {
-      Log::warn(strfmt("volumes: the early stage's time budget of %.0fs is spent; the wait goes on on the real root", context.settings.defer_after_seconds));
+      Log::warn(strfmt("volumes: the early stage's time budget of %.0fs is spent; the wait goes on on the real root",
+                       context.settings.defer_after_seconds));
       return Outcome::deferred(attached.error().message());
     }
     if (!attached) return Outcome::failed(attached.error().message());
@@ -80,7 +88,8 @@ class VolumesStep : public Step {
     bool any_new = false;
     for (const auto& a : *attached) {
       any_new = any_new || !a.kept;
-      parts.push_back(strfmt("%s %s -> %s%s", a.request.device.c_str(), a.volume_id.c_str(), a.device.path.c_str(), a.kept ? " (kept)" : " (attached)"));
+      parts.push_back(strfmt("%s %s -> %s%s", a.request.device.c_str(), a.volume_id.c_str(), a.device.path.c_str(),
+                             a.kept ? " (kept)" : " (attached)"));
     }
     std::string detail = join(parts, "; ");
     return any_new ? Outcome::created(detail) : Outcome::kept(detail);
@@ -97,7 +106,8 @@ Result<std::string> substitute_instance_values(const std::string& name, const st
     out = replace_all(out, kLocal, local_ipv4);
   }
   if (out.find(kPublic) != std::string::npos) {
-    if (!public_ipv4 || public_ipv4->empty()) return Error("the Name " + quote(name) + " uses ${public_ipv4}, but this instance has no public IPv4 address");
+    if (!public_ipv4 || public_ipv4->empty())
+      return Error("the Name " + quote(name) + " uses ${public_ipv4}, but this instance has no public IPv4 address");
     out = replace_all(out, kPublic, *public_ipv4);
   }
   return out;

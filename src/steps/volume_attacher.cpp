@@ -103,7 +103,8 @@ Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<Volume
   int64_t next_describe_warning_ms = start;
   for (;;) {
     int64_t now = clock_.monotonic_ms();
-    bool needs_ec2 = std::any_of(items.begin(), items.end(), [](const Pending& p) { return p.phase == Phase::Search || p.phase == Phase::Attaching; });
+    bool needs_ec2 =
+        std::any_of(items.begin(), items.end(), [](const Pending& p) { return p.phase == Phase::Search || p.phase == Phase::Attaching; });
 
     if (needs_ec2 && now >= next_describe_ms) {
       std::set<std::string> name_set;
@@ -146,9 +147,12 @@ Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<Volume
           auto candidates = named(p.request.name);
           std::vector<const Volume*> mine, available, others;
           for (const Volume* v : candidates) {
-            if (attachment_to(*v, place_.instance_id)) mine.push_back(v);
-            else if (v->status == "available" && v->attachments.empty()) available.push_back(v);
-            else others.push_back(v);
+            if (attachment_to(*v, place_.instance_id))
+              mine.push_back(v);
+            else if (v->status == "available" && v->attachments.empty())
+              available.push_back(v);
+            else
+              others.push_back(v);
           }
           auto ids = [](const std::vector<const Volume*>& vs) {
             std::vector<std::string> out;
@@ -164,14 +168,17 @@ Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<Volume
             p.volume_id = mine[0]->id;
             p.attached_as = a->device;
             p.kept = first_look;
-            if (p.kept) Log::info(strfmt("volumes: %s: %s is already attached to this instance as %s", label(p.request).c_str(), p.volume_id.c_str(), a->device.c_str()));
+            if (p.kept)
+              Log::info(strfmt("volumes: %s: %s is already attached to this instance as %s", label(p.request).c_str(), p.volume_id.c_str(),
+                               a->device.c_str()));
             enter(p, a->status == "attached" ? Phase::Device : Phase::Attaching, now);
             continue;
           }
           if (available.size() > 1) {
-            return fail(Error(strfmt("%s: %zu available volumes carry this Name in %s: %s; Taupage does not guess, so none was attached; "
-                                     "give the volumes distinct Names",
-                                     label(p.request).c_str(), available.size(), place_.availability_zone.c_str(), ids(available).c_str())));
+            return fail(
+                Error(strfmt("%s: %zu available volumes carry this Name in %s: %s; Taupage does not guess, so none was attached; "
+                             "give the volumes distinct Names",
+                             label(p.request).c_str(), available.size(), place_.availability_zone.c_str(), ids(available).c_str())));
           }
           if (available.size() == 1) {
             to_attach.push_back({&p, available[0]});
@@ -183,8 +190,8 @@ Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<Volume
         for (const auto& [p, volume] : to_attach) {
           auto answer = api_.attach(volume->id, place_.instance_id, p->request.device);
           if (answer) {
-            Log::info(strfmt("volumes: attach %s <- %s (Name=%s): %s", p->request.device.c_str(), volume->id.c_str(), p->request.name.c_str(),
-                             answer->status.empty() ? "attaching" : answer->status.c_str()));
+            Log::info(strfmt("volumes: attach %s <- %s (Name=%s): %s", p->request.device.c_str(), volume->id.c_str(),
+                             p->request.name.c_str(), answer->status.empty() ? "attaching" : answer->status.c_str()));
             p->volume_id = volume->id;
             p->attached_as = p->request.device;
             enter(*p, answer->status == "attached" ? Phase::Device : Phase::Attaching, now);
@@ -197,7 +204,9 @@ Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<Volume
           } else if (transient(e)) {
             p->waiting_for = "AttachVolume " + volume->id + ": " + answer.error().message();
           } else {
-            return fail(Error(answer.error()).wrap(strfmt("attach %s (%s): AttachVolume %s", p->request.device.c_str(), p->request.name.c_str(), volume->id.c_str())));
+            return fail(Error(answer.error())
+                            .wrap(strfmt("attach %s (%s): AttachVolume %s", p->request.device.c_str(), p->request.name.c_str(),
+                                         volume->id.c_str())));
           }
         }
 
@@ -213,7 +222,8 @@ Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<Volume
             enter(p, Phase::Device, now);
           } else if (!a && now > p.phase_started_ms) {
             // The attachment went away (failed, or the volume was detached): look again.
-            Log::warn(strfmt("volumes: %s: %s is no longer attaching to this instance; looking again", label(p.request).c_str(), p.volume_id.c_str()));
+            Log::warn(strfmt("volumes: %s: %s is no longer attaching to this instance; looking again", label(p.request).c_str(),
+                             p.volume_id.c_str()));
             p.phase = Phase::Search;
             p.volume_id.clear();
             // Back to the search, whose time counts from the start of the step.
@@ -286,8 +296,10 @@ Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<Volume
       if (p.phase == Phase::Done) continue;
       wake = std::min({wake, p.deadline_ms, p.next_progress_ms});
       if (timeouts_.defer_at_ms > 0) wake = std::min(wake, timeouts_.defer_at_ms);
-      if (p.phase == Phase::Device) wake = std::min(wake, now + timeouts_.device_poll_ms);
-      else wake = std::min(wake, next_describe_ms);
+      if (p.phase == Phase::Device)
+        wake = std::min(wake, now + timeouts_.device_poll_ms);
+      else
+        wake = std::min(wake, next_describe_ms);
     }
     clock_.sleep_ms(std::max<int64_t>(wake - now, 1));
   }

@@ -44,8 +44,8 @@ struct AttachedVolume {
   VolumeRequest request;
   std::string volume_id;
   EbsDevice device;
-  bool kept = false;                // already attached to this instance when the step began
-  std::vector<std::string> links;   // /dev/sdX, /dev/xvdX made by this run
+  bool kept = false;               // already attached to this instance when the step began
+  std::vector<std::string> links;  // /dev/sdX, /dev/xvdX made by this run
 };
 
 class VolumeAttacher {

@@ -45,8 +45,7 @@ Result<FileByteSource> FileByteSource::open(const std::string& path) {
   return FileByteSource(fd, size, path);
 }
 
-FileByteSource::FileByteSource(FileByteSource&& other) noexcept
-    : fd_(other.fd_), size_(other.size_), path_(std::move(other.path_)) {
+FileByteSource::FileByteSource(FileByteSource&& other) noexcept : fd_(other.fd_), size_(other.size_), path_(std::move(other.path_)) {
   other.fd_ = -1;
 }
 

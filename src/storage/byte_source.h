@@ -23,8 +23,7 @@ class ByteSource {
 // Bytes held in memory (tests, fuzzing).
 class MemoryByteSource : public ByteSource {
  public:
-  MemoryByteSource(std::vector<uint8_t> bytes, std::string name = "memory")
-      : bytes_(std::move(bytes)), name_(std::move(name)) {}
+  MemoryByteSource(std::vector<uint8_t> bytes, std::string name = "memory") : bytes_(std::move(bytes)), name_(std::move(name)) {}
   uint64_t size() const override { return bytes_.size(); }
   Result<std::vector<uint8_t>> read_at(uint64_t offset, size_t length) const override;
   std::string name() const override { return name_; }

@@ -32,8 +32,10 @@ std::optional<std::string> real_path(const std::string& path) {
 std::string ebs_slot_of(std::string_view device) {
   if (device.substr(0, 5) == "/dev/") device.remove_prefix(5);
   std::string_view rest;
-  if (device.substr(0, 3) == "xvd") rest = device.substr(3);
-  else if (device.substr(0, 2) == "sd") rest = device.substr(2);
+  if (device.substr(0, 3) == "xvd")
+    rest = device.substr(3);
+  else if (device.substr(0, 2) == "sd")
+    rest = device.substr(2);
   return is_slot(rest) ? std::string(rest) : std::string();
 }
 

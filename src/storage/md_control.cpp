@@ -176,8 +176,10 @@ MdUuid RealMdControl::new_uuid() {
       flags = 0;
       continue;
     }
-    if (n > 0) done += static_cast<size_t>(n);
-    else if (errno != EINTR) break;  // no getrandom: the kernel is older than any we support
+    if (n > 0)
+      done += static_cast<size_t>(n);
+    else if (errno != EINTR)
+      break;  // no getrandom: the kernel is older than any we support
   }
   return uuid;
 }

@@ -18,7 +18,7 @@ struct RunningArray {
   std::string level;                 // "raid0"
   std::string state;                 // array_state: "clean", "active", "read-auto", ...
   int raid_disks = 0;
-  int degraded = 0;                  // members missing, from md/degraded
+  int degraded = 0;  // members missing, from md/degraded
 };
 
 class MdControl {

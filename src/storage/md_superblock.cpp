@@ -63,8 +63,8 @@ std::vector<uint8_t> MdSuperblock1::encode() const {
   put32(b, 88, chunksize);
   put32(b, 92, raid_disks);
   put32(b, 100, static_cast<uint32_t>(level));  // new_level: no reshape
-  put32(b, 116, layout);                         // new_layout
-  put32(b, 120, chunksize);                      // new_chunk
+  put32(b, 116, layout);                        // new_layout
+  put32(b, 120, chunksize);                     // new_chunk
   put64(b, 128, data_offset);
   put64(b, 136, data_size);
   put64(b, 144, super_offset);

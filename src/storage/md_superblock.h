@@ -13,9 +13,9 @@
 namespace taupage {
 
 constexpr uint32_t kMdMagic = 0xa92b4efc;
-constexpr uint64_t kMd12SuperOffsetSectors = 8;  // 1.2: 4 KiB from the start
+constexpr uint64_t kMd12SuperOffsetSectors = 8;   // 1.2: 4 KiB from the start
 constexpr uint32_t kMdFeatureRaid0Layout = 4096;  // MD_FEATURE_RAID0_LAYOUT in linux/raid/md_p.h
-constexpr uint64_t kMdMaxSector = ~uint64_t{0};  // resync_offset meaning "in sync"
+constexpr uint64_t kMdMaxSector = ~uint64_t{0};   // resync_offset meaning "in sync"
 constexpr uint16_t kMdRoleSpare = 0xffff;
 constexpr uint16_t kMdRoleFaulty = 0xfffe;
 
@@ -29,8 +29,8 @@ struct MdSuperblock1 {
   uint64_t ctime = 0;
   int32_t level = 0;
   uint32_t layout = 0;
-  uint64_t size = 0;        // sectors used on each member
-  uint32_t chunksize = 0;   // sectors
+  uint64_t size = 0;       // sectors used on each member
+  uint32_t chunksize = 0;  // sectors
   uint32_t raid_disks = 0;
   uint64_t data_offset = 0;  // sectors
   uint64_t data_size = 0;    // sectors

@@ -14,18 +14,12 @@ struct FlagName {
 };
 
 const FlagName kFlags[] = {
-    {"ro", MS_RDONLY, 0},         {"rw", 0, MS_RDONLY},
-    {"nosuid", MS_NOSUID, 0},     {"suid", 0, MS_NOSUID},
-    {"nodev", MS_NODEV, 0},       {"dev", 0, MS_NODEV},
-    {"noexec", MS_NOEXEC, 0},     {"exec", 0, MS_NOEXEC},
-    {"sync", MS_SYNCHRONOUS, 0},  {"async", 0, MS_SYNCHRONOUS},
-    {"dirsync", MS_DIRSYNC, 0},   {"mand", MS_MANDLOCK, 0},
-    {"nomand", 0, MS_MANDLOCK},   {"noatime", MS_NOATIME, 0},
-    {"atime", 0, MS_NOATIME},     {"nodiratime", MS_NODIRATIME, 0},
-    {"diratime", 0, MS_NODIRATIME}, {"relatime", MS_RELATIME, 0},
-    {"norelatime", 0, MS_RELATIME}, {"strictatime", MS_STRICTATIME, 0},
-    {"lazytime", MS_LAZYTIME, 0}, {"nolazytime", 0, MS_LAZYTIME},
-    {"silent", MS_SILENT, 0},     {"loud", 0, MS_SILENT},
+    {"ro", MS_RDONLY, 0},           {"rw", 0, MS_RDONLY},           {"nosuid", MS_NOSUID, 0},       {"suid", 0, MS_NOSUID},
+    {"nodev", MS_NODEV, 0},         {"dev", 0, MS_NODEV},           {"noexec", MS_NOEXEC, 0},       {"exec", 0, MS_NOEXEC},
+    {"sync", MS_SYNCHRONOUS, 0},    {"async", 0, MS_SYNCHRONOUS},   {"dirsync", MS_DIRSYNC, 0},     {"mand", MS_MANDLOCK, 0},
+    {"nomand", 0, MS_MANDLOCK},     {"noatime", MS_NOATIME, 0},     {"atime", 0, MS_NOATIME},       {"nodiratime", MS_NODIRATIME, 0},
+    {"diratime", 0, MS_NODIRATIME}, {"relatime", MS_RELATIME, 0},   {"norelatime", 0, MS_RELATIME}, {"strictatime", MS_STRICTATIME, 0},
+    {"lazytime", MS_LAZYTIME, 0},   {"nolazytime", 0, MS_LAZYTIME}, {"silent", MS_SILENT, 0},       {"loud", 0, MS_SILENT},
 };
 
 }  // namespace

@@ -80,7 +80,8 @@ bool is_md_member(Content content) {
 Result<ProbeResult> probe(const ByteSource& device) {
   const uint64_t size = device.size();
   // A size of 0 is a disk not ready yet (or an md array never started), not a blank one.
-  if (size == 0) return Error("probe " + device.name() + ": the device reports a size of 0 bytes; it is not ready, nothing is written to it");
+  if (size == 0)
+    return Error("probe " + device.name() + ": the device reports a size of 0 bytes; it is not ready, nothing is written to it");
   // The head holds every start-of-device signature (btrfs sits at 64 KiB + 64).
   const size_t head_length = static_cast<size_t>(std::min<uint64_t>(size, kMiB));
   auto head_read = device.read_at(0, head_length);

@@ -14,9 +14,20 @@ namespace taupage {
 enum class Content {
   Blank,    // no signature and the first and last MiB are zeros
   Unknown,  // no signature, but non-zero bytes where a signature would be
-  Ext2, Ext3, Ext4, Xfs, Btrfs, Swap, Luks, Lvm,
-  Md090, Md10, Md11, Md12,
-  Mbr, Gpt,
+  Ext2,
+  Ext3,
+  Ext4,
+  Xfs,
+  Btrfs,
+  Swap,
+  Luks,
+  Lvm,
+  Md090,
+  Md10,
+  Md11,
+  Md12,
+  Mbr,
+  Gpt,
 };
 
 struct ProbeResult {

@@ -27,20 +27,28 @@ class Json {
   using Member = std::pair<std::string, Json>;
 
   Json() = default;
-  Json(std::nullptr_t) {}  // NOLINT
-  Json(bool b) : type_(Type::Bool), bool_(b) {}  // NOLINT
-  Json(int n) : type_(Type::Number), number_(n), integer_(n), integral_(true) {}  // NOLINT
+  Json(std::nullptr_t) {}                                                                                  // NOLINT
+  Json(bool b) : type_(Type::Bool), bool_(b) {}                                                            // NOLINT
+  Json(int n) : type_(Type::Number), number_(n), integer_(n), integral_(true) {}                           // NOLINT
   Json(int64_t n) : type_(Type::Number), number_(static_cast<double>(n)), integer_(n), integral_(true) {}  // NOLINT
   // Above INT64_MAX only a double is left.
   Json(uint64_t n)  // NOLINT
       : type_(Type::Number), number_(static_cast<double>(n)), integer_(static_cast<int64_t>(n)), integral_(n <= INT64_MAX) {}
-  Json(double n) : type_(Type::Number), number_(n) {}  // NOLINT
-  Json(const char* s) : type_(Type::String), string_(s) {}  // NOLINT
+  Json(double n) : type_(Type::Number), number_(n) {}                  // NOLINT
+  Json(const char* s) : type_(Type::String), string_(s) {}             // NOLINT
   Json(std::string s) : type_(Type::String), string_(std::move(s)) {}  // NOLINT
-  Json(std::string_view s) : type_(Type::String), string_(s) {}  // NOLINT
+  Json(std::string_view s) : type_(Type::String), string_(s) {}        // NOLINT
 
-  static Json array() { Json j; j.type_ = Type::Array; return j; }
-  static Json object() { Json j; j.type_ = Type::Object; return j; }
+  static Json array() {
+    Json j;
+    j.type_ = Type::Array;
+    return j;
+  }
+  static Json object() {
+    Json j;
+    j.type_ = Type::Object;
+    return j;
+  }
 
   Type type() const { return type_; }
   bool is_null() const { return type_ == Type::Null; }

@@ -95,7 +95,7 @@ std::vector<std::string> paths_matching(const std::string& pattern) {
     }
     paths = std::move(longer);
   }
-  struct stat st{};
+  struct stat st {};
   std::erase_if(paths, [&](const std::string& path) { return path.empty() || ::lstat(path.c_str(), &st) != 0; });
   return paths;
 }

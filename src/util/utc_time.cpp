@@ -74,7 +74,7 @@ UtcTime civil_from_days(int64_t days) {
   // and of each century and four-year cycle would otherwise start a new year).
   int64_t year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
   int64_t day_of_year = day_of_era - (year_of_era * 365 + year_of_era / 4 - year_of_era / 100);  // 0-365
-  int month_from_march = static_cast<int>((5 * day_of_year + 2) / 153);                           // 0-11
+  int month_from_march = static_cast<int>((5 * day_of_year + 2) / 153);                          // 0-11
   UtcTime out;
   out.day = static_cast<int>(day_of_year - (153 * month_from_march + 2) / 5 + 1);
   out.month = month_from_march < 10 ? month_from_march + 3 : month_from_march - 9;

@@ -102,8 +102,10 @@ TEST(AwsService, ClientErrorsAreNotRetriedAndKeepTheirName) {
 TEST(AwsService, ClockSkewIsCorrectedFromTheDateHeader) {
   Fixture f;
   f.clock.set_unix(1764172800);  // our clock
-  f.http.respond(400, R"J({"__type":"InvalidSignatureException","message":"Signature expired: 20251126T160000Z is now earlier than 20251126T161000Z (20251126T161000Z - 5 min.)"})J",
-                 {{"Date", "Wed, 26 Nov 2025 16:10:00 GMT"}});
+  f.http.respond(
+      400,
+      R"J({"__type":"InvalidSignatureException","message":"Signature expired: 20251126T160000Z is now earlier than 20251126T161000Z (20251126T161000Z - 5 min.)"})J",
+      {{"Date", "Wed, 26 Nov 2025 16:10:00 GMT"}});
   f.http.respond(200, R"({"Plaintext":"aGVsbG8="})");
   KmsClient kms(f.kms);
   ASSERT_TRUE(kms.decrypt(base64_encode("x")));
@@ -132,11 +134,12 @@ TEST(Ec2, DescribeVolumesFollowsNextTokenAndEncodesFilters) {
   f.deps.env = fixed_environment({});
   AwsService ec2_service(f.deps, "ec2", "eu-central-1");
   Ec2Client ec2(ec2_service);
-  f.http.respond(200,
-                 "<DescribeVolumesResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>1</requestId><volumeSet>"
-                 "<item><volumeId>vol-1</volumeId><size>10</size><availabilityZone>eu-central-1a</availabilityZone><status>available</status>"
-                 "<attachmentSet/><tagSet><item><key>Name</key><value>data</value></item></tagSet></item>"
-                 "</volumeSet><nextToken>tok2</nextToken></DescribeVolumesResponse>");
+  f.http.respond(
+      200,
+      "<DescribeVolumesResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>1</requestId><volumeSet>"
+      "<item><volumeId>vol-1</volumeId><size>10</size><availabilityZone>eu-central-1a</availabilityZone><status>available</status>"
+      "<attachmentSet/><tagSet><item><key>Name</key><value>data</value></item></tagSet></item>"
+      "</volumeSet><nextToken>tok2</nextToken></DescribeVolumesResponse>");
   f.http.respond(200,
                  "<DescribeVolumesResponse><volumeSet><item><volumeId>vol-2</volumeId><status>in-use</status><attachmentSet><item>"
                  "<instanceId>i-1</instanceId><device>/dev/sdf</device><status>attached</status></item></attachmentSet></item>"
@@ -160,13 +163,15 @@ TEST(Ec2, AttachVolumeAndEc2ErrorShape) {
   f.deps.env = fixed_environment({});
   AwsService ec2_service(f.deps, "ec2", "eu-central-1");
   Ec2Client ec2(ec2_service);
-  f.http.respond(200, "<AttachVolumeResponse><volumeId>vol-1</volumeId><instanceId>i-1</instanceId><device>/dev/sdf</device>"
-                      "<status>attaching</status></AttachVolumeResponse>");
+  f.http.respond(200,
+                 "<AttachVolumeResponse><volumeId>vol-1</volumeId><instanceId>i-1</instanceId><device>/dev/sdf</device>"
+                 "<status>attaching</status></AttachVolumeResponse>");
   auto a = ec2.attach_volume("vol-1", "i-1", "/dev/sdf");
   ASSERT_TRUE(a);
   EXPECT_EQ(a->status, "attaching");
-  f.http.respond(400, "<Response><Errors><Error><Code>VolumeInUse</Code><Message>vol-1 is already attached</Message></Error></Errors>"
-                      "<RequestID>r</RequestID></Response>");
+  f.http.respond(400,
+                 "<Response><Errors><Error><Code>VolumeInUse</Code><Message>vol-1 is already attached</Message></Error></Errors>"
+                 "<RequestID>r</RequestID></Response>");
   auto b = ec2.attach_volume("vol-1", "i-1", "/dev/sdf");
   ASSERT_FALSE(b);
   EXPECT_EQ(b.error().message(), "AttachVolume: VolumeInUse: vol-1 is already attached (HTTP 400)");
@@ -187,17 +192,21 @@ TEST(CloudFormation, CfnV1FirstThenSigV4) {
   EXPECT_EQ(cfn.used_auth(), "CFN_V1");
   const auto& r = f.http.requests[0];
   EXPECT_EQ(r.request.method, "GET");
-  EXPECT_EQ(r.request.target, "/?Action=SignalResource&Version=2010-05-15&StackName=stack&LogicalResourceId=Res&UniqueId=i-1&Status=SUCCESS");
+  EXPECT_EQ(r.request.target,
+            "/?Action=SignalResource&Version=2010-05-15&StackName=stack&LogicalResourceId=Res&UniqueId=i-1&Status=SUCCESS");
   EXPECT_EQ(r.header("Authorization"), "CFN_V1 " + base64_encode(proof.document) + ":abcdef");
 
-  f.http.respond(403, "<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code><Message>no</Message></Error></ErrorResponse>");
+  f.http.respond(
+      403, "<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code><Message>no</Message></Error></ErrorResponse>");
   f.http.respond(200, "<SignalResourceResponse/>");
   ASSERT_TRUE(cfn.signal_resource({"stack", "Res", "i-1", "FAILURE"}, proof));
   EXPECT_EQ(cfn.used_auth(), "SigV4");
   EXPECT_EQ(f.http.requests.back().request.method, "POST");
   EXPECT_NE(f.http.requests.back().header("Authorization").find("AWS4-HMAC-SHA256"), std::string::npos);
 
-  f.http.respond(400, "<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code><Message>Resource Res is in CREATE_COMPLETE state and can not be signaled</Message></Error></ErrorResponse>");
+  f.http.respond(400,
+                 "<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code><Message>Resource Res is in CREATE_COMPLETE state "
+                 "and can not be signaled</Message></Error></ErrorResponse>");
   auto st = cfn.signal_resource({"stack", "Res", "i-1", "SUCCESS"}, proof);
   ASSERT_FALSE(st);
   EXPECT_EQ(cfn.last_error().code, "ValidationError");
@@ -240,8 +249,9 @@ TEST(S3, FollowsEveryShapeOfRegionAnswerOnce) {
   f.deps.env = fixed_environment({});
   AwsService s3_service(f.deps, "s3", "eu-central-1");
   S3Client s3(s3_service);
-  f.http.respond(301, "<Error><Code>PermanentRedirect</Code><Message>use the endpoint</Message>"
-                      "<Endpoint>bkt.s3.ap-southeast-2.amazonaws.com</Endpoint><Bucket>bkt</Bucket></Error>");
+  f.http.respond(301,
+                 "<Error><Code>PermanentRedirect</Code><Message>use the endpoint</Message>"
+                 "<Endpoint>bkt.s3.ap-southeast-2.amazonaws.com</Endpoint><Bucket>bkt</Bucket></Error>");
   f.http.respond(200, "moved");
   auto moved = s3.get_object("bkt", "k");
   ASSERT_TRUE(moved) << moved.error().message();
@@ -254,8 +264,9 @@ TEST(S3, FollowsEveryShapeOfRegionAnswerOnce) {
   ASSERT_TRUE(s3.get_object("bkt", "k"));
   EXPECT_EQ(f.http.requests[3].endpoint.host, "bkt.s3.us-east-2.amazonaws.com");
 
-  f.http.respond(400, "<Error><Code>AuthorizationHeaderMalformed</Code><Message>The authorization header is malformed; the region "
-                      "'eu-central-1' is wrong; expecting 'sa-east-1'</Message></Error>");
+  f.http.respond(400,
+                 "<Error><Code>AuthorizationHeaderMalformed</Code><Message>The authorization header is malformed; the region "
+                 "'eu-central-1' is wrong; expecting 'sa-east-1'</Message></Error>");
   f.http.respond(200, "message region");
   ASSERT_TRUE(s3.get_object("bkt", "k"));
   EXPECT_EQ(f.http.requests[5].endpoint.host, "bkt.s3.sa-east-1.amazonaws.com");
@@ -293,8 +304,10 @@ TEST(AwsService, ServicesGoThroughTheProxyAndImdsNever) {
     return testing::make_response(200, R"({"Plaintext":"aGVsbG8="})");
   };
   AwsSession session(http, clock,
-                     fixed_environment({{"AWS_ACCESS_KEY_ID", "AK"}, {"AWS_SECRET_ACCESS_KEY", "S"},
-                                        {"HTTPS_PROXY", "http://proxy.corp:3128"}, {"HTTP_PROXY", "http://proxy.corp:3128"},
+                     fixed_environment({{"AWS_ACCESS_KEY_ID", "AK"},
+                                        {"AWS_SECRET_ACCESS_KEY", "S"},
+                                        {"HTTPS_PROXY", "http://proxy.corp:3128"},
+                                        {"HTTP_PROXY", "http://proxy.corp:3128"},
                                         {"NO_PROXY", "ec2.eu-west-1.amazonaws.com"}}),
                      [] { return 0.5; });
   auto kms_service = session.service("kms");

@@ -12,8 +12,7 @@ using testing::FakeHttpClient;
 using testing::ManualClock;
 
 struct EcrFixture {
-  EcrFixture(std::map<std::string, std::string> env = {})
-      : deps(http, credentials, clock, fixed_environment(env), [] { return 0.5; }) {}
+  EcrFixture(std::map<std::string, std::string> env = {}) : deps(http, credentials, clock, fixed_environment(env), [] { return 0.5; }) {}
   static Credentials creds() {
     Credentials c;
     c.access_key_id = "AKIDTEST";

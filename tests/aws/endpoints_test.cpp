@@ -42,7 +42,7 @@ TEST(RetryPolicy, StandardModeAttemptsAndBackoff) {
   EXPECT_EQ(p.backoff_ms(1, almost_one), 999);
   EXPECT_EQ(p.backoff_ms(2, almost_one), 1999);
   EXPECT_EQ(p.backoff_ms(5, almost_one), 15999);
-  EXPECT_EQ(p.backoff_ms(6, almost_one), 19999);   // capped at 20 s
+  EXPECT_EQ(p.backoff_ms(6, almost_one), 19999);  // capped at 20 s
   EXPECT_EQ(p.backoff_ms(30, almost_one), 19999);
   EXPECT_EQ(p.backoff_ms(3, [] { return 0.0; }), 0);  // full jitter reaches zero
   auto r = system_random();

@@ -21,7 +21,8 @@ struct FakeImds {
   int token_puts = 0;
   std::string valid_token = "tok-1";
   std::map<std::string, std::string> values = {
-      {"/latest/dynamic/instance-identity/document", R"({"region":"eu-central-1","availabilityZone":"eu-central-1a","instanceId":"i-1","accountId":"1"})"},
+      {"/latest/dynamic/instance-identity/document",
+       R"({"region":"eu-central-1","availabilityZone":"eu-central-1a","instanceId":"i-1","accountId":"1"})"},
       {"/latest/meta-data/iam/security-credentials/", "role-a\n"},
   };
   FakeImds() {
@@ -29,12 +30,14 @@ struct FakeImds {
       if (r.method == "PUT") {
         ++token_puts;
         std::string ttl;
-        for (auto& h : r.headers) if (h.first == "X-aws-ec2-metadata-token-ttl-seconds") ttl = h.second;
+        for (auto& h : r.headers)
+          if (h.first == "X-aws-ec2-metadata-token-ttl-seconds") ttl = h.second;
         if (ttl != "21600") return make_response(400, "");
         return make_response(200, valid_token);
       }
       std::string token;
-      for (auto& h : r.headers) if (h.first == "X-aws-ec2-metadata-token") token = h.second;
+      for (auto& h : r.headers)
+        if (h.first == "X-aws-ec2-metadata-token") token = h.second;
       if (token != valid_token) return make_response(401, "");
       auto it = values.find(r.target);
       return it == values.end() ? make_response(404, "") : make_response(200, it->second);
@@ -205,11 +208,13 @@ TEST(Credentials, EnvironmentFirstThenRoleRefreshedBeforeExpiry) {
   FakeImds f;
   int64_t expires = f.clock.unix_seconds() + 3600;
   auto role_json = [&](const std::string& key) {
-    return R"({"Code":"Success","AccessKeyId":")" + key + R"(","SecretAccessKey":"s","Token":"t","Expiration":")" + iso8601_utc(expires) + "\"}";
+    return R"({"Code":"Success","AccessKeyId":")" + key + R"(","SecretAccessKey":"s","Token":"t","Expiration":")" + iso8601_utc(expires) +
+           "\"}";
   };
   f.values["/latest/meta-data/iam/security-credentials/role-a"] = role_json("ASIA1");
   Imds imds(f.http, f.clock, fixed_environment({}));
-  DefaultCredentials env_creds(fixed_environment({{"AWS_ACCESS_KEY_ID", "AKID"}, {"AWS_SECRET_ACCESS_KEY", "S"}, {"AWS_SESSION_TOKEN", "T"}}), imds, f.clock);
+  DefaultCredentials env_creds(
+      fixed_environment({{"AWS_ACCESS_KEY_ID", "AKID"}, {"AWS_SECRET_ACCESS_KEY", "S"}, {"AWS_SESSION_TOKEN", "T"}}), imds, f.clock);
   auto e = env_creds.get();
   ASSERT_TRUE(e);
   EXPECT_EQ(e->access_key_id, "AKID");
@@ -223,8 +228,8 @@ TEST(Credentials, EnvironmentFirstThenRoleRefreshedBeforeExpiry) {
   EXPECT_EQ(first->access_key_id, "ASIA1");
   EXPECT_EQ(first->expiration, expires);
   f.values["/latest/meta-data/iam/security-credentials/role-a"] = role_json("ASIA2");
-  EXPECT_EQ(role.get()->access_key_id, "ASIA1");           // still fresh: cached
-  f.clock.advance_ms((3600 - 299) * 1000LL);               // within 5 minutes of expiry
+  EXPECT_EQ(role.get()->access_key_id, "ASIA1");  // still fresh: cached
+  f.clock.advance_ms((3600 - 299) * 1000LL);      // within 5 minutes of expiry
   EXPECT_EQ(role.get()->access_key_id, "ASIA2");
   role.invalidate();
   f.values["/latest/meta-data/iam/security-credentials/role-a"] = role_json("ASIA3");

@@ -62,7 +62,9 @@ std::vector<Case> cases() {
   add({.name = "header-repeated",
        .headers = host(ec2, {{"X-Taupage-Tag", "stage"}, {"X-Taupage-Tag", "blue"}, {"x-taupage-tag", "Alpha"}}),
        .query_form = true});
-  add({.name = "header-multi-line", .headers = host(ec2, {{"X-Taupage-Note", "first line\n  second line\n\tthird  line"}}), .query_form = true});
+  add({.name = "header-multi-line",
+       .headers = host(ec2, {{"X-Taupage-Note", "first line\n  second line\n\tthird  line"}}),
+       .query_form = true});
   add({.name = "header-order-and-case",
        .headers = host(ec2, {{"Zeta-Header", "z"}, {"alpha-header", "A"}, {"MID-HEADER", "MiXeD CaSe"}}),
        .query_form = true});
@@ -77,10 +79,16 @@ std::vector<Case> cases() {
   add({.name = "path-trailing-dot-dot-slash", .path = "/volumes/data/../", .headers = host(ec2)});
   add({.name = "path-space", .path = "/my volume/data", .headers = host(ec2), .query_form = true});
   add({.name = "path-encoded-space", .path = "/my%20volume/data", .headers = host(ec2)});
-  add({.name = "path-unreserved", .path = "/-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", .headers = host(ec2),
+  add({.name = "path-unreserved",
+       .path = "/-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+       .headers = host(ec2),
        .query_form = true});
   add({.name = "path-reserved", .path = "/a:b@c!d$e&f'g(h)i*j,k;l=m", .headers = host(ec2)});
-  add({.name = "path-utf8", .path = "/donn\xc3\xa9""es/\xd0\xba\xd0\xbb\xd1\x8e\xd1\x87/\xe9\x8d\xb5", .headers = host(ec2), .query_form = true});
+  add({.name = "path-utf8",
+       .path = "/donn\xc3\xa9"
+               "es/\xd0\xba\xd0\xbb\xd1\x8e\xd1\x87/\xe9\x8d\xb5",
+       .headers = host(ec2),
+       .query_form = true});
   // Queries: sorted by encoded name then value, names and values encoded the SigV4 way.
   add({.name = "query-order", .query = "Zulu=1&alpha=2&Alpha=3&beta=0", .headers = host(ec2), .query_form = true});
   add({.name = "query-repeated-name", .query = "Filter=b&Filter=a&Filter=c", .headers = host(ec2)});
@@ -126,10 +134,16 @@ std::vector<Case> cases() {
        .token = "AQoDYXdzEXAMPLE",
        .token_unsigned = true});
   // S3: the path is signed as sent (no normalisation, no second encoding), the body's hash too.
-  add({.name = "s3-get", .path = "/taupage-bucket/app/config%20v2.yaml", .headers = host("s3.eu-central-1.amazonaws.com"), .service = "s3",
+  add({.name = "s3-get",
+       .path = "/taupage-bucket/app/config%20v2.yaml",
+       .headers = host("s3.eu-central-1.amazonaws.com"),
+       .service = "s3",
        .s3 = true});
-  add({.name = "s3-path-not-normalised", .path = "/taupage-bucket/a/./b/../c//d", .headers = host("s3.eu-central-1.amazonaws.com"),
-       .service = "s3", .s3 = true});
+  add({.name = "s3-path-not-normalised",
+       .path = "/taupage-bucket/a/./b/../c//d",
+       .headers = host("s3.eu-central-1.amazonaws.com"),
+       .service = "s3",
+       .s3 = true});
   add({.name = "s3-put-body-and-token",
        .method = "PUT",
        .path = "/taupage-bucket/report.json",

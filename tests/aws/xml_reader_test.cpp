@@ -20,8 +20,8 @@ TEST(XmlReader, ReadsElementsTextAndEntities) {
 }
 
 TEST(XmlReader, RefusesBrokenDocuments) {
-  for (const char* bad : {"", "<a>", "<a></b>", "<a>&bogus;</a>", "<a><b></a>", "text", "<a/>trailing", "<!DOCTYPE a><a/>",
-                          "<a x=1/>", "<a>&#0;</a>", "<a>&#x110000;</a>", "<a", "<a>&amp</a>"}) {
+  for (const char* bad : {"", "<a>", "<a></b>", "<a>&bogus;</a>", "<a><b></a>", "text", "<a/>trailing", "<!DOCTYPE a><a/>", "<a x=1/>",
+                          "<a>&#0;</a>", "<a>&#x110000;</a>", "<a", "<a>&amp</a>"}) {
     EXPECT_FALSE(parse_xml(bad)) << bad;
   }
 }

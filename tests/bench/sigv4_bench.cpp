@@ -19,8 +19,8 @@ int main() {
   params.unix_time = 1764172800;
   SignableRequest request;
   request.method = "POST";
-  request.headers = {{"Host", "kms.eu-central-1.amazonaws.com"}, {"Content-Type", "application/x-amz-json-1.1"},
-                     {"X-Amz-Target", "TrentService.Decrypt"}};
+  request.headers = {
+      {"Host", "kms.eu-central-1.amazonaws.com"}, {"Content-Type", "application/x-amz-json-1.1"}, {"X-Amz-Target", "TrentService.Decrypt"}};
   request.body = R"({"CiphertextBlob":"AQICAHhqZW5jcnlwdGVkLWJsb2ItZXhhbXBsZS0wMTIzNDU2Nzg5YWJjZGVm"})";
   auto now = [] {
     timespec ts;

@@ -173,9 +173,7 @@ TEST(ConfigReader, PortErrors) {
   expect_error("ports: 80\n", "$.ports", 6, 8, "expected a mapping");
 }
 
-TEST(ConfigReader, SameHostPortMayCarryTcpAndUdp) {
-  EXPECT_TRUE(read("ports:\n  8301: 8301\n  8301/udp: 8301\n").config);
-}
+TEST(ConfigReader, SameHostPortMayCarryTcpAndUdp) { EXPECT_TRUE(read("ports:\n  8301: 8301\n  8301/udp: 8301\n").config); }
 
 TEST(ConfigReader, HealthCheckPortDefaultsToLowestTcpHostPort) {
   auto r = read("ports:\n  8080: 80\n  53/udp: 53\n  443: 443\nhealth_check_path: /health\n");
@@ -188,7 +186,8 @@ TEST(ConfigReader, HealthCheckErrors) {
   expect_error("health_check_path: /\n", "$.health_check_path", 6, 1, "needs a port");
   expect_error("ports: {80: 80}\nhealth_check_path: health\n", "$.health_check_path", 7, 20, "starting with '/'");
   expect_error("ports: {80: 80}\nhealth_check_port: 81\nhealth_check_path: /\n", "$.health_check_port", 7, 20, "not a host port");
-  expect_error("ports: {80: 80}\nhealth_check_path: /\nhealth_check_timeout_seconds: 0\n", "$.health_check_timeout_seconds", 8, 31, "from 1 to 86400");
+  expect_error("ports: {80: 80}\nhealth_check_path: /\nhealth_check_timeout_seconds: 0\n", "$.health_check_timeout_seconds", 8, 31,
+               "from 1 to 86400");
   expect_error("networking: none\nhealth_check_port: 80\nhealth_check_path: /\n", "$.health_check_path", 8, 1, "networking: none");
 }
 
@@ -311,34 +310,41 @@ TEST(ConfigReader, EbsErrors) {
   expect_error("volumes:\n  ebs:\n    /dev/nvme1n1: x\n", "$.volumes.ebs.\"/dev/nvme1n1\"", 8, 5, "change between boots");
   expect_error("volumes:\n  ebs:\n    /dev/sda: x\n", "$.volumes.ebs.\"/dev/sda\"", 8, 5, "not the root device");
   expect_error("volumes:\n  ebs:\n    /dev/sdf: x\n    /dev/xvdf: y\n", "$.volumes.ebs.\"/dev/xvdf\"", 9, 5, "same slot");
-  expect_error("volumes:\n  ebs:\n    /dev/sdf: x-${private_ip}\n", "$.volumes.ebs.\"/dev/sdf\"", 8, 15, "unknown placeholder \"${private_ip}\"");
+  expect_error("volumes:\n  ebs:\n    /dev/sdf: x-${private_ip}\n", "$.volumes.ebs.\"/dev/sdf\"", 8, 15,
+               "unknown placeholder \"${private_ip}\"");
   expect_error("volumes:\n  ebs:\n    /dev/sdf:\n", "$.volumes.ebs.\"/dev/sdf\"", 8, 14, "expected the volume's Name tag");
 }
 
 TEST(ConfigReader, RaidErrors) {
-  expect_error("volumes:\n  raid:\n    /dev/md0:\n      level: 0\n      devices: [/dev/xvdf, /dev/xvdg]\n", "$.volumes.raid.\"/dev/md0\"", 8, 5, "/dev/md/NAME");
+  expect_error("volumes:\n  raid:\n    /dev/md0:\n      level: 0\n      devices: [/dev/xvdf, /dev/xvdg]\n", "$.volumes.raid.\"/dev/md0\"",
+               8, 5, "/dev/md/NAME");
   expect_error("volumes:\n  raid:\n    /dev/md/a:\n      level: raid5\n      devices: [/dev/xvdf, /dev/xvdg, /dev/xvdh]\n",
                "$.volumes.raid.\"/dev/md/a\".level", 9, 14, "level: 5");
-  expect_error("volumes:\n  raid:\n    /dev/md/a:\n      level: 6\n      devices: [/dev/xvdf, /dev/xvdg, /dev/xvdh]\n", "$.volumes.raid.\"/dev/md/a\"", 8, 5,
-               "RAID 6 needs at least 4 devices, 3 given");
-  expect_error("volumes:\n  raid:\n    /dev/md/a:\n      level: 1\n      devices: [/dev/xvdf, /dev/sdf]\n", "$.volumes.raid.\"/dev/md/a\".devices[1]", 10, 28,
-               "listed twice");
-  expect_error("volumes:\n  raid:\n    /dev/md/a:\n      devices: [/dev/xvdf, /dev/xvdg]\n", "$.volumes.raid.\"/dev/md/a\"", 8, 5, "missing required key \"level\"");
-  expect_error("volumes:\n  raid:\n    /dev/md/a:\n      level: 0\n      devices: [/dev/nvme1n1, /dev/xvdg]\n", "$.volumes.raid.\"/dev/md/a\".devices[0]", 10, 17,
-               "change between boots");
+  expect_error("volumes:\n  raid:\n    /dev/md/a:\n      level: 6\n      devices: [/dev/xvdf, /dev/xvdg, /dev/xvdh]\n",
+               "$.volumes.raid.\"/dev/md/a\"", 8, 5, "RAID 6 needs at least 4 devices, 3 given");
+  expect_error("volumes:\n  raid:\n    /dev/md/a:\n      level: 1\n      devices: [/dev/xvdf, /dev/sdf]\n",
+               "$.volumes.raid.\"/dev/md/a\".devices[1]", 10, 28, "listed twice");
+  expect_error("volumes:\n  raid:\n    /dev/md/a:\n      devices: [/dev/xvdf, /dev/xvdg]\n", "$.volumes.raid.\"/dev/md/a\"", 8, 5,
+               "missing required key \"level\"");
+  expect_error("volumes:\n  raid:\n    /dev/md/a:\n      level: 0\n      devices: [/dev/nvme1n1, /dev/xvdg]\n",
+               "$.volumes.raid.\"/dev/md/a\".devices[0]", 10, 17, "change between boots");
 }
 
 TEST(ConfigReader, MountErrors) {
   expect_error("mounts:\n  data:\n    partition: /dev/xvdb\n", "$.mounts.data", 7, 3, "absolute, clean path");
   expect_error("mounts:\n  /a/../b:\n    partition: /dev/xvdb\n", "$.mounts.\"/a/../b\"", 7, 3, "absolute, clean path");
   expect_error("mounts:\n  /data:\n    filesystem: ext4\n", "$.mounts.\"/data\"", 7, 3, "missing required key \"partition\"");
-  expect_error("mounts:\n  /data:\n    partition: /dev/xvdb\n    erase_on_boot: \"false\"\n", "$.mounts.\"/data\".erase_on_boot", 9, 20, "is a string, not a boolean");
-  expect_error("mounts:\n  /data:\n    partition: /dev/xvdb\n    filesystem: ext5\n", "$.mounts.\"/data\".filesystem", 9, 17, "did you mean \"ext4\"?");
-  expect_error("mounts:\n  /data:\n    partition: /dev/xvdb\n    filesystem: tmpfs\n", "$.mounts.\"/data\".partition", 8, 16, "write partition: none");
+  expect_error("mounts:\n  /data:\n    partition: /dev/xvdb\n    erase_on_boot: \"false\"\n", "$.mounts.\"/data\".erase_on_boot", 9, 20,
+               "is a string, not a boolean");
+  expect_error("mounts:\n  /data:\n    partition: /dev/xvdb\n    filesystem: ext5\n", "$.mounts.\"/data\".filesystem", 9, 17,
+               "did you mean \"ext4\"?");
+  expect_error("mounts:\n  /data:\n    partition: /dev/xvdb\n    filesystem: tmpfs\n", "$.mounts.\"/data\".partition", 8, 16,
+               "write partition: none");
   expect_error("mounts:\n  /data:\n    partition: none\n", "$.mounts.\"/data\".partition", 8, 16, "only for filesystem: tmpfs");
   expect_error("mounts:\n  /data:\n    partition: /dev/md/missing\n", "$.mounts.\"/data\".partition", 8, 16, "not defined in volumes.raid");
   expect_error("mounts:\n  /data:\n    partition: /dev/nvme0n1\n", "$.mounts.\"/data\".partition", 8, 16, "change between boots");
-  expect_error("mounts:\n  /a:\n    partition: /dev/sdf\n  /b:\n    partition: /dev/xvdf\n", "$.mounts.\"/b\".partition", 10, 16, "mounted twice");
+  expect_error("mounts:\n  /a:\n    partition: /dev/sdf\n  /b:\n    partition: /dev/xvdf\n", "$.mounts.\"/b\".partition", 10, 16,
+               "mounted twice");
   expect_error("mounts:\n  /a:\n    partition: /dev/xvdb\n    options: \"no atime\"\n", "$.mounts.\"/a\".options", 9, 14, "without spaces");
 }
 
@@ -443,7 +449,8 @@ TEST(ConfigReader, ScalyrRegionIsEuOrUsInAnyCaseAndEmptyIsNotSet) {
   ASSERT_TRUE(empty.config);
   EXPECT_TRUE(empty.diagnostics.empty()) << empty.diagnostics[0].render();
   EXPECT_EQ(empty.config->scalyr_region, ScalyrRegion::Eu);
-  expect_error("scalyr_region: eu-central-1\n", "$.scalyr_region", 6, 16, "unknown Scalyr region \"eu-central-1\"; eu (upload.eu.scalyr.com) or us");
+  expect_error("scalyr_region: eu-central-1\n", "$.scalyr_region", 6, 16,
+               "unknown Scalyr region \"eu-central-1\"; eu (upload.eu.scalyr.com) or us");
 }
 
 TEST(ConfigReader, ApplicationLogrotateOptionsWithTheOriginalsDefaults) {
@@ -456,8 +463,9 @@ TEST(ConfigReader, ApplicationLogrotateOptionsWithTheOriginalsDefaults) {
   EXPECT_TRUE(d.compress);
   EXPECT_TRUE(d.delaycompress);
 
-  auto set = read("application_logrotate_size: 100m\napplication_logrotate_interval: Daily\napplication_logrotate_rotate: \"7\"\n"
-                  "application_logrotate_disable_delaycompress: true\napplication_logrotate_disable_copytruncate: true\n");
+  auto set = read(
+      "application_logrotate_size: 100m\napplication_logrotate_interval: Daily\napplication_logrotate_rotate: \"7\"\n"
+      "application_logrotate_disable_delaycompress: true\napplication_logrotate_disable_copytruncate: true\n");
   ASSERT_TRUE(set.config);
   EXPECT_TRUE(set.diagnostics.empty()) << set.diagnostics[0].render();  // no longer "ignored" options
   const auto& r = set.config->application_logrotate;
@@ -535,8 +543,9 @@ TEST(ConfigReader, EveryIgnoredOptionOfTheOriginalSaysWhyAndIsAnErrorUnderStrict
 }
 
 TEST(ConfigReader, ContainerOptionsOfTheOriginal) {
-  auto r = read("read_only: true\nmount_var_log: true\nmount_custom_log: true\nmount_certs: true\ndocker_daemon_access: true\n"
-                "shm_size: 256m\n");
+  auto r = read(
+      "read_only: true\nmount_var_log: true\nmount_custom_log: true\nmount_certs: true\ndocker_daemon_access: true\n"
+      "shm_size: 256m\n");
   ASSERT_TRUE(r.config) << (r.diagnostics.empty() ? "" : r.diagnostics[0].render());
   EXPECT_TRUE(r.diagnostics.empty()) << r.diagnostics[0].render();
   const Config& c = *r.config;
@@ -551,9 +560,13 @@ TEST(ConfigReader, ContainerOptionsOfTheOriginal) {
 }
 
 TEST(ConfigReader, ShmSizeInDockersNotation) {
-  for (const auto& [text, bytes] : std::vector<std::pair<std::string, int64_t>>{
-           {"268435456", 268435456}, {"64m", 64 << 20}, {"1g", int64_t{1} << 30}, {"512MB", 512 << 20}, {"2GiB", int64_t{2} << 30},
-           {"\"100k\"", 100 << 10}, {"4096b", 4096}}) {
+  for (const auto& [text, bytes] : std::vector<std::pair<std::string, int64_t>>{{"268435456", 268435456},
+                                                                                {"64m", 64 << 20},
+                                                                                {"1g", int64_t{1} << 30},
+                                                                                {"512MB", 512 << 20},
+                                                                                {"2GiB", int64_t{2} << 30},
+                                                                                {"\"100k\"", 100 << 10},
+                                                                                {"4096b", 4096}}) {
     auto r = read("shm_size: " + text + "\n");
     ASSERT_TRUE(r.config) << text;
     EXPECT_EQ(r.config->shm_size_bytes, bytes) << text;
@@ -598,8 +611,9 @@ TEST(ConfigReader, DockercfgIsReadAndItsSecretNeverQuoted) {
 }
 
 TEST(ConfigReader, SysctlKeysFollowTheAllowRule) {
-  auto r = read("sysctl:\n  net.core.somaxconn: 4096\n  net.ipv4.tcp_rmem: 4096 87380 6291456\n  vm.max_map_count: 262144\n"
-                "  fs.file-max: 100000\n  kernel.shmmax: 68719476736\n");
+  auto r = read(
+      "sysctl:\n  net.core.somaxconn: 4096\n  net.ipv4.tcp_rmem: 4096 87380 6291456\n  vm.max_map_count: 262144\n"
+      "  fs.file-max: 100000\n  kernel.shmmax: 68719476736\n");
   ASSERT_TRUE(r.config) << (r.diagnostics.empty() ? "" : r.diagnostics[0].render());
   ASSERT_EQ(r.config->sysctl.size(), 5u);
   EXPECT_EQ(r.config->sysctl[1].key, "net.ipv4.tcp_rmem");

@@ -34,7 +34,8 @@ TEST(CrossChecks, RunOnAConfigBuiltInCodeAndNameBothEndsFromItsProvenance) {
   NodeReader reader(false, diagnostics);
   check_across_keys(reader, config);
   ASSERT_EQ(diagnostics.size(), 1u);
-  EXPECT_EQ(diagnostics[0].render(), "error at $.ssh_ports[0], line 12 col 5: sshd cannot listen on TCP port 2222: ports maps it to the container at line 9");
+  EXPECT_EQ(diagnostics[0].render(),
+            "error at $.ssh_ports[0], line 12 col 5: sshd cannot listen on TCP port 2222: ports maps it to the container at line 9");
 }
 
 TEST(CrossChecks, TheDefaultSshPortIsReportedAtThePortMappingAsWritten) {
@@ -47,8 +48,9 @@ TEST(CrossChecks, TheDefaultSshPortIsReportedAtThePortMappingAsWritten) {
 TEST(CrossChecks, AnSshPortAfterARefusedOneIsNamedAtItsOwnPlace) {
   auto errors = errors_of("ports: {22: 80}\nssh_ports: [abc, 22]\n");
   ASSERT_EQ(errors.size(), 2u);
-  EXPECT_NE(errors[1].find("error at $.ssh_ports[1], line 7 col 18: sshd cannot listen on TCP port 22: ports maps it to the container at line 6"),
-            std::string::npos)
+  EXPECT_NE(
+      errors[1].find("error at $.ssh_ports[1], line 7 col 18: sshd cannot listen on TCP port 22: ports maps it to the container at line 6"),
+      std::string::npos)
       << errors[1];
 }
 
@@ -74,14 +76,15 @@ TEST(CrossChecks, AnArrayWithAnErrorOfItsOwnStillCountsItsMembers) {
   EXPECT_EQ(errors, (std::vector<std::string>{
                         "error at $.volumes.raid.\"/dev/md/b\".level, line 12 col 14: expected a RAID level 0, 1, 5, 6 or 10, got 7",
                         "error at $.volumes.raid.\"/dev/md/b\".devices[0], line 13 col 17: \"/dev/xvdf\" is already a member of /dev/md/a",
-                        "error at $.mounts.\"/x\".partition, line 16 col 16: \"/dev/sdh\" is a member of RAID /dev/md/b (line 13); mount the array instead",
+                        "error at $.mounts.\"/x\".partition, line 16 col 16: \"/dev/sdh\" is a member of RAID /dev/md/b (line 13); mount "
+                        "the array instead",
                     }));
 }
 
 TEST(CrossChecks, AnArrayWrittenWithABadNameIsStillDefinedForTheMounts) {
   std::string name = "/dev/md/" + std::string(40, 'a');
-  auto errors = errors_of("volumes:\n  raid:\n    " + name + ":\n      level: 0\n      devices: [/dev/xvdf, /dev/xvdg]\nmounts:\n  /x:\n    partition: " +
-                          name + "\n");
+  auto errors = errors_of("volumes:\n  raid:\n    " + name +
+                          ":\n      level: 0\n      devices: [/dev/xvdf, /dev/xvdg]\nmounts:\n  /x:\n    partition: " + name + "\n");
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_NE(errors[0].find("expected /dev/md/NAME"), std::string::npos) << errors[0];
 }

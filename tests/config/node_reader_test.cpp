@@ -16,7 +16,9 @@ YamlNode value_of(const std::string& text) {
 struct Reading {
   Diagnostics diagnostics;
   NodeReader reader{false, diagnostics};
-  std::string only_message() const { return diagnostics.size() == 1 ? diagnostics[0].message : "(" + std::to_string(diagnostics.size()) + " diagnostics)"; }
+  std::string only_message() const {
+    return diagnostics.size() == 1 ? diagnostics[0].message : "(" + std::to_string(diagnostics.size()) + " diagnostics)";
+  }
 };
 
 TEST(NodeReader, AnIntegerBeyondItsRangeIsRefusedNotWrapped) {

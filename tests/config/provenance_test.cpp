@@ -10,26 +10,26 @@ namespace taupage {
 namespace {
 
 const char* kDocument =
-    "#taupage-ami-config\n"                          // 1
-    "application_id: shop\n"                         // 2
-    "application_version: \"1.0\"\n"                 // 3
-    "runtime: Docker\n"                              // 4
-    "source: registry.example.org/team/shop:1.0\n"   // 5
-    "ports:\n"                                       // 6
-    "  80/tcp: 8080\n"                               // 7
-    "environment:\n"                                 // 8
-    "  STAGE: production\n"                          // 9
-    "volumes:\n"                                     // 10
-    "  raid:\n"                                      // 11
-    "    /dev/md/data:\n"                            // 12
-    "      level: 1\n"                               // 13
-    "      devices:\n"                               // 14
-    "        - /dev/xvdf\n"                          // 15
-    "        - /dev/xvdg\n"                          // 16
-    "mounts:\n"                                      // 17
-    "  /data:\n"                                     // 18
-    "    partition: /dev/md/data\n"                  // 19
-    "ssh_ports: 2222\n"                              // 20
+    "#taupage-ami-config\n"                                  // 1
+    "application_id: shop\n"                                 // 2
+    "application_version: \"1.0\"\n"                         // 3
+    "runtime: Docker\n"                                      // 4
+    "source: registry.example.org/team/shop:1.0\n"           // 5
+    "ports:\n"                                               // 6
+    "  80/tcp: 8080\n"                                       // 7
+    "environment:\n"                                         // 8
+    "  STAGE: production\n"                                  // 9
+    "volumes:\n"                                             // 10
+    "  raid:\n"                                              // 11
+    "    /dev/md/data:\n"                                    // 12
+    "      level: 1\n"                                       // 13
+    "      devices:\n"                                       // 14
+    "        - /dev/xvdf\n"                                  // 15
+    "        - /dev/xvdg\n"                                  // 16
+    "mounts:\n"                                              // 17
+    "  /data:\n"                                             // 18
+    "    partition: /dev/md/data\n"                          // 19
+    "ssh_ports: 2222\n"                                      // 20
     "capabilities_add: [NET_ADMIN, NET_ADMIN, SYS_TIME]\n";  // 21: the second NET_ADMIN is dropped (a warning)
 
 Config read_document(const std::string& text) {
@@ -123,11 +123,38 @@ TEST(Provenance, DefaultsAreRecordedAsDefaults) {
 
 TEST(Provenance, EveryTopLevelKeyOfAValidConfigHasAnOrigin) {
   Config config = read_document(valid_document());
-  for (const char* key : {"application_id", "application_version", "runtime", "source", "ports", "health_check_port", "health_check_path",
-                          "health_check_timeout_seconds", "environment", "capabilities_add", "capabilities_drop", "hostname", "networking",
-                          "root", "privileged", "read_only", "mount_var_log", "mount_custom_log", "mount_certs", "docker_daemon_access",
-                          "shm_size", "dockercfg", "volumes", "mounts", "notify_cfn", "ssh_ports", "logentries_account_key",
-                          "scalyr_account_key", "scalyr_application_log_parser", "mint_bucket", "shutdown", "sysctl"}) {
+  for (const char* key : {"application_id",
+                          "application_version",
+                          "runtime",
+                          "source",
+                          "ports",
+                          "health_check_port",
+                          "health_check_path",
+                          "health_check_timeout_seconds",
+                          "environment",
+                          "capabilities_add",
+                          "capabilities_drop",
+                          "hostname",
+                          "networking",
+                          "root",
+                          "privileged",
+                          "read_only",
+                          "mount_var_log",
+                          "mount_custom_log",
+                          "mount_certs",
+                          "docker_daemon_access",
+                          "shm_size",
+                          "dockercfg",
+                          "volumes",
+                          "mounts",
+                          "notify_cfn",
+                          "ssh_ports",
+                          "logentries_account_key",
+                          "scalyr_account_key",
+                          "scalyr_application_log_parser",
+                          "mint_bucket",
+                          "shutdown",
+                          "sysctl"}) {
     EXPECT_NE(config.provenance.find(std::string("$.") + key), nullptr) << key;
   }
 }

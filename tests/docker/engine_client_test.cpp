@@ -177,7 +177,8 @@ TEST_F(EngineClientTest, APullLineThatIsNotJsonEndsThePull) {
 struct DaemonOnSocket {
   std::string pull_reply;
   std::unique_ptr<testing::ScriptedServer> server = testing::ScriptedServer::unix_socket([this](const std::string& request) {
-    if (request.rfind("GET /_ping", 0) == 0) return testing::ScriptedReply{"HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Length: 2\r\n\r\nOK"};
+    if (request.rfind("GET /_ping", 0) == 0)
+      return testing::ScriptedReply{"HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Length: 2\r\n\r\nOK"};
     return testing::ScriptedReply{pull_reply};
   });
   RealHttpClient http;
@@ -194,11 +195,11 @@ TEST(EngineClientOnSocket, ProtocolErrorsAreNamedAsSuch) {
     std::string reply;
     std::string expected;
   };
-  for (const Case& c : std::vector<Case>{
-           {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n", "malformed chunk size"},
-           {"HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\n{}", "Content-Length"},
-           {"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}", "Content-Length"},
-           {"SMTP ready\r\n\r\n", "status line"}}) {
+  for (const Case& c :
+       std::vector<Case>{{"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n", "malformed chunk size"},
+                         {"HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\n{}", "Content-Length"},
+                         {"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}", "Content-Length"},
+                         {"SMTP ready\r\n\r\n", "status line"}}) {
     DaemonOnSocket daemon;
     daemon.pull_reply = c.reply;
     EngineClient client = daemon.client();
@@ -210,8 +211,9 @@ TEST(EngineClientOnSocket, ProtocolErrorsAreNamedAsSuch) {
     EXPECT_EQ(m.find("does not answer"), std::string::npos) << m;
     EXPECT_EQ(m.find("is dockerd running"), std::string::npos) << m;
     // Nor is it a registry problem: the pull is not tried again.
-    auto ready = ensure_image(client, ImageReference{"r", "a", "1", ""}, Secret(), daemon.clock, PullPolicy{},
-                              [](const std::string&) {}, [](const std::string&) {});
+    auto ready = ensure_image(
+        client, ImageReference{"r", "a", "1", ""}, Secret(), daemon.clock, PullPolicy{}, [](const std::string&) {},
+        [](const std::string&) {});
     ASSERT_FALSE(ready);
     int pulls = 0;
     for (const auto& request : daemon.server->requests()) pulls += request.rfind("POST /v1.41/images/create", 0) == 0;
@@ -221,8 +223,9 @@ TEST(EngineClientOnSocket, ProtocolErrorsAreNamedAsSuch) {
 
 TEST(EngineClientOnSocket, APullStreamThatStaysOpenAfterItsErrorEndsAtTheError) {
   DaemonOnSocket daemon;
-  daemon.pull_reply = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
-                      "49\r\n{\"errorDetail\":{\"message\":\"toomanyrequests\"},\"error\":\"toomanyrequests\"}\r\n\r\n";
+  daemon.pull_reply =
+      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "49\r\n{\"errorDetail\":{\"message\":\"toomanyrequests\"},\"error\":\"toomanyrequests\"}\r\n\r\n";
   EngineClient client = daemon.client();
   Status pulled = client.pull_image(ImageReference{"r", "a", "1", ""}, Secret(), nullptr);
   ASSERT_FALSE(pulled);
@@ -230,8 +233,7 @@ TEST(EngineClientOnSocket, APullStreamThatStaysOpenAfterItsErrorEndsAtTheError) 
 }
 
 TEST_F(EngineClientTest, AnErrorBeforeTheStreamCarriesTheStatusAndMessage) {
-  http.responses = {ping("1.41"),
-                    ScriptedHttpClient::json(404, R"({"message":"manifest for r/a:9 not found: manifest unknown"})")};
+  http.responses = {ping("1.41"), ScriptedHttpClient::json(404, R"({"message":"manifest for r/a:9 not found: manifest unknown"})")};
   Status pulled = client.pull_image(ImageReference{"r", "a", "9", ""}, Secret(), nullptr);
   ASSERT_FALSE(pulled);
   EXPECT_EQ(pulled.error().message(), "pull r/a:9: POST /images/create: HTTP 404: manifest for r/a:9 not found: manifest unknown");

@@ -24,8 +24,7 @@ Json body(const std::string& env, int port) {
 const std::string kKey = "00112233445566778899aabbccddeeff";
 
 TEST(Fingerprint, HmacSha256MatchesRfc4231Case2) {
-  EXPECT_EQ(keyed_hash_hex("Jefe", "what do ya want for nothing?"),
-            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  EXPECT_EQ(keyed_hash_hex("Jefe", "what do ya want for nothing?"), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
 TEST(Fingerprint, SameBodySameKeySameDigestAndLabelsDoNotCount) {

@@ -37,8 +37,8 @@ struct HealthTest : ::testing::Test {
 };
 
 TEST_F(HealthTest, PassesOnThe200AfterRefusalsAnd500s) {
-  http.responses = {ScriptedHttpClient::failure("connect 127.0.0.1:18080: Connection refused"),
-                    ScriptedHttpClient::json(500, "no"), ScriptedHttpClient::json(200, "ok")};
+  http.responses = {ScriptedHttpClient::failure("connect 127.0.0.1:18080: Connection refused"), ScriptedHttpClient::json(500, "no"),
+                    ScriptedHttpClient::json(200, "ok")};
   auto r = run();
   ASSERT_TRUE(r) << r.error().message();
   EXPECT_EQ(*r, "HTTP 200 from http://127.0.0.1:18080/health after 4.0 s (3 tries)");

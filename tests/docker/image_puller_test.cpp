@@ -12,8 +12,9 @@ using testing::FakeDocker;
 
 struct PullerTest : ::testing::Test {
   Result<ImageReady> ensure(const ImageReference& ref) {
-    return ensure_image(docker, ref, Secret("auth"), clock, PullPolicy{}, [&](const std::string& l) { said.push_back(l); },
-                        [&](const std::string& l) { warned.push_back(l); });
+    return ensure_image(
+        docker, ref, Secret("auth"), clock, PullPolicy{}, [&](const std::string& l) { said.push_back(l); },
+        [&](const std::string& l) { warned.push_back(l); });
   }
   FakeDocker docker;
   ManualClock clock;

@@ -38,7 +38,8 @@ TEST(PullProgress, OneLineWhenALayerStartsAndWhenItIsDoneNotPerProgressMessage) 
 TEST(PullProgress, APeriodicTotalWhileItTakesLong) {
   ManualClock clock;
   std::vector<std::string> lines;
-  PullProgress p("reg/app:1", clock, [&](const std::string& l) { lines.push_back(l); }, 10000);
+  PullProgress p(
+      "reg/app:1", clock, [&](const std::string& l) { lines.push_back(l); }, 10000);
   p.on_message(msg(R"({"status":"Downloading","progressDetail":{"current":1000,"total":2000000},"id":"bbbbbbbbbbbb"})"));
   clock.advance_ms(4000);
   p.on_message(msg(R"({"status":"Downloading","progressDetail":{"current":500000,"total":2000000},"id":"bbbbbbbbbbbb"})"));

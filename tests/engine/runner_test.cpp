@@ -6,8 +6,8 @@
 
 #include <algorithm>
 
-#include "engine/plan.h"
 #include "config/config_reader.h"
+#include "engine/plan.h"
 #include "support/manual_clock.h"
 #include "util/files.h"
 #include "util/log.h"
@@ -22,9 +22,7 @@ class RecordingStep : public Step {
       : name_(std::move(name)), stage_(stage), outcome_(std::move(outcome)), ran_(ran), ms_(ms), deferrable_(deferrable) {}
   std::string_view name() const override { return name_; }
   Stage stage() const override { return stage_; }
-  std::vector<PlanAction> describe(const Config& config) const override {
-    return {{"act for " + config.application_id, "line 2"}};
-  }
+  std::vector<PlanAction> describe(const Config& config) const override { return {{"act for " + config.application_id, "line 2"}}; }
   Outcome run(Context& context) override {
     ran_->push_back(name_);
     static_cast<ManualClock&>(context.clock).advance_ms(ms_);
@@ -46,8 +44,7 @@ class RunnerTest : public ::testing::Test {
   void SetUp() override {
     char pattern[] = "/tmp/taupage-runner-XXXXXX";
     state_dir_ = mkdtemp(pattern);
-    auto read = read_config(
-        "#taupage-ami-config\napplication_id: shop\napplication_version: '1'\nruntime: Docker\nsource: r.io/a/b:1\n");
+    auto read = read_config("#taupage-ami-config\napplication_id: shop\napplication_version: '1'\nruntime: Docker\nsource: r.io/a/b:1\n");
     config_ = *read.config;
     Log::set_sink([this](LogLevel, const std::string& line) { log_ += line + "\n"; });
   }
@@ -369,7 +366,8 @@ TEST_F(RunnerTest, TheTimeBudgetDefersTheStepsThatWaitNeverTheFirewall) {
 TEST_F(RunnerTest, AStepWhoseWaitTheBudgetEndedDefersTheStepsAfterIt) {
   StepList steps;
   steps.push_back(std::make_unique<RecordingStep>("firewall", Stage::Early, Outcome::created("table"), &ran_));
-  steps.push_back(std::make_unique<RecordingStep>("volumes", Stage::Early, Outcome::deferred("stopped waiting after 20s"), &ran_, 20000, true));
+  steps.push_back(
+      std::make_unique<RecordingStep>("volumes", Stage::Early, Outcome::deferred("stopped waiting after 20s"), &ran_, 20000, true));
   steps.push_back(std::make_unique<RecordingStep>("mounts", Stage::Early, Outcome::created(""), &ran_, 10, true));
   defer_at_ms_ = 20000;
   StageReport early = run(steps, Stage::Early);

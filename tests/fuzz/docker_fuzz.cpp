@@ -11,8 +11,8 @@
 #include "docker/pull_progress.h"
 #include "fuzz/fuzz_input.h"
 #include "fuzz/wire_server.h"
-#include "util/log.h"
 #include "support/manual_clock.h"
+#include "util/log.h"
 
 namespace {
 

@@ -13,11 +13,10 @@ namespace {
 
 bool same(const taupage::MdSuperblock1& a, const taupage::MdSuperblock1& b) {
   return a.feature_map == b.feature_map && a.set_uuid == b.set_uuid && a.set_name == b.set_name && a.ctime == b.ctime &&
-         a.level == b.level && a.layout == b.layout && a.size == b.size && a.chunksize == b.chunksize &&
-         a.raid_disks == b.raid_disks && a.data_offset == b.data_offset && a.data_size == b.data_size &&
-         a.super_offset == b.super_offset && a.recovery_offset == b.recovery_offset && a.dev_number == b.dev_number &&
-         a.device_uuid == b.device_uuid && a.utime == b.utime && a.events == b.events && a.resync_offset == b.resync_offset &&
-         a.dev_roles == b.dev_roles;
+         a.level == b.level && a.layout == b.layout && a.size == b.size && a.chunksize == b.chunksize && a.raid_disks == b.raid_disks &&
+         a.data_offset == b.data_offset && a.data_size == b.data_size && a.super_offset == b.super_offset &&
+         a.recovery_offset == b.recovery_offset && a.dev_number == b.dev_number && a.device_uuid == b.device_uuid && a.utime == b.utime &&
+         a.events == b.events && a.resync_offset == b.resync_offset && a.dev_roles == b.dev_roles;
 }
 
 void read_superblock(const std::vector<uint8_t>& bytes) {

@@ -10,8 +10,8 @@
 #include "aws/s3.h"
 #include "fuzz/fuzz_input.h"
 #include "fuzz/wire_server.h"
-#include "util/log.h"
 #include "support/manual_clock.h"
+#include "util/log.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);

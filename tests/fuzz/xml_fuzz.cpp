@@ -15,7 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   taupage::HttpResponse response;
   response.status = 400;
   response.body = text;
-  for (auto protocol : {taupage::AwsProtocol::Ec2, taupage::AwsProtocol::Query, taupage::AwsProtocol::Json, taupage::AwsProtocol::RestXml}) {
+  for (auto protocol :
+       {taupage::AwsProtocol::Ec2, taupage::AwsProtocol::Query, taupage::AwsProtocol::Json, taupage::AwsProtocol::RestXml}) {
     (void)taupage::parse_aws_error(protocol, response).describe();
   }
   return 0;

@@ -70,7 +70,8 @@ TEST(ApplicationLog, TheRsyslogRuleMatchesTheTagWithAndWithoutAPidAndStops) {
   EXPECT_NE(rule.find("if $syslogtag == \"docker/shop:\" or $syslogtag startswith \"docker/shop[\" then {"), std::string::npos) << rule;
   EXPECT_NE(rule.find("set $!taupage_message = ltrim($msg);"), std::string::npos) << rule;
   EXPECT_NE(rule.find("action(type=\"omfile\" file=\"/var/log/application.log\" template=\"TaupageApplicationMessage\")"),
-            std::string::npos) << rule;
+            std::string::npos)
+      << rule;
   EXPECT_NE(rule.find("string=\"%$!taupage_message%\\n\""), std::string::npos) << rule;
   EXPECT_NE(rule.find("  stop\n}"), std::string::npos) << rule;
   // A quote in a tag cannot end the string early.

@@ -6,7 +6,8 @@ namespace taupage {
 namespace {
 
 TEST(SshdConfig, DropInHasOnePortLinePerEntry) {
-  EXPECT_EQ(sshd_drop_in({22, 2222}), "# Written by taupage from ssh_ports in the user data; replaced on every boot.\nPort 22\nPort 2222\n");
+  EXPECT_EQ(sshd_drop_in({22, 2222}),
+            "# Written by taupage from ssh_ports in the user data; replaced on every boot.\nPort 22\nPort 2222\n");
 }
 
 TEST(SshdConfig, DebianDefaultOnlyKeepsItsCommentedPort) {
@@ -22,9 +23,10 @@ TEST(SshdConfig, ActivePortLinesAreCommentedOutAndNamed) {
   ASSERT_EQ(edit.notes.size(), 2u);
   EXPECT_NE(edit.notes[0].find("line 2: commented out \"Port 2200\" (not in ssh_ports"), std::string::npos) << edit.notes[0];
   EXPECT_NE(edit.notes[1].find("line 3: commented out \"port=22\" (a duplicate"), std::string::npos) << edit.notes[1];
-  EXPECT_EQ(edit.text,
-            "Include sshd_config.d/*.conf\n# Port 2200  # commented out by taupage: ports come from ssh_ports\n#   port=22  # commented out by "
-            "taupage: ports come from ssh_ports\nPasswordAuthentication no\n");
+  EXPECT_EQ(
+      edit.text,
+      "Include sshd_config.d/*.conf\n# Port 2200  # commented out by taupage: ports come from ssh_ports\n#   port=22  # commented out by "
+      "taupage: ports come from ssh_ports\nPasswordAuthentication no\n");
   EXPECT_FALSE(edit_sshd_main_config(edit.text, {22}).changed());
 }
 

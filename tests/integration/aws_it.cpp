@@ -64,9 +64,8 @@ TEST(AwsStandinIt, Ec2DescribeVolumesPagesAndAttachVolumeAttaches) {
 }
 
 TEST(AwsStandinIt, S3GetObjectFollowsTheBucketRegion) {
-  testing::AwsStandin standin({{"s3/home-bucket/dir/file one.txt", "hello from s3\n"},
-                               {"s3/far-bucket/key", "far away"},
-                               {"s3/far-bucket/.region", "us-west-2"}});
+  testing::AwsStandin standin(
+      {{"s3/home-bucket/dir/file one.txt", "hello from s3\n"}, {"s3/far-bucket/key", "far away"}, {"s3/far-bucket/.region", "us-west-2"}});
   ASSERT_TRUE(standin.ready());
   Session s(standin);
   auto service = s.session->service("s3");

@@ -47,7 +47,8 @@ class TempDir {
 TEST(Cli, CheckReportsTheDocumentationExamplesTwoErrors) {
   auto r = taupage({"check", source_path("tests/data/doc-example.yaml")});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("error at $.ports.\"8600\", line 14 col 9: unknown protocol \"upd\" (did you mean \"udp\"?)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("error at $.ports.\"8600\", line 14 col 9: unknown protocol \"upd\" (did you mean \"udp\"?)"), std::string::npos)
+      << r.err;
   EXPECT_NE(r.err.find("error at $.environment.MY_DB_PASSWORD, line 23 col 19"), std::string::npos) << r.err;
   EXPECT_NE(r.out.find("invalid: 2 errors"), std::string::npos) << r.out;
 }
@@ -110,10 +111,10 @@ TEST(Cli, HostileInputEndsWithExitOneQuickly) {
   struct Case {
     const char* name;
     std::string input;
-  } cases[] = {{"binary garbage", garbage},        {"header then garbage", header_then_garbage},
-               {"over 16 KiB", oversized},         {"deep nesting", deep},
-               {"alias bomb", *bomb},              {"NUL byte", nul},
-               {"invalid UTF-8", bad_utf8},        {"more than 1 MiB", std::string(3 << 20, 'a')}};
+  } cases[] = {{"binary garbage", garbage}, {"header then garbage", header_then_garbage},
+               {"over 16 KiB", oversized},  {"deep nesting", deep},
+               {"alias bomb", *bomb},       {"NUL byte", nul},
+               {"invalid UTF-8", bad_utf8}, {"more than 1 MiB", std::string(3 << 20, 'a')}};
   for (const auto& c : cases) {
     auto r = taupage({"check", "-"}, c.input);
     EXPECT_FALSE(r.timed_out) << c.name;
@@ -149,7 +150,8 @@ TEST(Cli, CommandLineEdgesAreUsageErrorsThatSaySo) {
   };
   auto other_stage = boot({"--stage", "early", "--only", "ssh"});
   EXPECT_EQ(other_stage.exit_code, 2);
-  EXPECT_NE(other_stage.err.find("--only ssh names no step of the early stage (its steps: firewall, volumes, raid, mounts)"), std::string::npos)
+  EXPECT_NE(other_stage.err.find("--only ssh names no step of the early stage (its steps: firewall, volumes, raid, mounts)"),
+            std::string::npos)
       << other_stage.err;
   auto empty_only = boot({"--only", ""});
   EXPECT_EQ(empty_only.exit_code, 2);
@@ -231,8 +233,8 @@ TEST(Cli, BootRefusesInvalidUserDataAndChangesNothingButTheFirewall) {
   // In a network namespace of its own: the early stage closes the firewall to sshd's port even
   // though the user data is unusable, and that firewall is read back before the namespace goes.
   // string-false.yaml has no notify_cfn: with one, boot would first try to tell CloudFormation.
-  std::string boot = taupage_bin() + " boot --config " + source_path("tests/data/string-false.yaml") + " --state-dir " + state +
-                     " --root " + root;
+  std::string boot =
+      taupage_bin() + " boot --config " + source_path("tests/data/string-false.yaml") + " --state-dir " + state + " --root " + root;
   auto r = run_process({"/usr/bin/unshare", "-n", "/bin/sh", "-c", boot + "; rc=$?; /usr/sbin/nft list table inet taupage >&2; exit $rc"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("nothing was changed on this machine but the firewall, closed to sshd's port"), std::string::npos) << r.err;
@@ -314,7 +316,9 @@ TEST(Cli, TheShippedBinaryIsStaticAndStripped) {
   ASSERT_TRUE(content);
   ASSERT_GE(content->size(), sizeof(Elf64_Ehdr));
   const auto* header = reinterpret_cast<const Elf64_Ehdr*>(content->data());
-  ASSERT_EQ(std::string(reinterpret_cast<const char*>(header->e_ident), 4), "\x7f" "ELF");
+  ASSERT_EQ(std::string(reinterpret_cast<const char*>(header->e_ident), 4),
+            "\x7f"
+            "ELF");
   EXPECT_EQ(header->e_machine, EM_X86_64);
   bool interpreter = false, dynamic = false;
   for (int i = 0; i < header->e_phnum; ++i) {

@@ -264,7 +264,8 @@ TEST_F(FirewallNamespaces, ARefusedBatchLeavesThePreviousRulesetInPlace) {
 
   std::string error = apply_in_host_namespace(changed);
   ASSERT_FALSE(error.empty()) << "the kernel accepted the batch";
-  EXPECT_NE(error.find(strfmt("rule %zu \"fw test: payload of length 0\" (fw-test-seam)", changed.rules.size())), std::string::npos) << error;
+  EXPECT_NE(error.find(strfmt("rule %zu \"fw test: payload of length 0\" (fw-test-seam)", changed.rules.size())), std::string::npos)
+      << error;
   EXPECT_NE(error.find("rolled back"), std::string::npos) << error;
   EXPECT_EQ(ruleset(), before);
   EXPECT_EQ(ruleset().find("7777"), std::string::npos);
@@ -273,7 +274,8 @@ TEST_F(FirewallNamespaces, ARefusedBatchLeavesThePreviousRulesetInPlace) {
 // A ruleset far larger than any config needs goes in one batch: the socket buffers hold it.
 TEST_F(FirewallNamespaces, AThousandRulesGoInOneBatch) {
   Ruleset large;
-  for (uint16_t port = 10000; port < 11000; ++port) large.rules.push_back(port_rule(Protocol::Udp, port, strfmt("ports: %u/udp", port), ""));
+  for (uint16_t port = 10000; port < 11000; ++port)
+    large.rules.push_back(port_rule(Protocol::Udp, port, strfmt("ports: %u/udp", port), ""));
   EXPECT_EQ(apply_in_host_namespace(large), "");
   std::string listed = ruleset();
   EXPECT_NE(listed.find("udp dport 10999 accept comment \"ports: 10999/udp\""), std::string::npos);

@@ -14,8 +14,8 @@ std::string bytes(std::initializer_list<int> values) {
 TEST(DnsMessage, EncodesAQuery) {
   auto query = encode_dns_query(0x1234, "Ec2.Example.", DnsType::AAAA);
   ASSERT_TRUE(query);
-  EXPECT_EQ(*query, bytes({0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 3, 'e', 'c', '2', 7, 'e', 'x', 'a', 'm', 'p',
-                           'l', 'e', 0, 0, 28, 0, 1}));
+  EXPECT_EQ(*query, bytes({0x12, 0x34, 0x01, 0x00, 0,   1,   0,   0,   0,   0, 0, 0,  3, 'e', 'c',
+                           '2',  7,    'e',  'x',  'a', 'm', 'p', 'l', 'e', 0, 0, 28, 0, 1}));
 }
 
 TEST(DnsMessage, RefusesBadNames) {
@@ -39,9 +39,9 @@ TEST(DnsMessage, DecodesCompressedAnswers) {
 
 TEST(DnsMessage, RefusesWhatIsNotTheAnswer) {
   std::string good = response_head(7, 0x8180, 0);
-  EXPECT_FALSE(decode_dns_response(good, 8, "a.b", DnsType::A));            // another id
-  EXPECT_FALSE(decode_dns_response(good, 7, "a.c", DnsType::A));            // another name
-  EXPECT_FALSE(decode_dns_response(good, 7, "a.b", DnsType::AAAA));         // another type
+  EXPECT_FALSE(decode_dns_response(good, 8, "a.b", DnsType::A));                         // another id
+  EXPECT_FALSE(decode_dns_response(good, 7, "a.c", DnsType::A));                         // another name
+  EXPECT_FALSE(decode_dns_response(good, 7, "a.b", DnsType::AAAA));                      // another type
   EXPECT_FALSE(decode_dns_response(response_head(7, 0x0100, 0), 7, "a.b", DnsType::A));  // a query
   EXPECT_FALSE(decode_dns_response(good.substr(0, 15), 7, "a.b", DnsType::A));
 }

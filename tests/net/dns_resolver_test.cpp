@@ -28,9 +28,9 @@ struct Zone {
   std::vector<std::string> aaaa;  // "fd00::1"
   std::string cname;              // answer with this CNAME first, then the addresses under it
   int rcode = 0;
-  bool truncate_udp = false;      // over UDP: TC bit and no answers
-  bool silent = false;            // never answer
-  bool spoof_first = false;       // send a reply with a wrong id before the real one
+  bool truncate_udp = false;  // over UDP: TC bit and no answers
+  bool silent = false;        // never answer
+  bool spoof_first = false;   // send a reply with a wrong id before the real one
 };
 
 Zone zone_of(std::vector<std::string> a, std::vector<std::string> aaaa = {}) {
@@ -312,7 +312,7 @@ TEST(DnsResolver, OverallDeadlineWins) {
 TEST(DnsResolver, MovesOnFromAServerThatRefuses) {
   FakeDnsServer server;
   server.add("next.example", zone_of({"10.4.4.4"}));
-    // Nothing listens on UDP port 1: the kernel's ICMP refusal ends that query at once.
+  // Nothing listens on UDP port 1: the kernel's ICMP refusal ends that query at once.
   DnsServer answering = server.address();
   answering.source = "DHCP answer in /run/net-ens5.conf";
   DnsResolver resolver({DnsServer{*IpAddress::parse("127.0.0.1"), 1, "/etc/resolv.conf"}, answering}, {}, 1000, 1);
@@ -374,7 +374,7 @@ TEST(ResolverConfig, ParsesResolvConf) {
 TEST(ResolverConfig, SystemFilesUnderRootAndTheVpcFallback) {
   char dir[] = "/tmp/net-root-XXXXXX";
   std::string base = ::mkdtemp(dir);
-  std::string own = base + "/own";   // stands for this system's /
+  std::string own = base + "/own";    // stands for this system's /
   std::string root = base + "/root";  // stands for --root
   ASSERT_TRUE(make_dirs(own + "/etc"));
   ASSERT_TRUE(make_dirs(root + "/etc"));

@@ -22,9 +22,7 @@ HttpRequest get(const std::string& target, int timeout_ms = 5000) {
   return request;
 }
 
-ScriptedReply ok(const std::string& body) {
-  return {strfmt("HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n\r\n", body.size()) + body};
-}
+ScriptedReply ok(const std::string& body) { return {strfmt("HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n\r\n", body.size()) + body}; }
 
 TEST(HttpClient, ContentLengthBodyAndRequestOnTheWire) {
   auto server = ScriptedServer::tcp([](const std::string&) { return ok("hello"); });
@@ -40,8 +38,8 @@ TEST(HttpClient, ContentLengthBodyAndRequestOnTheWire) {
   EXPECT_EQ(response->body, "hello");
   EXPECT_EQ(response->header("content-LENGTH"), "5");
   ASSERT_EQ(server->requests().size(), 1u);
-  EXPECT_EQ(server->requests()[0], strfmt("PUT /base/x?y=1 HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nContent-Length: 7\r\n\r\npayload",
-                                          server->port()));
+  EXPECT_EQ(server->requests()[0],
+            strfmt("PUT /base/x?y=1 HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nContent-Length: 7\r\n\r\npayload", server->port()));
 }
 
 TEST(HttpClient, ChunkedBodyWithExtensionsAndTrailers) {
@@ -88,12 +86,13 @@ TEST(HttpClient, ReadsUntilCloseWithoutLength) {
 }
 
 TEST(HttpClient, TruncatedBodyIsAnError) {
-  auto server = ScriptedServer::tcp([](const std::string&) { return ScriptedReply{"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", true}; });
+  auto server = ScriptedServer::tcp([](const std::string&) {
+    return ScriptedReply{"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", true};
+  });
   RealHttpClient client;
   auto response = client.send(local(server->port()), get("/x"));
   ASSERT_FALSE(response);
-  EXPECT_NE(response.error().message().find("connection closed after 3 of 10 body bytes"), std::string::npos)
-      << response.error().message();
+  EXPECT_NE(response.error().message().find("connection closed after 3 of 10 body bytes"), std::string::npos) << response.error().message();
   EXPECT_NE(response.error().message().find("GET http://127.0.0.1"), std::string::npos);
 }
 
@@ -114,15 +113,14 @@ TEST(HttpClient, OversizedHeadersAreRefused) {
   RealHttpClient client;
   auto response = client.send(local(server->port()), get("/"));
   ASSERT_FALSE(response);
-  EXPECT_NE(response.error().message().find("response headers larger than 65536 bytes"), std::string::npos)
-      << response.error().message();
+  EXPECT_NE(response.error().message().find("response headers larger than 65536 bytes"), std::string::npos) << response.error().message();
 }
 
 TEST(HttpClient, OversizedBodyIsRefused) {
   auto server = ScriptedServer::tcp([](const std::string& request) {
     if (request.find("/chunked") != std::string::npos) {
-      return ScriptedReply{"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n400\r\n" + std::string(1024, 'x') +
-                           "\r\n400\r\n" + std::string(1024, 'x') + "\r\n0\r\n\r\n"};
+      return ScriptedReply{"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n400\r\n" + std::string(1024, 'x') + "\r\n400\r\n" +
+                           std::string(1024, 'x') + "\r\n0\r\n\r\n"};
     }
     return ok(std::string(2000, 'x'));
   });
@@ -145,15 +143,13 @@ TEST(HttpClient, TimesOutWhenTheServerNeverAnswers) {
   RealHttpClient client;
   auto response = client.send(local(server->port()), get("/", 300));
   ASSERT_FALSE(response);
-  EXPECT_NE(response.error().message().find("no complete response within 300 ms"), std::string::npos)
-      << response.error().message();
+  EXPECT_NE(response.error().message().find("no complete response within 300 ms"), std::string::npos) << response.error().message();
 }
 
 TEST(HttpClient, AStreamThatStallsFailsAfterTheIdleTimeout) {
   // Headers and one progress line, then nothing: a pull whose registry stopped sending.
-  auto server = ScriptedServer::tcp([](const std::string&) {
-    return ScriptedReply{"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n{a}\r\n"};
-  });
+  auto server = ScriptedServer::tcp(
+      [](const std::string&) { return ScriptedReply{"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n{a}\r\n"}; });
   RealHttpClient client;
   HttpRequest request = get("/images/create", 20000);
   request.idle_timeout_ms = 300;
@@ -236,9 +232,8 @@ TEST(HttpClient, AFreshConnectionClosedWithoutAnAnswerIsNotSentAgain) {
 }
 
 TEST(HttpClient, ConnectionCloseIsHonoured) {
-  auto server = ScriptedServer::tcp([](const std::string&) {
-    return ScriptedReply{"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 1\r\n\r\nx"};
-  });
+  auto server = ScriptedServer::tcp(
+      [](const std::string&) { return ScriptedReply{"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 1\r\n\r\nx"}; });
   RealHttpClient client;
   ASSERT_TRUE(client.send(local(server->port()), get("/")));
   ASSERT_TRUE(client.send(local(server->port()), get("/")));
@@ -335,13 +330,15 @@ TEST(HttpClient, HttpThroughAProxyUsesTheAbsoluteForm) {
   ASSERT_TRUE(response) << response.error().message();
   EXPECT_EQ(response->body, "via proxy");
   ASSERT_EQ(proxy->requests().size(), 1u);
-  EXPECT_EQ(proxy->requests()[0], "GET http://origin.invalid:8080/base/x HTTP/1.1\r\nHost: origin.invalid:8080\r\nProxy-Authorization: Basic dTpw\r\n\r\n");
+  EXPECT_EQ(proxy->requests()[0],
+            "GET http://origin.invalid:8080/base/x HTTP/1.1\r\nHost: origin.invalid:8080\r\nProxy-Authorization: Basic dTpw\r\n\r\n");
 }
 
 // HTTPS through a proxy starts with CONNECT; a refusal is permanent and names the proxy, and a
 // proxy that accepts and then hangs up fails the TLS handshake, again naming the proxy.
 TEST(HttpClient, HttpsThroughAProxyAsksForATunnel) {
-  auto refusing = ScriptedServer::tcp([](const std::string&) { return ScriptedReply{"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"}; });
+  auto refusing =
+      ScriptedServer::tcp([](const std::string&) { return ScriptedReply{"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"}; });
   RealHttpClient client;
   Endpoint endpoint = *Endpoint::parse("https://kms.eu-west-1.amazonaws.com");
   endpoint.proxy = HttpProxy{"127.0.0.1", refusing->port(), strfmt("http://127.0.0.1:%u", refusing->port()), ""};
@@ -354,7 +351,9 @@ TEST(HttpClient, HttpsThroughAProxyAsksForATunnel) {
   ASSERT_EQ(refusing->requests().size(), 1u);
   EXPECT_EQ(refusing->requests()[0], "CONNECT kms.eu-west-1.amazonaws.com:443 HTTP/1.1\r\nHost: kms.eu-west-1.amazonaws.com:443\r\n\r\n");
 
-  auto hanging_up = ScriptedServer::tcp([](const std::string&) { return ScriptedReply{"HTTP/1.1 200 Connection established\r\n\r\n", true}; });
+  auto hanging_up = ScriptedServer::tcp([](const std::string&) {
+    return ScriptedReply{"HTTP/1.1 200 Connection established\r\n\r\n", true};
+  });
   endpoint.proxy = HttpProxy{"127.0.0.1", hanging_up->port(), strfmt("http://127.0.0.1:%u", hanging_up->port()), ""};
   auto cut = client.send(endpoint, get("/"));
   ASSERT_FALSE(cut);

@@ -50,9 +50,8 @@ TEST(HttpWire, ParsesHead) {
 }
 
 TEST(HttpWire, RefusesMalformedHeads) {
-  for (const char* bad : {"", "HTTP/2 200 OK", "HTTP/1.1 20 OK", "HTTP/1.1 2000 OK", "ICY 200 OK",
-                          "HTTP/1.1 200 OK\r\nno colon", "HTTP/1.1 200 OK\r\nA: b\r\n folded",
-                          "HTTP/1.1 200 OK\r\nBad Name: x"}) {
+  for (const char* bad : {"", "HTTP/2 200 OK", "HTTP/1.1 20 OK", "HTTP/1.1 2000 OK", "ICY 200 OK", "HTTP/1.1 200 OK\r\nno colon",
+                          "HTTP/1.1 200 OK\r\nA: b\r\n folded", "HTTP/1.1 200 OK\r\nBad Name: x"}) {
     EXPECT_FALSE(parse_response_head(bad)) << bad;
   }
 }

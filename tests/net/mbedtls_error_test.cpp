@@ -42,8 +42,10 @@ TEST(MbedtlsError, EveryCodeWeNameIsOneTheLibraryKnowsOfTheSameModule) {
     const char* ours;
     const char* library;
   };
-  const Module modules[] = {{0x5D80, 0x7F80, "TLS: ", "SSL - "}, {0x2080, 0x3000, "X.509: ", "X509 - "},
-                            {0x3880, 0x3F80, "public key: ", "PK - "}, {0x1080, 0x1480, "PEM: ", "PEM - "}};
+  const Module modules[] = {{0x5D80, 0x7F80, "TLS: ", "SSL - "},
+                            {0x2080, 0x3000, "X.509: ", "X509 - "},
+                            {0x3880, 0x3F80, "public key: ", "PK - "},
+                            {0x1080, 0x1480, "PEM: ", "PEM - "}};
   int named = 0;
   for (const Module& m : modules) {
     for (int magnitude = m.first; magnitude <= m.last; magnitude += 0x80) {

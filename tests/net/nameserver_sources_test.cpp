@@ -84,9 +84,8 @@ TEST_F(NameserverFiles, EverySourceInOrderEachAddressOnce) {
   write(root_ + "/etc/resolv.conf", "nameserver 127.0.0.53\nnameserver 10.6.0.2\n");
   EXPECT_EQ(order(), (Texts{"10.1.0.2 DHCP answer in /run/net-ens5.conf", "10.1.0.3 DHCP answer in /run/net-ens5.conf",
                             "10.2.0.2 DHCP answer in /tmp/net.ens6.resolv.conf", "10.3.0.2 DHCP lease in /run/systemd/netif/leases/2",
-                            "10.4.0.2 systemd-resolved's upstream servers in /run/systemd/resolve/resolv.conf",
-                            "10.5.0.2 /etc/resolv.conf", "169.254.169.253 /etc/resolv.conf",
-                            "10.6.0.2 the root's " + root_ + "/etc/resolv.conf"}));
+                            "10.4.0.2 systemd-resolved's upstream servers in /run/systemd/resolve/resolv.conf", "10.5.0.2 /etc/resolv.conf",
+                            "169.254.169.253 /etc/resolv.conf", "10.6.0.2 the root's " + root_ + "/etc/resolv.conf"}));
 }
 
 // The stages on the real root (--root /): its resolv.conf is this system's, stub included, after

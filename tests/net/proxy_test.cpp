@@ -63,7 +63,7 @@ TEST(ProxyUrl, SchemeUserInformationAndDefaults) {
   auto with_user = parse_proxy_url("http://svc%40corp:p%3Ass@10.1.2.3:8080/", "https_proxy");
   ASSERT_TRUE(with_user) << with_user.error().message();
   EXPECT_EQ(with_user->host, "10.1.2.3");
-  EXPECT_EQ(with_user->url, "http://svc@corp@10.1.2.3:8080");  // the password never shows
+  EXPECT_EQ(with_user->url, "http://svc@corp@10.1.2.3:8080");         // the password never shows
   EXPECT_EQ(with_user->authorization, "Basic c3ZjQGNvcnA6cDpzcw==");  // "svc@corp:p:ss"
   auto default_port = parse_proxy_url("http://[fd00::1]", "HTTP_PROXY");
   ASSERT_TRUE(default_port);
@@ -86,9 +86,9 @@ TEST(ProxyUrl, UnusableProxiesNameTheVariableAndNotThePassword) {
 
 TEST(ProxySettings, EachSchemeItsVariableLowerCaseFirstAndNoProxyWins) {
   auto settings = ProxySettings::from_environment(env_of({{"HTTPS_PROXY", "http://upper:3128"},
-                                                           {"https_proxy", "http://lower:3128"},
-                                                           {"HTTP_PROXY", "http://plain:8080"},
-                                                           {"NO_PROXY", "direct.example,10.0.0.0/8"}}));
+                                                          {"https_proxy", "http://lower:3128"},
+                                                          {"HTTP_PROXY", "http://plain:8080"},
+                                                          {"NO_PROXY", "direct.example,10.0.0.0/8"}}));
   auto https = settings.for_endpoint(endpoint("https://kms.eu-central-1.amazonaws.com"));
   ASSERT_TRUE(https && *https);
   EXPECT_EQ((*https)->host, "lower");

@@ -94,9 +94,11 @@ openssl x509 -req -in p256.csr -CA p256-ca.crt -CAkey p256-ca.key -CAcreateseria
   static std::unique_ptr<ServerProcess> s_server(const std::string& leaf, std::vector<std::string> extra = {},
                                                  const std::string& cert = "") {
     uint16_t port = testing::unused_tcp_port();
-    std::vector<std::string> argv = {"openssl", "s_server", "-quiet", "-www", "-accept", strfmt("127.0.0.1:%u", port),
-                                     "-cert", dir_ + "/" + (cert.empty() ? leaf : cert) + ".crt",
-                                     "-key", dir_ + "/" + leaf + ".key"};
+    std::vector<std::string> argv = {"openssl", "s_server",
+                                     "-quiet",  "-www",
+                                     "-accept", strfmt("127.0.0.1:%u", port),
+                                     "-cert",   dir_ + "/" + (cert.empty() ? leaf : cert) + ".crt",
+                                     "-key",    dir_ + "/" + leaf + ".key"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     auto server = std::make_unique<ServerProcess>(argv, port);
     EXPECT_TRUE(server->ready()) << "openssl s_server did not start";
@@ -217,9 +219,8 @@ TEST_F(Tls, AwsCallsDoNotRetryWhatRetryingCannotCure) {
     std::string expected;
   };
   ASSERT_TRUE(make_dirs(dir_ + "/bundle-folder"));
-  std::vector<Case> cases = {{dir_ + "/p256-ca.crt", "unknown CA"},
-                             {dir_ + "/missing-ca.crt", "no CA bundle found"},
-                             {dir_ + "/bundle-folder", "is a folder"}};
+  std::vector<Case> cases = {
+      {dir_ + "/p256-ca.crt", "unknown CA"}, {dir_ + "/missing-ca.crt", "no CA bundle found"}, {dir_ + "/bundle-folder", "is a folder"}};
   for (const Case& c : cases) {
     HttpClientOptions options;
     options.ca_bundle = c.ca_bundle;
@@ -300,7 +301,6 @@ server.serve_forever()
   ASSERT_TRUE(second) << second.error().message();
   EXPECT_EQ(first->body, second->body) << "the second request came from another client port";
 }
-
 
 TEST_F(Tls, AKeptConnectionTheServerClosedWhileIdleIsNotReused) {
   // The server drops a kept connection after 100 ms of silence (close_notify, then FIN), as S3

@@ -5,10 +5,10 @@
 #include <filesystem>
 
 #include "aws/aws_session.h"
+#include "config/config_reader.h"
 #include "steps/cfn_signal.h"
 #include "steps/step_notify.h"
 #include "steps/step_secrets.h"
-#include "config/config_reader.h"
 #include "support/aws_fakes.h"
 #include "util/base64.h"
 #include "util/log.h"
@@ -39,8 +39,8 @@ struct World {
   ManualClock clock;
   int kms_throttles = 0;
   int cfn_throttles = 0;
-  std::string kms_error;        // a KMS error code to answer with
-  std::string cfn_error;        // a CloudFormation error code to answer with
+  std::string kms_error;  // a KMS error code to answer with
+  std::string cfn_error;  // a CloudFormation error code to answer with
   std::vector<std::string> signals;
   std::unique_ptr<AwsSession> session;
   std::string state_dir;
@@ -50,10 +50,12 @@ struct World {
     std::filesystem::remove_all(state_dir);
     http.handler = [this](const Endpoint& e, const HttpRequest& r) -> Result<HttpResponse> {
       std::string target;
-      for (auto& h : r.headers) if (h.first == "X-Amz-Target") target = h.second;
+      for (auto& h : r.headers)
+        if (h.first == "X-Amz-Target") target = h.second;
       if (e.host == "169.254.169.254") {
         if (r.method == "PUT") return make_response(200, "token");
-        if (r.target == "/latest/dynamic/instance-identity/document") return make_response(200, R"({"region":"eu-west-1","instanceId":"i-9"})");
+        if (r.target == "/latest/dynamic/instance-identity/document")
+          return make_response(200, R"({"region":"eu-west-1","instanceId":"i-9"})");
         if (r.target == "/latest/dynamic/instance-identity/signature") return make_response(200, "sig\nnature");
         return make_response(404, "");
       }
@@ -70,9 +72,11 @@ struct World {
       if (e.host.rfind("cloudformation.", 0) == 0) {
         if (cfn_throttles > 0) {
           --cfn_throttles;
-          return make_response(400, "<ErrorResponse><Error><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>");
+          return make_response(400,
+                               "<ErrorResponse><Error><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>");
         }
-        if (!cfn_error.empty()) return make_response(400, "<ErrorResponse><Error><Code>" + cfn_error + "</Code><Message>m</Message></Error></ErrorResponse>");
+        if (!cfn_error.empty())
+          return make_response(400, "<ErrorResponse><Error><Code>" + cfn_error + "</Code><Message>m</Message></Error></ErrorResponse>");
         signals.push_back(r.target);
         return make_response(200, "<SignalResourceResponse/>");
       }
@@ -156,7 +160,8 @@ TEST(SecretsStep, AFailureNamesTheVariableNeverTheValue) {
   EXPECT_NE(outcome.detail.find("A_SECRET (line 7): Decrypt: AccessDeniedException: refused"), std::string::npos) << outcome.detail;
   EXPECT_EQ(outcome.detail.find("Y2lwaGVy"), std::string::npos);
   EXPECT_TRUE(context.secrets.empty());
-  Config none = config_of("#taupage-ami-config\napplication_id: a\napplication_version: \"1\"\nruntime: Docker\nsource: r.example.org/t/a:1\n");
+  Config none =
+      config_of("#taupage-ami-config\napplication_id: a\napplication_version: \"1\"\nruntime: Docker\nsource: r.example.org/t/a:1\n");
   Context quiet(none, w.clock);
   EXPECT_EQ(SecretsStep().run(quiet).kind, OutcomeKind::Skipped);
 }

@@ -43,8 +43,8 @@ struct LifecycleTest : ::testing::Test {
   Result<ContainerResult> ensure(const Config& c, const std::string& image_id = "sha256:1111") {
     ContainerRequest request{c, HostFacts{root, ""}, secrets, DockerImage{image_id, {}, 100}};
     request.new_key = [&] { return keys.empty() ? std::string(32, 'a') : keys.front(); };
-    return ensure_container(docker, request, [&](const std::string& l) { said.push_back(l); },
-                            [&](const std::string& l) { warned.push_back(l); });
+    return ensure_container(
+        docker, request, [&](const std::string& l) { said.push_back(l); }, [&](const std::string& l) { warned.push_back(l); });
   }
   size_t count_calls(const std::string& prefix) {
     size_t n = 0;

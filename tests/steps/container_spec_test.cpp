@@ -1,5 +1,5 @@
-#include "util/files.h"
 #include "steps/container_spec.h"
+#include "util/files.h"
 
 #include <gtest/gtest.h>
 
@@ -157,17 +157,17 @@ TEST(ContainerSpec, MountsAreBoundFromUnderMountsAndTheRoot) {
       "    filesystem: tmpfs\n",
       HostFacts{"/tmp/r/", ""});
   EXPECT_EQ(strings(body.get("HostConfig").get("Binds")),
-            (std::vector<std::string>{"/tmp/r/mounts/data:/data", "/tmp/r/mounts/var/cache/app:/var/cache/app",
-                                      "/tmp/r/meta:/meta:ro"}));
+            (std::vector<std::string>{"/tmp/r/mounts/data:/data", "/tmp/r/mounts/var/cache/app:/var/cache/app", "/tmp/r/meta:/meta:ro"}));
 }
 
 TEST(ContainerSpec, OptionsOfTheOriginalBecomeHostConfig) {
   HostFacts host{"/tmp/r", ""};
   host.docker_socket = "/run/docker.sock";
   host.docker_socket_gid = 996;
-  Json body = body_of("read_only: true\nshm_size: 1g\nmount_var_log: true\nmount_custom_log: true\nmount_certs: true\n"
-                      "docker_daemon_access: true\n",
-                      host);
+  Json body = body_of(
+      "read_only: true\nshm_size: 1g\nmount_var_log: true\nmount_custom_log: true\nmount_certs: true\n"
+      "docker_daemon_access: true\n",
+      host);
   const Json& hc = body.get("HostConfig");
   EXPECT_TRUE(hc.get("ReadonlyRootfs").as_bool());
   EXPECT_EQ(hc.get("ShmSize").as_int(), int64_t{1} << 30);
@@ -207,7 +207,8 @@ TEST(ContainerSpec, DigestPinnedImageIsCreatedByDigest) {
   std::string digest = "sha256:" + std::string(64, 'a');
   ConfigRead read = read_config(
       "#taupage-ami-config\napplication_id: shop\napplication_version: \"1\"\nruntime: Docker\n"
-      "source: registry.example.org/team/shop:2.1@" + digest + "\n");
+      "source: registry.example.org/team/shop:2.1@" +
+      digest + "\n");
   ASSERT_TRUE(read.config);
   EXPECT_EQ(container_image(*read.config), "registry.example.org/team/shop@" + digest);
 }
@@ -229,8 +230,8 @@ TEST(ContainerSpec, MissingDecryptedSecretsAreNamed) {
 }
 
 TEST(ContainerSpec, DescribeMasksSecretsAndSummarises) {
-  std::string line = describe_container(config_of(
-      "capabilities_add: [NET_BIND_SERVICE]\nports:\n  80: 8080\nenvironment:\n  PASSWORD: aws:kms:AQICAHh0ZXN0\n"));
+  std::string line = describe_container(
+      config_of("capabilities_add: [NET_BIND_SERVICE]\nports:\n  80: 8080\nenvironment:\n  PASSWORD: aws:kms:AQICAHh0ZXN0\n"));
   EXPECT_NE(line.find("registry.example.org/team/shop:2.1 as 999:999"), std::string::npos) << line;
   EXPECT_NE(line.find("+NET_BIND_SERVICE"), std::string::npos) << line;
   EXPECT_NE(line.find("1 port"), std::string::npos) << line;

@@ -9,9 +9,9 @@
 #include <fstream>
 
 #include "aws/aws_session.h"
+#include "config/config_reader.h"
 #include "steps/credentials_sync.h"
 #include "steps/step_credentials.h"
-#include "config/config_reader.h"
 #include "support/aws_fakes.h"
 #include "util/files.h"
 #include "util/log.h"
@@ -138,13 +138,14 @@ struct S3World {
         return make_response(200, R"({"region":"eu-west-1","instanceId":"i-9"})");
       }
       auto it = objects.find(r.target);
-      if (it == objects.end()) return make_response(404, "<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>");
+      if (it == objects.end())
+        return make_response(404, "<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>");
       return make_response(it->second.first, it->second.second);
     };
-    session = std::make_unique<AwsSession>(http, clock,
-                                           fixed_environment({{"AWS_ACCESS_KEY_ID", "AK"}, {"AWS_SECRET_ACCESS_KEY", "S"},
-                                                              {"AWS_ENDPOINT_URL_S3", "https://127.0.0.1:9443"}}),
-                                           [] { return 0.5; });
+    session = std::make_unique<AwsSession>(
+        http, clock,
+        fixed_environment({{"AWS_ACCESS_KEY_ID", "AK"}, {"AWS_SECRET_ACCESS_KEY", "S"}, {"AWS_ENDPOINT_URL_S3", "https://127.0.0.1:9443"}}),
+        [] { return 0.5; });
   }
 };
 
@@ -222,12 +223,15 @@ TEST(CredentialsStep, PlansTheFetchAndWarnsInsteadOfFailing) {
   CredentialsStep step;
   auto plan = step.describe(config);
   ASSERT_EQ(plan.size(), 1u);
-  EXPECT_EQ(plan[0].text, "fetch s3://my-mint-bucket/kio/user.json and client.json into /meta/credentials (readable by uid 999 only; "
-                          "written when changed; a failure is a warning, not a failed boot)");
+  EXPECT_EQ(plan[0].text,
+            "fetch s3://my-mint-bucket/kio/user.json and client.json into /meta/credentials (readable by uid 999 only; "
+            "written when changed; a failure is a warning, not a failed boot)");
   EXPECT_EQ(plan[0].source, "line 6");
-  EXPECT_TRUE(step.describe(config_of(std::string(kConfig).replace(std::string(kConfig).find("mint_bucket: my-mint-bucket"), 27,
-                                                                    "mint_bucket: \"\"").c_str()))
-                  .empty());
+  EXPECT_TRUE(
+      step
+          .describe(config_of(
+              std::string(kConfig).replace(std::string(kConfig).find("mint_bucket: my-mint-bucket"), 27, "mint_bucket: \"\"").c_str()))
+          .empty());
 
   std::vector<std::string> warnings;
   Log::set_sink([&](LogLevel level, const std::string& line) {

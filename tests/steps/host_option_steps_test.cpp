@@ -7,10 +7,10 @@
 
 #include <gtest/gtest.h>
 
+#include "config/config_reader.h"
 #include "steps/step_meta.h"
 #include "steps/step_shutdown.h"
 #include "steps/step_sysctl.h"
-#include "config/config_reader.h"
 #include "support/fake_docker.h"
 #include "support/manual_clock.h"
 #include "util/files.h"
@@ -18,7 +18,8 @@
 namespace taupage {
 namespace {
 
-const std::string kHead = "#taupage-ami-config\napplication_id: a\napplication_version: '1'\nruntime: Docker\nsource: r.example.org/a/b:1\n";
+const std::string kHead =
+    "#taupage-ami-config\napplication_id: a\napplication_version: '1'\nruntime: Docker\nsource: r.example.org/a/b:1\n";
 
 class HostOptionSteps : public ::testing::Test {
  protected:

@@ -8,10 +8,10 @@
 #include <gtest/gtest.h>
 
 #include "aws/aws_session.h"
-#include "steps/step_applog.h"
-#include "steps/step_log_agents.h"
 #include "config/config_reader.h"
 #include "host/application_log.h"
+#include "steps/step_applog.h"
+#include "steps/step_log_agents.h"
 #include "support/aws_fakes.h"
 #include "util/base64.h"
 #include "util/files.h"
@@ -25,8 +25,9 @@ using testing::FakeHttpClient;
 using testing::make_response;
 using testing::ManualClock;
 
-const std::string kHead = "#taupage-ami-config\napplication_id: shop\napplication_version: '2.1'\nruntime: Docker\n"
-                          "source: registry.example.org:5000/team/shop:2.1\n";
+const std::string kHead =
+    "#taupage-ami-config\napplication_id: shop\napplication_version: '2.1'\nruntime: Docker\n"
+    "source: registry.example.org:5000/team/shop:2.1\n";
 
 class LogSteps : public ::testing::Test {
  protected:
@@ -36,12 +37,14 @@ class LogSteps : public ::testing::Test {
     root_ = pattern;
     http_.handler = [this](const Endpoint& e, const HttpRequest& r) -> Result<HttpResponse> {
       std::string target;
-      for (auto& h : r.headers) if (h.first == "X-Amz-Target") target = h.second;
+      for (auto& h : r.headers)
+        if (h.first == "X-Amz-Target") target = h.second;
       if (e.host == "169.254.169.254") {
         if (r.method == "PUT") return make_response(200, "token");
         if (r.target == "/latest/dynamic/instance-identity/document")
           return make_response(200, R"({"region":"eu-west-1","instanceId":"i-0abc","accountId":"123456789012"})");
-        if (r.target == "/latest/meta-data/local-hostname" && with_hostname_) return make_response(200, "ip-10-0-0-12.eu-west-1.compute.internal");
+        if (r.target == "/latest/meta-data/local-hostname" && with_hostname_)
+          return make_response(200, "ip-10-0-0-12.eu-west-1.compute.internal");
         return make_response(404, "");
       }
       if (target == "TrentService.Decrypt") {
@@ -128,8 +131,9 @@ TEST_F(LogSteps, ApplogWritesTheRuleAndThePolicyOnceAndFollowsAChange) {
 
   auto plan = step->describe(config_);
   ASSERT_EQ(plan.size(), 2u);
-  EXPECT_EQ(plan[1].text, "/var/log/application.log rotated daily or past 1G, 9 kept, compressed one rotation late "
-                          "(logrotate policy /etc/logrotate.d/taupage-application)");
+  EXPECT_EQ(plan[1].text,
+            "/var/log/application.log rotated daily or past 1G, 9 kept, compressed one rotation late "
+            "(logrotate policy /etc/logrotate.d/taupage-application)");
   EXPECT_EQ(plan[1].source, "lines 6-8");
 }
 
@@ -150,8 +154,9 @@ TEST_F(LogSteps, LogAgentsWithoutKeysDoNothing) {
 
 TEST_F(LogSteps, ScalyrAgentJsonFieldByFieldWithTheDecryptedKey) {
   auto step = make_log_agents_step();
-  const std::string extra = "scalyr_account_key: \"aws:kms:c2NhbHlyLWtleQ==\"\nscalyr_region: EU\nscalyr_application_log_parser: custom\n"
-                            "notify_cfn: {stack: shop-stack, resource: Group}\n";
+  const std::string extra =
+      "scalyr_account_key: \"aws:kms:c2NhbHlyLWtleQ==\"\nscalyr_region: EU\nscalyr_application_log_parser: custom\n"
+      "notify_cfn: {stack: shop-stack, resource: Group}\n";
   Outcome outcome = run(*step, extra);
   ASSERT_EQ(outcome.kind, OutcomeKind::Created) << outcome.detail;
   EXPECT_NE(outcome.detail.find("scalyr-agent-2 is not installed here"), std::string::npos) << outcome.detail;
@@ -224,7 +229,8 @@ TEST_F(LogSteps, LogentriesConfigWithTheFourLogs) {
   for (const char* file : {"syslog", "auth.log", "audit.log", "application.log"}) {
     EXPECT_NE(config.find(std::string("\n[") + file + "]\npath = /var/log/" + file + "\ndestination = shop-2.1/" + file + "\n"),
               std::string::npos)
-        << file << "\n" << config;
+        << file << "\n"
+        << config;
   }
   EXPECT_FALSE(path_exists(root_ + "/etc/scalyr-agent-2"));
 }
@@ -248,8 +254,9 @@ TEST_F(LogSteps, AKeyIsOneWordATrailingNewlineIsDroppedAndNothingElseIsQuoted) {
   EXPECT_NE(text("/etc/le/config").find("user-key = plain-key\npull-server-side-config"), std::string::npos) << text("/etc/le/config");
   Outcome space = run(*make_log_agents_step(), "logentries_account_key: \"aws:kms:YSBi\"\n");
   EXPECT_EQ(space.kind, OutcomeKind::Failed);
-  EXPECT_EQ(space.detail, "Logentries agent: logentries_account_key (line 6): the decrypted value is not one word (an account key has no "
-                          "spaces or control characters); its configuration was not changed");
+  EXPECT_EQ(space.detail,
+            "Logentries agent: logentries_account_key (line 6): the decrypted value is not one word (an account key has no "
+            "spaces or control characters); its configuration was not changed");
   EXPECT_NE(text("/etc/le/config").find("user-key = plain-key\n"), std::string::npos);
 }
 
@@ -264,9 +271,10 @@ TEST_F(LogSteps, ThePlanNamesEveryActionAndNoKey) {
             0u)
       << plan[0].text;
   EXPECT_EQ(plan[0].source, "line 6");
-  EXPECT_EQ(plan[1].text, "Logentries agent: /etc/le/config (root 0600) with logentries_account_key **** (aws:kms:, decrypted with KMS "
-                          "at boot), following /var/log/syslog, /var/log/auth.log, /var/log/audit.log, /var/log/application.log, each "
-                          "to shop-2.1/<file>");
+  EXPECT_EQ(plan[1].text,
+            "Logentries agent: /etc/le/config (root 0600) with logentries_account_key **** (aws:kms:, decrypted with KMS "
+            "at boot), following /var/log/syslog, /var/log/auth.log, /var/log/audit.log, /var/log/application.log, each "
+            "to shop-2.1/<file>");
   for (const auto& action : plan) {
     EXPECT_EQ(action.text.find("plain-scalyr-secret"), std::string::npos);
     EXPECT_EQ(action.text.find("bGUta2V5"), std::string::npos);

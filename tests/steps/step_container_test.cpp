@@ -9,8 +9,8 @@
 #include "docker/registry_auth.h"
 #include "support/aws_fakes.h"
 #include "support/fake_docker.h"
-#include "util/base64.h"
 #include "support/manual_clock.h"
+#include "util/base64.h"
 #include "util/log.h"
 
 namespace taupage {
@@ -86,8 +86,8 @@ TEST_F(ContainerStepTest, HealthIsSkippedWithoutAPath) {
 // login in X-Registry-Auth; when ECR refuses, the pull goes on with config.json's (none here).
 TEST_F(ContainerStepTest, AnEcrSourceLogsInThroughEcrInTheRegistrysRegion) {
   const std::string registry = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
-  ConfigRead read = read_config("#taupage-ami-config\napplication_id: shop\napplication_version: \"1\"\nruntime: Docker\nsource: " +
-                                registry + "/team/shop:1.0\n");
+  ConfigRead read = read_config(
+      "#taupage-ami-config\napplication_id: shop\napplication_version: \"1\"\nruntime: Docker\nsource: " + registry + "/team/shop:1.0\n");
   ASSERT_TRUE(read.config);
   config = *read.config;
   docker.registry[registry + "/team/shop:1.0"] = DockerImage{"sha256:2", {}, 1};
@@ -97,7 +97,8 @@ TEST_F(ContainerStepTest, AnEcrSourceLogsInThroughEcrInTheRegistrysRegion) {
   http.handler = [&](const Endpoint& e, const HttpRequest& r) -> Result<HttpResponse> {
     if (e.host == "169.254.169.254") {
       if (r.method == "PUT") return testing::make_response(200, "token");
-      if (r.target == "/latest/dynamic/instance-identity/document") return testing::make_response(200, R"({"region":"eu-central-1","instanceId":"i-9"})");
+      if (r.target == "/latest/dynamic/instance-identity/document")
+        return testing::make_response(200, R"({"region":"eu-central-1","instanceId":"i-9"})");
       return testing::make_response(404, "");
     }
     ecr_hosts.push_back(e.host);

@@ -9,7 +9,8 @@ namespace taupage {
 namespace {
 
 Config config_from(const std::string& body) {
-  auto read = read_config("#taupage-ami-config\napplication_id: a\napplication_version: '1'\nruntime: Docker\nsource: r.example.org/a/b:1\n" + body);
+  auto read = read_config(
+      "#taupage-ami-config\napplication_id: a\napplication_version: '1'\nruntime: Docker\nsource: r.example.org/a/b:1\n" + body);
   EXPECT_TRUE(read.config.has_value()) << (read.diagnostics.empty() ? "" : read.diagnostics[0].render());
   return read.config.value_or(Config{});
 }
@@ -33,9 +34,9 @@ TEST(FirewallRulesetFromConfig, EveryPortWithItsProtocolAndSource) {
   Ruleset set = ruleset_for(config_from("ports:\n  80: 8080\n  8301: 8301\n  8301/udp: 8301\nssh_ports: [2222, 22]\n"));
   EXPECT_EQ(lines_with(set, "ssh_ports"), (std::vector<std::string>{"tcp dport 2222 accept comment \"ssh_ports: 2222\"",
                                                                     "tcp dport 22 accept comment \"ssh_ports: 22\""}));
-  EXPECT_EQ(lines_with(set, "ports"), (std::vector<std::string>{"tcp dport 80 accept comment \"ports: 80\"",
-                                                                "tcp dport 8301 accept comment \"ports: 8301\"",
-                                                                "udp dport 8301 accept comment \"ports: 8301/udp\""}));
+  EXPECT_EQ(lines_with(set, "ports"),
+            (std::vector<std::string>{"tcp dport 80 accept comment \"ports: 80\"", "tcp dport 8301 accept comment \"ports: 8301\"",
+                                      "udp dport 8301 accept comment \"ports: 8301/udp\""}));
   for (const auto& rule : set.rules) {
     if (rule.comment.rfind("ports", 0) == 0) {
       EXPECT_FALSE(rule.source.empty()) << rule.text;
@@ -44,8 +45,9 @@ TEST(FirewallRulesetFromConfig, EveryPortWithItsProtocolAndSource) {
 }
 
 Config sample() {
-  return *read_config("#taupage-ami-config\napplication_id: a\napplication_version: '1'\nruntime: Docker\nsource: r.example.org/a/b:1\n"
-                      "ports:\n  80: 8080\n  53/udp: 53\nssh_ports: [22]\n")
+  return *read_config(
+              "#taupage-ami-config\napplication_id: a\napplication_version: '1'\nruntime: Docker\nsource: r.example.org/a/b:1\n"
+              "ports:\n  80: 8080\n  53/udp: 53\nssh_ports: [22]\n")
               .config;
 }
 

@@ -24,8 +24,8 @@ class SshStepTest : public ::testing::Test {
     ASSERT_EQ(::system(command.c_str()), 0);
   }
   Outcome run(const std::string& ssh_ports) {
-    auto read = read_config("#taupage-ami-config\napplication_id: a\napplication_version: '1'\nruntime: Docker\nsource: r.example.org/a/b:1\n" +
-                            ssh_ports);
+    auto read = read_config(
+        "#taupage-ami-config\napplication_id: a\napplication_version: '1'\nruntime: Docker\nsource: r.example.org/a/b:1\n" + ssh_ports);
     config_ = *read.config;
     Context context(config_, real_clock());
     context.settings.root = root_;
@@ -56,11 +56,13 @@ TEST_F(SshStepTest, WritesTheDropInAndFixesTheMainFileThenKeeps) {
 
   Outcome third = run("ssh_ports: 2022\n");
   EXPECT_EQ(third.kind, OutcomeKind::Changed) << third.detail;
-  EXPECT_EQ(read("/etc/ssh/sshd_config.d/taupage.conf"), "# Written by taupage from ssh_ports in the user data; replaced on every boot.\nPort 2022\n");
+  EXPECT_EQ(read("/etc/ssh/sshd_config.d/taupage.conf"),
+            "# Written by taupage from ssh_ports in the user data; replaced on every boot.\nPort 2022\n");
 }
 
 TEST_F(SshStepTest, DescribeNamesThePorts) {
-  auto read = read_config("#taupage-ami-config\napplication_id: a\napplication_version: '1'\nruntime: Docker\nsource: r.example.org/a/b:1\n");
+  auto read =
+      read_config("#taupage-ami-config\napplication_id: a\napplication_version: '1'\nruntime: Docker\nsource: r.example.org/a/b:1\n");
   auto actions = step_->describe(*read.config);
   ASSERT_EQ(actions.size(), 1u);
   EXPECT_EQ(actions[0].text.rfind("sshd on port 22 ", 0), 0u) << actions[0].text;

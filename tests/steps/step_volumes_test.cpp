@@ -4,15 +4,16 @@
 
 #include <gtest/gtest.h>
 
-#include "steps/step_registry.h"
 #include "config/config_reader.h"
+#include "steps/step_registry.h"
 #include "support/manual_clock.h"
 
 namespace taupage {
 namespace {
 
 Config config_from(const std::string& volumes_yaml) {
-  std::string text = "#taupage-ami-config\napplication_id: app\napplication_version: \"1\"\nruntime: Docker\nsource: nginx:1\n" + volumes_yaml;
+  std::string text =
+      "#taupage-ami-config\napplication_id: app\napplication_version: \"1\"\nruntime: Docker\nsource: nginx:1\n" + volumes_yaml;
   ConfigRead read = read_config(text);
   EXPECT_TRUE(read.config.has_value());
   return read.config.value_or(Config{});

@@ -6,11 +6,11 @@
 
 #include <functional>
 
+#include "config/config_reader.h"
 #include "steps/mount_decision.h"
 #include "steps/raid_decision.h"
 #include "steps/step_mounts.h"
 #include "steps/step_raid.h"
-#include "config/config_reader.h"
 #include "support/storage_doubles.h"
 #include "util/log.h"
 #include "util/strings.h"
@@ -31,8 +31,8 @@ class ManualClock : public Clock {
 };
 
 Config config_from(const std::string& storage_yaml) {
-  std::string text = std::string(kUserDataHeader) + "\napplication_id: a\napplication_version: '1'\nruntime: Docker\nsource: busybox:1\n" +
-                     storage_yaml;
+  std::string text =
+      std::string(kUserDataHeader) + "\napplication_id: a\napplication_version: '1'\nruntime: Docker\nsource: busybox:1\n" + storage_yaml;
   ConfigRead read = read_config(text);
   EXPECT_TRUE(read.config.has_value()) << (read.diagnostics.empty() ? "" : read.diagnostics[0].render());
   return read.config.value_or(Config{});
@@ -298,8 +298,7 @@ void expect_vdc_not_taken_back(const std::function<void(MdSuperblock1&)>& edit, 
 
 TEST(RaidStep, AnAbsentMemberWithNewerEventsIsNeverResyncedOver) {
   // vdc saw writes after the running array (on vdb) was last written.
-  expect_vdc_not_taken_back([](MdSuperblock1& sb) { sb.events += 5; },
-                            "/dev/xvdg belongs to the running array md127 but has newer events");
+  expect_vdc_not_taken_back([](MdSuperblock1& sb) { sb.events += 5; }, "/dev/xvdg belongs to the running array md127 but has newer events");
 }
 
 TEST(RaidStep, AnAbsentMemberThatRanWithoutTheOthersIsNeverResyncedOver) {

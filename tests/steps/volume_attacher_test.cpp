@@ -58,12 +58,13 @@ class FakeCloud : public VolumeApi {
   bool nvme = true;
   bool never_attached = false;
   bool never_plugged = false;
-  std::deque<AwsError> attach_refusals;    // answered, in order, before any attach succeeds
+  std::deque<AwsError> attach_refusals;  // answered, in order, before any attach succeeds
   std::deque<AwsError> describe_failures;
   std::vector<FakeVolume> volumes;
   std::vector<Call> calls;
 
-  FakeVolume& add(const std::string& id, const std::string& name, const std::string& status = "available", const std::string& zone = kZone) {
+  FakeVolume& add(const std::string& id, const std::string& name, const std::string& status = "available",
+                  const std::string& zone = kZone) {
     FakeVolume f;
     f.v.id = id;
     f.v.availability_zone = zone;
@@ -163,7 +164,8 @@ class FakeCloud : public VolumeApi {
       name = strfmt("nvme%dn1", next_nvme_++);
       (void)make_dirs(sys_ + "/block/" + name + "/device");
       std::string serial = f.v.id.substr(0, 3) + f.v.id.substr(4);
-      (void)write_file_atomic(sys_ + "/block/" + name + "/device/serial", serial + std::string(20 - std::min<size_t>(20, serial.size()), ' ') + "\n");
+      (void)write_file_atomic(sys_ + "/block/" + name + "/device/serial",
+                              serial + std::string(20 - std::min<size_t>(20, serial.size()), ' ') + "\n");
     } else {
       name = "xvd" + ebs_slot_of(device);
       (void)make_dirs(sys_ + "/block/" + name);
@@ -347,8 +349,10 @@ TEST_F(Attacher, AttachingForeverHitsTheAttachDeadline) {
   VolumeTimeouts t;
   auto result = run({sdf()}, t);
   ASSERT_FALSE(result);
-  EXPECT_NE(result.error().message().find("gave up waiting for the attached state after 300s"), std::string::npos) << result.error().message();
-  EXPECT_NE(result.error().message().find("left attached: /dev/sdf vol-0aaa000000000001 attaching"), std::string::npos) << result.error().message();
+  EXPECT_NE(result.error().message().find("gave up waiting for the attached state after 300s"), std::string::npos)
+      << result.error().message();
+  EXPECT_NE(result.error().message().find("left attached: /dev/sdf vol-0aaa000000000001 attaching"), std::string::npos)
+      << result.error().message();
 }
 
 TEST_F(Attacher, ADiskThatNeverAppearsHitsTheDeviceDeadline) {
@@ -400,7 +404,8 @@ TEST_F(Attacher, ARealAttachFailureNamesTheEntryAndStops) {
   auto result = run({sdf()});
   ASSERT_FALSE(result);
   const std::string& m = result.error().message();
-  EXPECT_NE(m.find("attach /dev/sdf (data): AttachVolume vol-0aaa000000000001: AttachVolume: InvalidParameterValue"), std::string::npos) << m;
+  EXPECT_NE(m.find("attach /dev/sdf (data): AttachVolume vol-0aaa000000000001: AttachVolume: InvalidParameterValue"), std::string::npos)
+      << m;
   EXPECT_EQ(cloud.attach_calls(), 1);
 }
 
@@ -424,7 +429,8 @@ TEST_F(Attacher, DeniedDescribeFailsAtOnce) {
 TEST_F(Attacher, ADescribeThatNoRetryCanCureFailsAtOnce) {
   cloud.add("vol-0aaa000000000001", "data");
   AwsError tls;
-  tls.message = "POST https://ec2.eu-central-1.amazonaws.com/: TLS with ec2.eu-central-1.amazonaws.com: certificate verification failed: unknown CA";
+  tls.message =
+      "POST https://ec2.eu-central-1.amazonaws.com/: TLS with ec2.eu-central-1.amazonaws.com: certificate verification failed: unknown CA";
   tls.permanent = true;
   cloud.describe_failures.push_back(tls);
   auto result = run({sdf()});
@@ -473,8 +479,9 @@ TEST_F(Attacher, AnErrorAfterAnAnswerIsSaidBesideWhatTheAnswerShowed) {
   };
   auto result = run({sdf()}, timeouts);
   ASSERT_FALSE(result);
-  auto waiting = lines_with("volumes: waiting for /dev/sdf (Name=data, line 38): vol-0aaa000000000001 is attached to "
-                            "i-0old00000000000001 (attached) (the last DescribeVolumes failed: DescribeVolumes: connection reset by peer)");
+  auto waiting = lines_with(
+      "volumes: waiting for /dev/sdf (Name=data, line 38): vol-0aaa000000000001 is attached to "
+      "i-0old00000000000001 (attached) (the last DescribeVolumes failed: DescribeVolumes: connection reset by peer)");
   EXPECT_FALSE(waiting.empty()) << (log.empty() ? "" : log.back().second);
 }
 
@@ -489,9 +496,10 @@ TEST_F(Attacher, TheTimeBudgetEndsTheWaitAsDeferredNotAsAFailure) {
   ASSERT_FALSE(result);
   EXPECT_TRUE(attacher.deferred());
   const std::string& m = result.error().message();
-  EXPECT_NE(m.find("stopped waiting after 20s, the time budget: /dev/sdf (Name=data, line 38) for an available volume: "
-                   "vol-0aaa000000000001 is attached to i-0old00000000000001 (attached); left attached: /dev/sdg vol-0bbb000000000002 attached"),
-            std::string::npos)
+  EXPECT_NE(
+      m.find("stopped waiting after 20s, the time budget: /dev/sdf (Name=data, line 38) for an available volume: "
+             "vol-0aaa000000000001 is attached to i-0old00000000000001 (attached); left attached: /dev/sdg vol-0bbb000000000002 attached"),
+      std::string::npos)
       << m;
   EXPECT_EQ(clock.monotonic_ms(), 20000);  // the budget's end is a wake-up of its own, not the next poll's
   EXPECT_EQ(cloud.attach_calls(), 1);      // the free volume was attached; the wait for the other stops

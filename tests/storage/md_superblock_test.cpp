@@ -29,14 +29,14 @@ TEST(MdSuperblock, EncodesTheKernelLayout) {
   ASSERT_EQ(b.size(), 512u);
   EXPECT_EQ(b[0], 0xfc);  // magic a92b4efc, little-endian
   EXPECT_EQ(b[3], 0xa9);
-  EXPECT_EQ(b[4], 1);     // major version
+  EXPECT_EQ(b[4], 1);  // major version
   EXPECT_EQ(std::string(reinterpret_cast<const char*>(&b[32])), "any:sampleraid0");
   EXPECT_EQ(b[128], 0x00);  // data_offset 2048 = 0x800
   EXPECT_EQ(b[129], 0x08);
-  EXPECT_EQ(b[144], 8);     // super_offset: 1.2 lives at sector 8
-  EXPECT_EQ(b[160], 1);     // dev_number
-  EXPECT_EQ(b[220], 128);   // max_dev
-  EXPECT_EQ(b[256], 0);     // role of device 0
+  EXPECT_EQ(b[144], 8);    // super_offset: 1.2 lives at sector 8
+  EXPECT_EQ(b[160], 1);    // dev_number
+  EXPECT_EQ(b[220], 128);  // max_dev
+  EXPECT_EQ(b[256], 0);    // role of device 0
   EXPECT_EQ(b[258], 1);
   EXPECT_EQ(b[260], 0xff);  // spare
 }
@@ -81,9 +81,9 @@ TEST(MdSuperblock, RefusesOtherMagicAndVersions) {
 }
 
 TEST(MdSuperblock, DataOffsetFollowsMdadm) {
-  EXPECT_EQ(md_default_data_offset(64 * 2048), 2048u);             // 64 MiB: 1 MiB
+  EXPECT_EQ(md_default_data_offset(64 * 2048), 2048u);                   // 64 MiB: 1 MiB
   EXPECT_EQ(md_default_data_offset(100ull * 1024 * 1024 * 2), 133120u);  // 100 GiB: 64 MiB headroom + rounding
-  EXPECT_EQ(md_default_data_offset(1ull << 40), 264192u);          // big: 128 MiB headroom, 129 MiB
+  EXPECT_EQ(md_default_data_offset(1ull << 40), 264192u);                // big: 128 MiB headroom, 129 MiB
 }
 
 }  // namespace

@@ -36,7 +36,8 @@ TEST(Mountinfo, FindsTheTopmostMountAndDecodesEscapes) {
 }
 
 TEST(FilesystemTools, NoDiscardAndOwner) {
-  EXPECT_EQ(mkfs_arguments("ext4", "/dev/x", false), (std::vector<std::string>{"-F", "-q", "-E", "nodiscard,root_owner=999:999", "/dev/x"}));
+  EXPECT_EQ(mkfs_arguments("ext4", "/dev/x", false),
+            (std::vector<std::string>{"-F", "-q", "-E", "nodiscard,root_owner=999:999", "/dev/x"}));
   EXPECT_EQ(mkfs_arguments("xfs", "/dev/x", false), (std::vector<std::string>{"-f", "-q", "-K", "/dev/x"}));
   EXPECT_EQ(fsck_verdict(0), FsckVerdict::Clean);
   EXPECT_EQ(fsck_verdict(1), FsckVerdict::Repaired);

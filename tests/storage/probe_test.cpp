@@ -78,8 +78,9 @@ TEST_F(ProbeImages, BtrfsFromMkfsBtrfs) { EXPECT_EQ(probe_file(image("btrfs", 25
 TEST_F(ProbeImages, SwapFromMkswap) { EXPECT_EQ(probe_file(image("swap", 8, "mkswap {}")), Content::Swap); }
 
 TEST_F(ProbeImages, LuksFromCryptsetup) {
-  std::string path = image("luks", 32, "printf pw | cryptsetup luksFormat --type luks2 --batch-mode --pbkdf pbkdf2 "
-                                       "--pbkdf-force-iterations 1000 {} -");
+  std::string path = image("luks", 32,
+                           "printf pw | cryptsetup luksFormat --type luks2 --batch-mode --pbkdf pbkdf2 "
+                           "--pbkdf-force-iterations 1000 {} -");
   if (path.empty()) GTEST_SKIP() << "cryptsetup luksFormat did not run here";
   EXPECT_EQ(probe_file(path), Content::Luks);
 }
@@ -161,7 +162,8 @@ TEST(Probe, ADeviceOfSizeZeroIsAnErrorNeverBlank) {
   } empty;
   auto result = probe(empty);
   ASSERT_FALSE(result.ok());
-  EXPECT_NE(result.error().message().find("/dev/md127: the device reports a size of 0 bytes"), std::string::npos) << result.error().message();
+  EXPECT_NE(result.error().message().find("/dev/md127: the device reports a size of 0 bytes"), std::string::npos)
+      << result.error().message();
 }
 
 TEST(Probe, NamesSayWhatWasFound) {

@@ -44,8 +44,7 @@ Result<std::optional<DockerContainer>> FakeDocker::inspect_container(const std::
   return std::optional<DockerContainer>();
 }
 
-Result<std::string> FakeDocker::create_container(const std::string& name, const Secret& body,
-                                                 std::vector<std::string>* warnings) {
+Result<std::string> FakeDocker::create_container(const std::string& name, const Secret& body, std::vector<std::string>* warnings) {
   calls.push_back("create " + name);
   if (auto failure = take_failure("create")) return Error(*failure);
   for (const auto& [id, c] : containers) {

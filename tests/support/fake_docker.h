@@ -22,9 +22,9 @@ class FakeDocker : public DockerApi {
  public:
   // Images a pull of that reference text makes present ("reg/app:1.0" -> id).
   std::map<std::string, DockerImage> registry;
-  std::map<std::string, DockerImage> images;  // present locally, by reference text
+  std::map<std::string, DockerImage> images;        // present locally, by reference text
   std::map<std::string, FakeContainer> containers;  // by id
-  std::vector<std::string> calls;  // "pull reg/app:1.0", "create taupageapp", "start <id>", ...
+  std::vector<std::string> calls;                   // "pull reg/app:1.0", "create taupageapp", "start <id>", ...
 
   // Errors to return, by call name ("pull", "create", "start", "stop", "remove", "inspect_container").
   // Each entry is used once per listed message, in order.
@@ -41,8 +41,7 @@ class FakeDocker : public DockerApi {
   Status pull_image(const ImageReference& image, const Secret& registry_auth,
                     const std::function<void(const Json& message)>& on_message) override;
   Result<std::optional<DockerContainer>> inspect_container(const std::string& name_or_id) override;
-  Result<std::string> create_container(const std::string& name, const Secret& body,
-                                       std::vector<std::string>* warnings) override;
+  Result<std::string> create_container(const std::string& name, const Secret& body, std::vector<std::string>* warnings) override;
   Status start_container(const std::string& id) override;
   Status stop_container(const std::string& id, int timeout_seconds) override;
   Status remove_container(const std::string& id) override;

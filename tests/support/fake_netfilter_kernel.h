@@ -26,9 +26,9 @@ class FakeNetfilterKernel : public NetlinkChannel {
 
   // The message at this index among acknowledged messages fails with this errno.
   std::optional<size_t> fail_index;
-  int fail_errno = 2;  // ENOENT
-  bool answer = true;             // false: stay silent, as a kernel that never answers
-  std::set<std::string> tables;   // tables that GETTABLE finds
+  int fail_errno = 2;                           // ENOENT
+  bool answer = true;                           // false: stay silent, as a kernel that never answers
+  std::set<std::string> tables;                 // tables that GETTABLE finds
   std::vector<std::vector<SentMessage>> sends;  // each send(), split into messages
 
  private:

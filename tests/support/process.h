@@ -8,7 +8,7 @@
 namespace taupage {
 
 struct ProcessResult {
-  int exit_code = -1;   // -1 when killed by a signal
+  int exit_code = -1;  // -1 when killed by a signal
   bool timed_out = false;
   std::string out;
   std::string err;

@@ -27,7 +27,7 @@ class FakeBlockDevices : public BlockDevices {
   Status write_at(const std::string& path, uint64_t offset, const std::vector<uint8_t>& bytes) override;
 
   std::map<std::string, Device> devices;  // by configured path and by resolved path
-  std::vector<std::string> writes;         // "path@offset"
+  std::vector<std::string> writes;        // "path@offset"
 };
 
 class FakeMd : public MdControl {
@@ -69,9 +69,9 @@ class FakeMounter : public Mounter {
   Status make_dirs(const std::string& path) override;
   Status open_up(const std::string& path) override;
 
-  std::map<std::string, MountEntry> mounts;  // by target
+  std::map<std::string, MountEntry> mounts;                             // by target
   std::map<std::string, std::pair<uint32_t, uint32_t>> device_numbers;  // source -> major:minor
-  std::vector<std::string> calls;  // "mount /dev/vdb /r/mounts/data ext4 flags=0 data="
+  std::vector<std::string> calls;                                       // "mount /dev/vdb /r/mounts/data ext4 flags=0 data="
 };
 
 }  // namespace taupage

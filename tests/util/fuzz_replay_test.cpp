@@ -107,8 +107,9 @@ TEST(FuzzReplay, EveryCommittedInputPasses) {
     ASSERT_EQ(waitpid(child, &status, 0), child);
     bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     std::string culprit = last < inputs.size() ? inputs[last] : "(before the first input)";
-    EXPECT_TRUE(ok) << target.name << ": " << (WIFSIGNALED(status) ? "killed by signal " + std::to_string(WTERMSIG(status))
-                                                                   : "exit " + std::to_string(WEXITSTATUS(status)))
+    EXPECT_TRUE(ok) << target.name << ": "
+                    << (WIFSIGNALED(status) ? "killed by signal " + std::to_string(WTERMSIG(status))
+                                            : "exit " + std::to_string(WEXITSTATUS(status)))
                     << " on " << culprit;
     if (ok) std::printf("  %s: %zu inputs\n", target.name, inputs.size());
   }

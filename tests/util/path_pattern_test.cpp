@@ -50,16 +50,17 @@ TEST(PathPattern, NamesMatchAsInTheShell) {
 TEST(PathPattern, TheSameFilesAsGlibcGlobInTheSameOrder) {
   char templ[] = "/tmp/taupage-pattern-XXXXXX";
   std::string dir = ::mkdtemp(templ);
-  for (const char* folder : {"/etc", "/etc/ssh", "/etc/ssh/sshd_config.d", "/run", "/a1", "/a2", "/b1"}) ::mkdir((dir + folder).c_str(), 0755);
+  for (const char* folder : {"/etc", "/etc/ssh", "/etc/ssh/sshd_config.d", "/run", "/a1", "/a2", "/b1"})
+    ::mkdir((dir + folder).c_str(), 0755);
   for (const char* file : {"/etc/ssh/sshd_config", "/etc/ssh/sshd_config.d/10-a.conf", "/etc/ssh/sshd_config.d/taupage.conf",
                            "/etc/ssh/sshd_config.d/.hidden.conf", "/etc/ssh/sshd_config.d/notes.txt", "/run/net-ens5.conf",
                            "/run/net-eth0.conf", "/run/net-.conf", "/run/netX", "/a1/x.conf", "/a2/x.conf", "/b1/x.conf", "/a1/[x"}) {
     std::ofstream(dir + file) << "x\n";
   }
-  for (const char* pattern : {"/etc/ssh/sshd_config.d/*.conf", "/etc/ssh/sshd_config.d/*", "/etc/ssh/sshd_config.d/.*",
-                              "/etc/ssh/sshd_config", "/etc/ssh/missing", "/etc/ssh/sshd_config.d/*.none", "/run/net-*.conf",
-                              "/run/net?*.conf", "/run/net[-X]*", "/run/net[!-]*", "/a?/x.conf", "/[ab]*/x.conf", "/*/x.conf",
-                              "/a1/[x", "/*/*.conf", "/etc/*/sshd_config", "/missing/*.conf", "/run/*/x"}) {
+  for (const char* pattern :
+       {"/etc/ssh/sshd_config.d/*.conf", "/etc/ssh/sshd_config.d/*", "/etc/ssh/sshd_config.d/.*", "/etc/ssh/sshd_config",
+        "/etc/ssh/missing", "/etc/ssh/sshd_config.d/*.none", "/run/net-*.conf", "/run/net?*.conf", "/run/net[-X]*", "/run/net[!-]*",
+        "/a?/x.conf", "/[ab]*/x.conf", "/*/x.conf", "/a1/[x", "/*/*.conf", "/etc/*/sshd_config", "/missing/*.conf", "/run/*/x"}) {
     EXPECT_EQ(paths_matching(dir + pattern), glibc_glob(dir + pattern)) << pattern;
   }
   EXPECT_EQ(paths_matching(dir + "/run/net-*.conf").size(), 3u);  // the comparison above is not empty

@@ -74,7 +74,8 @@ TEST(UtcTime, DayPastTheMonthCountsOnAsTimegmDoes) {
 TEST(UtcTime, EveryDayOf1600To2600AgreesWithGlibc) {
   int64_t first = days_from_civil(1600, 1, 1);
   int64_t last = days_from_civil(2600, 12, 31);
-  ASSERT_EQ(last - first + 1, 365 * 1001 + 243);  // 243 leap days: 251 years divisible by 4, less 1700, 1800, 1900, 2100, 2200, 2300, 2500, 2600
+  ASSERT_EQ(last - first + 1,
+            365 * 1001 + 243);  // 243 leap days: 251 years divisible by 4, less 1700, 1800, 1900, 2100, 2200, 2300, 2500, 2600
   for (int64_t day = first; day <= last; ++day) {
     int64_t seconds = day * 86400 + 12345;
     time_t t = static_cast<time_t>(seconds);
