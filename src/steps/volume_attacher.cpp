@@ -78,6 +78,14 @@ std::string left_behind(const std::vector<Pending>& items) {
 
 }  // namespace
 
+int64_t VolumeAttacher::retry_pause_ms(int round) const {
+  int64_t ceiling = std::max<int64_t>(timeouts_.retry_base_ms, 1);
+  for (int i = 1; i < round && ceiling < timeouts_.retry_cap_ms; ++i) ceiling *= 2;
+  ceiling = std::min(ceiling, timeouts_.retry_cap_ms);
+  double r = std::clamp(random_ ? random_() : 0.5, 0.0, 1.0);
+  return std::max(static_cast<int64_t>(r * static_cast<double>(ceiling)), std::min(timeouts_.retry_floor_ms, ceiling));
+}
+
 Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<VolumeRequest>& requests) {
   const int64_t start = clock_.monotonic_ms();
   std::vector<Pending> items;
@@ -99,7 +107,7 @@ Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<Volume
 
   bool first_look = true;
   int64_t next_describe_ms = start;
-  int64_t describe_backoff_ms = 0;
+  int retry_round = 0;  // rounds in a row that EC2 throttled or failed
   int64_t next_describe_warning_ms = start;
   for (;;) {
     int64_t now = clock_.monotonic_ms();
@@ -117,14 +125,14 @@ Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<Volume
         for (auto& p : items) {
           if (p.phase == Phase::Search || p.phase == Phase::Attaching) p.last_error = volumes.error().message();
         }
-        describe_backoff_ms = std::min<int64_t>(std::max<int64_t>(describe_backoff_ms * 2, 2000), 30000);
+        int64_t pause = retry_pause_ms(++retry_round);
         if (now >= next_describe_warning_ms) {
-          Log::warn("volumes: DescribeVolumes: " + volumes.error().message() + "; trying again in " + seconds_text(describe_backoff_ms));
+          Log::warn("volumes: DescribeVolumes: " + volumes.error().message() + "; trying again in " + strfmt("%.1fs", pause / 1000.0));
           next_describe_warning_ms = now + timeouts_.progress_ms;
         }
-        next_describe_ms = now + describe_backoff_ms;
+        next_describe_ms = now + pause;
       } else {
-        describe_backoff_ms = 0;
+        bool attach_refused_for_now = false;  // throttled or failed transiently: the next round waits longer
         for (auto& p : items) p.last_error.clear();
         auto named = [&](const std::string& name) {
           std::vector<const Volume*> out;
@@ -196,6 +204,7 @@ Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<Volume
             Log::info(strfmt("volumes: %s: %s; waiting for another volume", label(p->request).c_str(), p->waiting_for.c_str()));
           } else if (transient(e)) {
             p->waiting_for = "AttachVolume " + volume->id + ": " + answer.error().message();
+            attach_refused_for_now = true;
           } else {
             return fail(Error(answer.error()).wrap(strfmt("attach %s (%s): AttachVolume %s", p->request.device.c_str(), p->request.name.c_str(), volume->id.c_str())));
           }
@@ -226,7 +235,10 @@ Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<Volume
         first_look = false;
         bool attaching = std::any_of(items.begin(), items.end(), [](const Pending& q) { return q.phase == Phase::Attaching; });
         // Counted from the end of this round's requests, which take a while over TLS at boot.
-        next_describe_ms = clock_.monotonic_ms() + (attaching ? timeouts_.attach_poll_ms : timeouts_.search_poll_ms);
+        int64_t pause = attaching ? timeouts_.attach_poll_ms : timeouts_.search_poll_ms;
+        retry_round = attach_refused_for_now ? retry_round + 1 : 0;
+        if (attach_refused_for_now) pause = retry_pause_ms(retry_round);
+        next_describe_ms = clock_.monotonic_ms() + pause;
       }
     }
 
