@@ -1,6 +1,7 @@
 #include "steps/volume_attacher.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "util/log.h"
@@ -20,6 +21,7 @@ struct Pending {
   int64_t phase_started_ms = 0;
   int64_t deadline_ms = 0;
   int64_t next_progress_ms = 0;
+  std::optional<Volume> retry_volume;  // AttachVolume was throttled: ask again, without a new look
   std::string waiting_for;  // what the last look found, for progress lines and the timeout
   std::string last_error;   // the last failed DescribeVolumes, while it keeps failing
   EbsDevice device;
@@ -86,6 +88,11 @@ int64_t VolumeAttacher::retry_pause_ms(int round) const {
   return std::max(static_cast<int64_t>(r * static_cast<double>(ceiling)), std::min(timeouts_.retry_floor_ms, ceiling));
 }
 
+int64_t VolumeAttacher::poll_pause(int64_t interval_ms) const {
+  double r = std::clamp(random_ ? random_() : 0.5, 0.0, 1.0);
+  return interval_ms + static_cast<int64_t>(r * static_cast<double>(interval_ms));
+}
+
 Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<VolumeRequest>& requests) {
   const int64_t start = clock_.monotonic_ms();
   std::vector<Pending> items;
@@ -105,6 +112,38 @@ Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<Volume
     p.deadline_ms = now + (phase == Phase::Attaching ? timeouts_.attach_ms : timeouts_.device_ms);
   };
 
+  bool attach_refused_for_now = false;  // this round's AttachVolume throttled or failed transiently
+  // AttachVolume for `p`; an error when it ends the run. A request refused for now is asked again
+  // after the pause without a DescribeVolumes in between (the throttled fleet's calls halved);
+  // when that repeated request meets anything but throttling, the entry looks again instead.
+  auto try_attach = [&](Pending& p, const Volume& volume, bool fresh_look) -> std::optional<Error> {
+    std::string volume_id = volume.id;
+    p.retry_volume.reset();
+    auto answer = api_.attach(volume_id, place_.instance_id, p.request.device);
+    if (answer) {
+      Log::info(strfmt("volumes: attach %s <- %s (Name=%s): %s", p.request.device.c_str(), volume_id.c_str(), p.request.name.c_str(),
+                       answer->status.empty() ? "attaching" : answer->status.c_str()));
+      p.volume_id = volume_id;
+      p.attached_as = p.request.device;
+      enter(p, answer->status == "attached" ? Phase::Device : Phase::Attaching, clock_.monotonic_ms());
+      return std::nullopt;
+    }
+    const AwsError& e = api_.last_error();
+    if (lost_race(e)) {
+      p.waiting_for = strfmt("another instance took %s first (%s)", volume_id.c_str(), e.code.c_str());
+      Log::info(strfmt("volumes: %s: %s; waiting for another volume", label(p.request).c_str(), p.waiting_for.c_str()));
+    } else if (transient(e)) {
+      p.waiting_for = "AttachVolume " + volume_id + ": " + answer.error().message();
+      attach_refused_for_now = true;
+      if (e.throttling()) p.retry_volume = volume;
+    } else if (fresh_look) {
+      return Error(answer.error()).wrap(strfmt("attach %s (%s): AttachVolume %s", p.request.device.c_str(), p.request.name.c_str(), volume_id.c_str()));
+    } else {
+      p.waiting_for = "AttachVolume " + volume_id + ": " + answer.error().message() + "; looking again";
+    }
+    return std::nullopt;
+  };
+
   bool first_look = true;
   int64_t next_describe_ms = start;
   int retry_round = 0;  // rounds in a row that EC2 throttled or failed
@@ -113,7 +152,21 @@ Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<Volume
     int64_t now = clock_.monotonic_ms();
     bool needs_ec2 = std::any_of(items.begin(), items.end(), [](const Pending& p) { return p.phase == Phase::Search || p.phase == Phase::Attaching; });
 
-    if (needs_ec2 && now >= next_describe_ms) {
+    bool only_retries = needs_ec2 && std::all_of(items.begin(), items.end(), [](const Pending& p) {
+      return p.phase == Phase::Device || p.phase == Phase::Done || (p.phase == Phase::Search && p.retry_volume);
+    });
+    if (only_retries && now >= next_describe_ms) {
+      attach_refused_for_now = false;
+      for (auto& p : items) {
+        if (p.phase != Phase::Search || !p.retry_volume) continue;
+        Volume volume = *p.retry_volume;
+        auto fatal = try_attach(p, volume, false);
+        if (fatal) return fail(std::move(*fatal));
+      }
+      bool attaching = std::any_of(items.begin(), items.end(), [](const Pending& q) { return q.phase == Phase::Attaching; });
+      retry_round = attach_refused_for_now ? retry_round + 1 : 0;
+      next_describe_ms = clock_.monotonic_ms() + (attach_refused_for_now ? retry_pause_ms(retry_round) : attaching ? poll_pause(timeouts_.attach_poll_ms) : 0);
+    } else if (needs_ec2 && now >= next_describe_ms) {
       std::set<std::string> name_set;
       for (const auto& p : items) {
         if (p.phase == Phase::Search || p.phase == Phase::Attaching) name_set.insert(p.request.name);
@@ -132,7 +185,7 @@ Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<Volume
         }
         next_describe_ms = now + pause;
       } else {
-        bool attach_refused_for_now = false;  // throttled or failed transiently: the next round waits longer
+        attach_refused_for_now = false;
         for (auto& p : items) p.last_error.clear();
         auto named = [&](const std::string& name) {
           std::vector<const Volume*> out;
@@ -189,25 +242,8 @@ Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<Volume
         }
 
         for (const auto& [p, volume] : to_attach) {
-          auto answer = api_.attach(volume->id, place_.instance_id, p->request.device);
-          if (answer) {
-            Log::info(strfmt("volumes: attach %s <- %s (Name=%s): %s", p->request.device.c_str(), volume->id.c_str(), p->request.name.c_str(),
-                             answer->status.empty() ? "attaching" : answer->status.c_str()));
-            p->volume_id = volume->id;
-            p->attached_as = p->request.device;
-            enter(*p, answer->status == "attached" ? Phase::Device : Phase::Attaching, now);
-            continue;
-          }
-          const AwsError& e = api_.last_error();
-          if (lost_race(e)) {
-            p->waiting_for = strfmt("another instance took %s first (%s)", volume->id.c_str(), e.code.c_str());
-            Log::info(strfmt("volumes: %s: %s; waiting for another volume", label(p->request).c_str(), p->waiting_for.c_str()));
-          } else if (transient(e)) {
-            p->waiting_for = "AttachVolume " + volume->id + ": " + answer.error().message();
-            attach_refused_for_now = true;
-          } else {
-            return fail(Error(answer.error()).wrap(strfmt("attach %s (%s): AttachVolume %s", p->request.device.c_str(), p->request.name.c_str(), volume->id.c_str())));
-          }
+          auto fatal = try_attach(*p, *volume, true);
+          if (fatal) return fail(std::move(*fatal));
         }
 
         for (auto& p : items) {
@@ -235,7 +271,7 @@ Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<Volume
         first_look = false;
         bool attaching = std::any_of(items.begin(), items.end(), [](const Pending& q) { return q.phase == Phase::Attaching; });
         // Counted from the end of this round's requests, which take a while over TLS at boot.
-        int64_t pause = attaching ? timeouts_.attach_poll_ms : timeouts_.search_poll_ms;
+        int64_t pause = poll_pause(attaching ? timeouts_.attach_poll_ms : timeouts_.search_poll_ms);
         retry_round = attach_refused_for_now ? retry_round + 1 : 0;
         if (attach_refused_for_now) pause = retry_pause_ms(retry_round);
         next_describe_ms = clock_.monotonic_ms() + pause;

@@ -35,7 +35,7 @@ struct VolumeTimeouts {
   int64_t attach_ms = 5 * 60 * 1000;      // AttachVolume until the state is `attached`
   int64_t device_ms = 2 * 60 * 1000;      // `attached` until the disk and its node exist
   int64_t search_poll_ms = 5000;          // DescribeVolumes while waiting for an available volume
-  int64_t attach_poll_ms = 500;           // DescribeVolumes while a volume is attaching (seconds, usually)
+  int64_t attach_poll_ms = 1000;          // DescribeVolumes while a volume is attaching (seconds, usually)
   int64_t device_poll_ms = 100;           // sysfs while waiting for the disk
   int64_t progress_ms = 30000;            // at least one log line per waiting volume this often
   // After a round EC2 throttled or failed transiently: a pause drawn from [0, ceiling), the
@@ -70,6 +70,9 @@ class VolumeAttacher {
   bool deferred() const { return deferred_; }
   // The pause after the `round`th throttled or failed round in a row (1 for the first).
   int64_t retry_pause_ms(int round) const;
+  // A poll's pause: from interval_ms to twice it, so that instances started together do not poll
+  // in step (a retry pause may be near 0; a poll that soon would only ask again for nothing).
+  int64_t poll_pause(int64_t interval_ms) const;
 
  private:
   VolumeApi& api_;
