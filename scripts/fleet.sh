@@ -7,8 +7,9 @@
 # machine does, with the real build/taupage: the early stage's volumes step, the rest of the early
 # stage in throwaway network and mount namespaces (nothing of the host is touched), the system
 # stage, then the late stage's secrets and notify. The same fleet runs once per retry mode
-# (FLEET_MODES, default "standard naive": the SDK-style client against a naive one with fixed
-# retries, TAUPAGE_RETRY_MODE=naive; "single" is a third: AWS_MAX_ATTEMPTS=1, so that only the
+# (FLEET_MODES, default "standard adaptive naive": the SDK-style client against a naive one with fixed
+# retries, TAUPAGE_RETRY_MODE=naive; "adaptive" adds the SDKs' adaptive mode, AWS_RETRY_MODE=adaptive;
+# "single" is another: AWS_MAX_ATTEMPTS=1, so that only the
 # steps' own loops retry). Then the volume race: FLEET_RACE_N (default 50) instances,
 # two per volume, each volume ending attached to exactly one of them.
 # Results: a table per run on stdout and in $FLEET_OUT (default build/fleet/results.md).
@@ -16,7 +17,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 TAUPAGE=${TAUPAGE_BIN:-$PWD/build/taupage}
 N=${FLEET_N:-500}
-MODES=${FLEET_MODES:-standard naive}
+MODES=${FLEET_MODES:-standard adaptive naive}
 RACE_N=${FLEET_RACE_N:-50}
 OUT=${FLEET_OUT:-$PWD/build/fleet}
 WORK=$(mktemp -d /tmp/fleet.XXXXXX)
@@ -56,6 +57,8 @@ instance() {
   local env_line
   env_line="PATH=/usr/bin:/bin $(sed 's/^export //' "$S/env" | sed "s|^\(AWS_EC2_METADATA_SERVICE_ENDPOINT=.*\)$|\1/$id|" | tr '\n' ' ')"
   [ "$mode" = naive ] && env_line="$env_line TAUPAGE_RETRY_MODE=naive"
+  # The SDKs' adaptive mode: standard plus a client-side rate limiter fed by throttling answers.
+  [ "$mode" = adaptive ] && env_line="$env_line AWS_RETRY_MODE=adaptive"
   # One retry layer: no attempts inside an AWS call, each step's own loop alone waits out throttling.
   [ "$mode" = single ] && env_line="$env_line AWS_MAX_ATTEMPTS=1"
   local boot="$TAUPAGE boot --config $i/user-data.yaml --state-dir $i/state --root $i/root"

@@ -84,7 +84,9 @@ Result<HttpResponse> AwsService::call(const std::string& operation, const HttpRe
       if (!has_host) signed_request.headers.emplace_back("Host", host_header(*endpoint));
     }
 
+    if (policy.adaptive) rate_.acquire();
     auto response = deps_.http.send(*endpoint, signed_request);
+    if (policy.adaptive) rate_.record(response && parse_aws_error(protocol, *response).throttling());
     if (response && response->status >= 200 && response->status < 300) {
       last_error_ = {};
       return std::move(*response);
@@ -116,6 +118,7 @@ Result<HttpResponse> AwsService::call(const std::string& operation, const HttpRe
     }
     last_error_ = error;
     if (error.permanent || !is_retryable(error.status, error.code) || attempt == policy.max_attempts) break;
+    if (throttling_to_caller_ && error.throttling()) break;
     int64_t pause = policy.backoff_ms(attempt, deps_.random);
     Log::debug(strfmt("%s: %s; retry %d of %d in %lldms", operation.c_str(), error.describe().c_str(), attempt, policy.max_attempts - 1,
                       static_cast<long long>(pause)));

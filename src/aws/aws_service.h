@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 
+#include "aws/adaptive_rate.h"
 #include "aws/aws_error.h"
 #include "aws/credentials_provider.h"
 #include "aws/environment.h"
@@ -52,7 +53,7 @@ struct CallOptions {
 class AwsService {
  public:
   AwsService(AwsDeps& deps, std::string service, std::string region)
-      : deps_(deps), service_(std::move(service)), region_(std::move(region)) {}
+      : deps_(deps), service_(std::move(service)), region_(std::move(region)), rate_(deps.clock) {}
 
   // Sends `request` (target relative to the endpoint) and returns the 2xx answer, or an error
   // "Operation: Code: message (HTTP n)"; last_error() then has the parts.
@@ -63,12 +64,18 @@ class AwsService {
   const std::string& region() const { return region_; }
   const std::string& service() const { return service_; }
   AwsDeps& deps() { return deps_; }
+  // A throttling answer ends the call at once (other transient errors are still retried): for a
+  // caller whose own loop waits out throttling, so that two retry layers do not multiply.
+  void leave_throttling_to_caller(bool yes) { throttling_to_caller_ = yes; }
+  const AdaptiveRate& rate() const { return rate_; }
 
  private:
   AwsDeps& deps_;
   std::string service_;
   std::string region_;
   AwsError last_error_;
+  AdaptiveRate rate_;  // per client, as in the SDKs; used in adaptive mode only
+  bool throttling_to_caller_ = false;
 };
 
 // "Thu, 26 Nov 2026 16:10:00 GMT" -> unix seconds; nullopt when malformed.

@@ -23,6 +23,7 @@ RetryPolicy RetryPolicy::from_environment(const Environment& env) {
     policy.naive = true;
     policy.max_attempts = 10;
   }
+  policy.adaptive = !policy.naive && env("AWS_RETRY_MODE") == "adaptive";
   if (auto n = parse_uint(env("AWS_MAX_ATTEMPTS")); n && *n >= 1 && *n <= 20) policy.max_attempts = static_cast<int>(*n);
   return policy;
 }

@@ -1,7 +1,8 @@
 /// Retries as the AWS SDKs' standard mode does: 3 attempts (AWS_MAX_ATTEMPTS overrides),
 /// truncated binary exponential backoff with full jitter capped at 20 s, and only the documented
 /// transient and throttling errors are retried. Randomness is injectable so tests need not sleep
-/// or guess. TAUPAGE_RETRY_MODE=naive gives the hand-written client the fleet test compares
+/// or guess. AWS_RETRY_MODE=adaptive adds the SDKs' client-side rate limiter (aws/adaptive_rate.h)
+/// in front of each attempt. TAUPAGE_RETRY_MODE=naive gives the hand-written client the fleet test compares
 /// against (scripts/fleet.sh): 10 attempts 1 s apart, no jitter; nothing else sets it.
 #pragma once
 
@@ -21,10 +22,12 @@ struct RetryPolicy {
   int max_attempts = 3;
   int64_t base_ms = 1000;
   int64_t max_backoff_ms = 20000;
-  bool naive = false;  // fixed pauses of base_ms, no jitter (the comparison client only)
+  bool naive = false;     // fixed pauses of base_ms, no jitter (the comparison client only)
+  bool adaptive = false;  // AWS_RETRY_MODE=adaptive: a rate limiter before every attempt
 
   // AWS_MAX_ATTEMPTS when set to a number from 1 to 20, else 3; TAUPAGE_RETRY_MODE=naive: 10
-  // attempts (AWS_MAX_ATTEMPTS still overrides), fixed pauses.
+  // attempts (AWS_MAX_ATTEMPTS still overrides), fixed pauses; AWS_RETRY_MODE=adaptive: the same
+  // retries as standard, plus the rate limiter.
   static RetryPolicy from_environment(const Environment& env);
   // Delay before retry number `retry` (1 for the first retry): rand * min(base * 2^(retry-1), cap);
   // naive: base.

@@ -69,7 +69,12 @@ class VolumesStep : public Step {
 
     auto service = context.services.aws->service("ec2");
     if (!service) return Outcome::failed("EC2: " + service.error().message() + "; no volume was attached");
-    Ec2VolumeApi api(**service);
+    // A client of its own whose throttling answers come straight back: the attacher's loop is
+    // the one retry layer, so that a throttled fleet does not multiply its calls (docs/fleet.md).
+    AwsService ec2((*service)->deps(), (*service)->service(), (*service)->region());
+    // The naive comparison client (scripts/fleet.sh only) keeps its fixed inner retries.
+    ec2.leave_throttling_to_caller(!(*service)->deps().policy.naive);
+    Ec2VolumeApi api(ec2);
     EbsDeviceLocator devices(context.settings.sysfs_root, context.settings.dev_dir);
     VolumeTimeouts timeouts;
     timeouts.available_ms = static_cast<int64_t>(context.settings.volume_timeout_seconds * 1000);

@@ -1,6 +1,7 @@
 #include "steps/volume_attacher.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "util/log.h"
@@ -20,8 +21,9 @@ struct Pending {
   int64_t phase_started_ms = 0;
   int64_t deadline_ms = 0;
   int64_t next_progress_ms = 0;
-  std::string waiting_for;  // what the last look found, for progress lines and the timeout
-  std::string last_error;   // the last failed DescribeVolumes, while it keeps failing
+  std::optional<Volume> retry_volume;  // AttachVolume was throttled: ask again, without a new look
+  std::string waiting_for;             // what the last look found, for progress lines and the timeout
+  std::string last_error;              // the last failed DescribeVolumes, while it keeps failing
   EbsDevice device;
   std::vector<std::string> links;
 };
@@ -78,6 +80,19 @@ std::string left_behind(const std::vector<Pending>& items) {
 
 }  // namespace
 
+int64_t VolumeAttacher::retry_pause_ms(int round) const {
+  int64_t ceiling = std::max<int64_t>(timeouts_.retry_base_ms, 1);
+  for (int i = 1; i < round && ceiling < timeouts_.retry_cap_ms; ++i) ceiling *= 2;
+  ceiling = std::min(ceiling, timeouts_.retry_cap_ms);
+  double r = std::clamp(random_ ? random_() : 0.5, 0.0, 1.0);
+  return std::max(static_cast<int64_t>(r * static_cast<double>(ceiling)), std::min(timeouts_.retry_floor_ms, ceiling));
+}
+
+int64_t VolumeAttacher::poll_pause(int64_t interval_ms) const {
+  double r = std::clamp(random_ ? random_() : 0.5, 0.0, 1.0);
+  return interval_ms + static_cast<int64_t>(r * static_cast<double>(interval_ms));
+}
+
 Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<VolumeRequest>& requests) {
   const int64_t start = clock_.monotonic_ms();
   std::vector<Pending> items;
@@ -97,16 +112,65 @@ Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<Volume
     p.deadline_ms = now + (phase == Phase::Attaching ? timeouts_.attach_ms : timeouts_.device_ms);
   };
 
+  bool attach_refused_for_now = false;  // this round's AttachVolume throttled or failed transiently
+  // AttachVolume for `p`; an error when it ends the run. A request refused for now is asked again
+  // after the pause without a DescribeVolumes in between (the throttled fleet's calls halved);
+  // when that repeated request meets anything but throttling, the entry looks again instead.
+  auto try_attach = [&](Pending& p, const Volume& volume, bool fresh_look) -> std::optional<Error> {
+    std::string volume_id = volume.id;
+    p.retry_volume.reset();
+    auto answer = api_.attach(volume_id, place_.instance_id, p.request.device);
+    if (answer) {
+      Log::info(strfmt("volumes: attach %s <- %s (Name=%s): %s", p.request.device.c_str(), volume_id.c_str(), p.request.name.c_str(),
+                       answer->status.empty() ? "attaching" : answer->status.c_str()));
+      p.volume_id = volume_id;
+      p.attached_as = p.request.device;
+      enter(p, answer->status == "attached" ? Phase::Device : Phase::Attaching, clock_.monotonic_ms());
+      return std::nullopt;
+    }
+    const AwsError& e = api_.last_error();
+    if (lost_race(e)) {
+      p.waiting_for = strfmt("another instance took %s first (%s)", volume_id.c_str(), e.code.c_str());
+      Log::info(strfmt("volumes: %s: %s; waiting for another volume", label(p.request).c_str(), p.waiting_for.c_str()));
+    } else if (transient(e)) {
+      p.waiting_for = "AttachVolume " + volume_id + ": " + answer.error().message();
+      attach_refused_for_now = true;
+      if (e.throttling()) p.retry_volume = volume;
+    } else if (fresh_look) {
+      return Error(answer.error())
+          .wrap(strfmt("attach %s (%s): AttachVolume %s", p.request.device.c_str(), p.request.name.c_str(), volume_id.c_str()));
+    } else {
+      p.waiting_for = "AttachVolume " + volume_id + ": " + answer.error().message() + "; looking again";
+    }
+    return std::nullopt;
+  };
+
   bool first_look = true;
   int64_t next_describe_ms = start;
-  int64_t describe_backoff_ms = 0;
+  int retry_round = 0;  // rounds in a row that EC2 throttled or failed
   int64_t next_describe_warning_ms = start;
   for (;;) {
     int64_t now = clock_.monotonic_ms();
     bool needs_ec2 =
         std::any_of(items.begin(), items.end(), [](const Pending& p) { return p.phase == Phase::Search || p.phase == Phase::Attaching; });
 
-    if (needs_ec2 && now >= next_describe_ms) {
+    bool only_retries = needs_ec2 && std::all_of(items.begin(), items.end(), [](const Pending& p) {
+                          return p.phase == Phase::Device || p.phase == Phase::Done || (p.phase == Phase::Search && p.retry_volume);
+                        });
+    if (only_retries && now >= next_describe_ms) {
+      attach_refused_for_now = false;
+      for (auto& p : items) {
+        if (p.phase != Phase::Search || !p.retry_volume) continue;
+        Volume volume = *p.retry_volume;
+        auto fatal = try_attach(p, volume, false);
+        if (fatal) return fail(std::move(*fatal));
+      }
+      bool attaching = std::any_of(items.begin(), items.end(), [](const Pending& q) { return q.phase == Phase::Attaching; });
+      retry_round = attach_refused_for_now ? retry_round + 1 : 0;
+      next_describe_ms = clock_.monotonic_ms() + (attach_refused_for_now ? retry_pause_ms(retry_round)
+                                                  : attaching            ? poll_pause(timeouts_.attach_poll_ms)
+                                                                         : 0);
+    } else if (needs_ec2 && now >= next_describe_ms) {
       std::set<std::string> name_set;
       for (const auto& p : items) {
         if (p.phase == Phase::Search || p.phase == Phase::Attaching) name_set.insert(p.request.name);
@@ -118,14 +182,14 @@ Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<Volume
         for (auto& p : items) {
           if (p.phase == Phase::Search || p.phase == Phase::Attaching) p.last_error = volumes.error().message();
         }
-        describe_backoff_ms = std::min<int64_t>(std::max<int64_t>(describe_backoff_ms * 2, 2000), 30000);
+        int64_t pause = retry_pause_ms(++retry_round);
         if (now >= next_describe_warning_ms) {
-          Log::warn("volumes: DescribeVolumes: " + volumes.error().message() + "; trying again in " + seconds_text(describe_backoff_ms));
+          Log::warn("volumes: DescribeVolumes: " + volumes.error().message() + "; trying again in " + strfmt("%.1fs", pause / 1000.0));
           next_describe_warning_ms = now + timeouts_.progress_ms;
         }
-        next_describe_ms = now + describe_backoff_ms;
+        next_describe_ms = now + pause;
       } else {
-        describe_backoff_ms = 0;
+        attach_refused_for_now = false;
         for (auto& p : items) p.last_error.clear();
         auto named = [&](const std::string& name) {
           std::vector<const Volume*> out;
@@ -188,26 +252,8 @@ Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<Volume
         }
 
         for (const auto& [p, volume] : to_attach) {
-          auto answer = api_.attach(volume->id, place_.instance_id, p->request.device);
-          if (answer) {
-            Log::info(strfmt("volumes: attach %s <- %s (Name=%s): %s", p->request.device.c_str(), volume->id.c_str(),
-                             p->request.name.c_str(), answer->status.empty() ? "attaching" : answer->status.c_str()));
-            p->volume_id = volume->id;
-            p->attached_as = p->request.device;
-            enter(*p, answer->status == "attached" ? Phase::Device : Phase::Attaching, now);
-            continue;
-          }
-          const AwsError& e = api_.last_error();
-          if (lost_race(e)) {
-            p->waiting_for = strfmt("another instance took %s first (%s)", volume->id.c_str(), e.code.c_str());
-            Log::info(strfmt("volumes: %s: %s; waiting for another volume", label(p->request).c_str(), p->waiting_for.c_str()));
-          } else if (transient(e)) {
-            p->waiting_for = "AttachVolume " + volume->id + ": " + answer.error().message();
-          } else {
-            return fail(Error(answer.error())
-                            .wrap(strfmt("attach %s (%s): AttachVolume %s", p->request.device.c_str(), p->request.name.c_str(),
-                                         volume->id.c_str())));
-          }
+          auto fatal = try_attach(*p, *volume, true);
+          if (fatal) return fail(std::move(*fatal));
         }
 
         for (auto& p : items) {
@@ -236,7 +282,10 @@ Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<Volume
         first_look = false;
         bool attaching = std::any_of(items.begin(), items.end(), [](const Pending& q) { return q.phase == Phase::Attaching; });
         // Counted from the end of this round's requests, which take a while over TLS at boot.
-        next_describe_ms = clock_.monotonic_ms() + (attaching ? timeouts_.attach_poll_ms : timeouts_.search_poll_ms);
+        int64_t pause = poll_pause(attaching ? timeouts_.attach_poll_ms : timeouts_.search_poll_ms);
+        retry_round = attach_refused_for_now ? retry_round + 1 : 0;
+        if (attach_refused_for_now) pause = retry_pause_ms(retry_round);
+        next_describe_ms = clock_.monotonic_ms() + pause;
       }
     }
 

@@ -1,13 +1,16 @@
 /// The decisions of the volumes step: for each volumes.ebs entry, keep the volume already attached
 /// to this instance, attach the one available volume with that Name, or wait (bounded) for one to
 /// become available; then wait for the `attached` state and for the disk. All AttachVolume
-/// requests go out before any wait, and one polling loop serves every pending volume.
+/// requests go out before any wait, and one polling loop serves every pending volume. That loop is
+/// the only retry layer for throttling (the EC2 client gives throttling answers back at once): a
+/// round that EC2 throttled is followed by an exponential pause with full jitter, bounded.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "aws/retry_policy.h"
 #include "aws/volume_api.h"
 #include "storage/ebs_device.h"
 #include "util/clock.h"
@@ -32,9 +35,15 @@ struct VolumeTimeouts {
   int64_t attach_ms = 5 * 60 * 1000;      // AttachVolume until the state is `attached`
   int64_t device_ms = 2 * 60 * 1000;      // `attached` until the disk and its node exist
   int64_t search_poll_ms = 5000;          // DescribeVolumes while waiting for an available volume
-  int64_t attach_poll_ms = 500;           // DescribeVolumes while a volume is attaching (seconds, usually)
+  int64_t attach_poll_ms = 1000;          // DescribeVolumes while a volume is attaching (seconds, usually)
   int64_t device_poll_ms = 100;           // sysfs while waiting for the disk
   int64_t progress_ms = 30000;            // at least one log line per waiting volume this often
+  // After a round EC2 throttled or failed transiently: a pause drawn from [0, ceiling), the
+  // ceiling doubling from retry_base_ms each such round in a row up to retry_cap_ms, and never
+  // below retry_floor_ms. Spread out, a fleet's retries meet the account's refill, not each other.
+  int64_t retry_base_ms = 1000;
+  int64_t retry_cap_ms = 30000;
+  int64_t retry_floor_ms = 100;
   // The stage's time budget (in the initramfs): a monotonic time past which the run stops waiting
   // and is deferred (deferred() says so) instead of failing. 0: none.
   int64_t defer_at_ms = 0;
@@ -50,14 +59,20 @@ struct AttachedVolume {
 
 class VolumeAttacher {
  public:
-  VolumeAttacher(VolumeApi& api, const EbsDeviceLocator& devices, Clock& clock, InstancePlace place, VolumeTimeouts timeouts = {})
-      : api_(api), devices_(devices), clock_(clock), place_(std::move(place)), timeouts_(timeouts) {}
+  VolumeAttacher(VolumeApi& api, const EbsDeviceLocator& devices, Clock& clock, InstancePlace place, VolumeTimeouts timeouts = {},
+                 RandomSource random = system_random())
+      : api_(api), devices_(devices), clock_(clock), place_(std::move(place)), timeouts_(timeouts), random_(std::move(random)) {}
 
   // Every request attached and its disk present, or the first reason it cannot be, naming the
   // entry, and which volumes were left attached or attaching. When the time budget ends a wait,
   // the error says what was awaited and deferred() is true: not a failure, a later run goes on.
   Result<std::vector<AttachedVolume>> run(const std::vector<VolumeRequest>& requests);
   bool deferred() const { return deferred_; }
+  // The pause after the `round`th throttled or failed round in a row (1 for the first).
+  int64_t retry_pause_ms(int round) const;
+  // A poll's pause: from interval_ms to twice it, so that instances started together do not poll
+  // in step (a retry pause may be near 0; a poll that soon would only ask again for nothing).
+  int64_t poll_pause(int64_t interval_ms) const;
 
  private:
   VolumeApi& api_;
@@ -65,6 +80,7 @@ class VolumeAttacher {
   Clock& clock_;
   InstancePlace place_;
   VolumeTimeouts timeouts_;
+  RandomSource random_;
   bool deferred_ = false;
 };
 

@@ -74,6 +74,45 @@ TEST(AwsService, MaxAttemptsFromEnvironment) {
   EXPECT_EQ(f.http.requests.size(), 5u);
 }
 
+// The volumes step's client: throttling comes straight back to the step's loop (one retry layer),
+// while a transient failure is still retried inside the call.
+TEST(AwsService, ThrottlingLeftToTheCallerComesBackAtOnce) {
+  Fixture f;
+  f.kms.leave_throttling_to_caller(true);
+  for (int i = 0; i < 3; ++i) f.http.respond(400, kKmsThrottle);
+  KmsClient kms(f.kms);
+  ASSERT_FALSE(kms.decrypt(base64_encode("x")));
+  EXPECT_EQ(f.http.requests.size(), 1u);
+  EXPECT_TRUE(kms.last_error().throttling());
+
+  Fixture g;
+  g.kms.leave_throttling_to_caller(true);
+  g.http.respond(500, "");
+  g.http.respond(200, R"({"Plaintext":"aGVsbG8="})");
+  KmsClient kms2(g.kms);
+  EXPECT_TRUE(kms2.decrypt(base64_encode("x")));
+  EXPECT_EQ(g.http.requests.size(), 2u);
+}
+
+TEST(AwsService, AdaptiveModeFromTheEnvironmentAndItsLimiterSeesEveryAnswer) {
+  EXPECT_TRUE(RetryPolicy::from_environment(fixed_environment({{"AWS_RETRY_MODE", "adaptive"}})).adaptive);
+  EXPECT_FALSE(RetryPolicy::from_environment(fixed_environment({{"AWS_RETRY_MODE", "standard"}})).adaptive);
+  EXPECT_EQ(RetryPolicy::from_environment(fixed_environment({{"AWS_RETRY_MODE", "adaptive"}})).max_attempts, 3);
+  Fixture f;
+  f.deps.policy.adaptive = true;
+  f.http.respond(400, kKmsThrottle);
+  f.http.respond(200, R"({"Plaintext":"aGVsbG8="})");
+  KmsClient kms(f.kms);
+  EXPECT_TRUE(kms.decrypt(base64_encode("x")));
+  EXPECT_TRUE(f.kms.rate().enabled());  // the throttling answer switched the limiter on
+  Fixture g;
+  g.http.respond(400, kKmsThrottle);
+  g.http.respond(200, R"({"Plaintext":"aGVsbG8="})");
+  KmsClient kms2(g.kms);
+  EXPECT_TRUE(kms2.decrypt(base64_encode("x")));
+  EXPECT_FALSE(g.kms.rate().enabled());  // standard mode: no limiter
+}
+
 TEST(AwsService, TransportFailuresAreRetriedAndNamed) {
   Fixture f;
   f.http.fail("connection reset by peer");

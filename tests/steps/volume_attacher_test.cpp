@@ -204,7 +204,7 @@ class Attacher : public ::testing::Test {
 
   Result<std::vector<AttachedVolume>> run(const std::vector<VolumeRequest>& requests, VolumeTimeouts timeouts = {}) {
     EbsDeviceLocator devices(root_ + "/sys", root_ + "/dev");
-    VolumeAttacher attacher(cloud, devices, clock, {kMe, kZone}, timeouts);
+    VolumeAttacher attacher(cloud, devices, clock, {kMe, kZone}, timeouts, random);
     return attacher.run(requests);
   }
   std::string link_of(const std::string& name) {
@@ -224,6 +224,7 @@ class Attacher : public ::testing::Test {
 
   std::string root_ = make_root();
   SteppingClock clock;
+  RandomSource random = [] { return 0.5; };
   FakeCloud cloud{clock, root_ + "/sys", root_ + "/dev"};
   std::vector<std::pair<int64_t, std::string>> log;
 };
@@ -415,6 +416,73 @@ TEST_F(Attacher, ThrottledDescribeIsRetriedWithinTheDeadline) {
   auto result = run({sdf()});
   ASSERT_TRUE(result) << result.error().message();
   EXPECT_EQ(cloud.attach_calls(), 1);
+}
+
+// The step's loop is the one retry layer: each pause after a throttled round is drawn from
+// [0, ceiling), the ceiling doubling from 1 s to the 30 s cap, never below the 0.1 s floor.
+TEST_F(Attacher, PausesAfterThrottlingAreFullyJitteredAndBounded) {
+  cloud.add("vol-0aaa000000000001", "data");
+  for (int i = 0; i < 8; ++i) cloud.describe_failures.push_back({503, "RequestLimitExceeded", "Request limit exceeded.", "", ""});
+  std::vector<double> draws = {0.5, 0.0, 0.999, 0.25, 0.5, 0.999, 0.999, 0.1};
+  size_t next = 0;
+  random = [&] { return next < draws.size() ? draws[next++] : 0.5; };
+  auto result = run({sdf()});
+  ASSERT_TRUE(result) << result.error().message();
+  std::vector<int64_t> describes;
+  for (const auto& c : cloud.calls) {
+    if (c.what == "describe") describes.push_back(c.at_ms);
+  }
+  ASSERT_GE(describes.size(), 9u);
+  // ceilings 1, 2, 4, 8, 16, 30 (capped), 30, 30 s; drawn fractions of them, the floor for 0.
+  std::vector<int64_t> expected = {500, 100, 3996, 2000, 8000, 29970, 29970, 3000};
+  for (size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(describes[i + 1] - describes[i], expected[i]) << "pause " << i + 1;
+  EXPECT_EQ(cloud.attach_calls(), 1);
+}
+
+TEST_F(Attacher, RetryPausesStayWithinTheirBoundsForAnyDraw) {
+  EbsDeviceLocator devices(root_ + "/sys", root_ + "/dev");
+  for (double r : {0.0, 1e-9, 0.3, 0.999999, 1.0, -1.0, 7.0}) {
+    VolumeAttacher attacher(cloud, devices, clock, {kMe, kZone}, {}, [r] { return r; });
+    for (int round = 1; round < 70; ++round) {
+      int64_t ceiling = std::min<int64_t>(int64_t{1000} << std::min(round - 1, 20), 30000);
+      int64_t pause = attacher.retry_pause_ms(round);
+      EXPECT_GE(pause, 100) << r << " " << round;
+      EXPECT_LE(pause, ceiling) << r << " " << round;
+    }
+  }
+}
+
+// A throttled AttachVolume is "wait and ask again", never a failure: asked again after a jittered
+// pause, without a DescribeVolumes in between, until EC2 takes it.
+TEST_F(Attacher, AThrottledAttachIsAskedAgainAfterAPauseNotFailed) {
+  cloud.add("vol-0aaa000000000001", "data");
+  for (int i = 0; i < 4; ++i) cloud.attach_refusals.push_back({503, "RequestLimitExceeded", "Request limit exceeded.", "", ""});
+  auto result = run({sdf()});
+  ASSERT_TRUE(result) << result.error().message();
+  EXPECT_EQ((*result)[0].volume_id, "vol-0aaa000000000001");
+  EXPECT_EQ(cloud.attach_calls(), 5);
+  ASSERT_GE(cloud.calls.size(), 6u);
+  EXPECT_EQ(cloud.calls[0].what, "describe");
+  std::vector<int64_t> expected = {500, 1000, 2000, 4000};  // half of 1, 2, 4, 8 s
+  for (size_t i = 1; i <= 4; ++i) {
+    EXPECT_EQ(cloud.calls[i + 1].what, "attach vol-0aaa000000000001 /dev/sdf") << i;
+    EXPECT_EQ(cloud.calls[i + 1].at_ms - cloud.calls[i].at_ms, expected[i - 1]) << i;
+  }
+}
+
+// When the repeated request meets something else than throttling (the volume went to someone
+// else meanwhile), the entry looks again instead of failing on a stale look.
+TEST_F(Attacher, AfterAThrottledAttachAVolumeTakenMeanwhileIsALostRace) {
+  cloud.add("vol-0aaa000000000001", "data");
+  cloud.attach_refusals.push_back({503, "RequestLimitExceeded", "Request limit exceeded.", "", ""});
+  cloud.attach_refusals.push_back({400, "VolumeInUse", "vol-0aaa000000000001 is already attached to an instance", "", ""});
+  cloud.add("vol-0bbb000000000002", "other");
+  VolumeTimeouts t;
+  t.available_ms = 20000;
+  auto result = run({sdf()}, t);
+  // The fake still shows the volume available, so the new look attaches it: no failure on the refusal.
+  ASSERT_TRUE(result) << result.error().message();
+  EXPECT_EQ(cloud.attach_calls(), 3);
 }
 
 TEST_F(Attacher, DeniedDescribeFailsAtOnce) {
