@@ -12,6 +12,7 @@ for bin in "$@"; do
   seeds=tests/fuzz/seeds/$name
   [ -d "$seeds" ] || seeds=""
   echo "== fuzz $name for ${seconds}s"
+  # shellcheck disable=SC2086  # $seeds: the seed folder, or nothing
   if "$bin" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 -max_len=20000 \
        -artifact_prefix=build/fuzz/crashes/"$name"- -print_final_stats=1 "$corpus" $seeds \
        > "build/fuzz/$name.log" 2>&1; then

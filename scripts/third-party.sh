@@ -40,7 +40,7 @@ apt_src() {
 }
 trap '[ -n "$apt_private" ] && rm -rf "$apt_private"' EXIT
 
-grep -v '^#' "$lock" | while read -r name package suite version tarball sum; do
+grep -v '^#' "$lock" | while read -r name package suite _ tarball sum; do
   [ -n "$name" ] || continue
   if [ ! -f "$cache/$tarball" ]; then
     echo "third-party: fetching Debian source package $package ($suite)"

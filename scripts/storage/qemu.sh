@@ -1,3 +1,5 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2154  # work and qemu_logs are set by the script that sources this file
 # Sourced by the QEMU tests and benchmarks (storage, volumes): boots Debian's cloud kernel with
 # the test initramfs under software emulation (KVM hangs on this kind of host), with a deadline,
 # and reads the guest's marker lines (tests/qemu-guest/guest-lib.sh) into the tests' counts.

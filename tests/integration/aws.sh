@@ -48,6 +48,7 @@ fi
 # Only the documented variables: endpoints, the CA bundle, and (for some cases) the keys.
 ENV_ENDPOINTS=$(sed 's/^export //' "$S/env" | tr '\n' ' ')
 ENV_KEYS=$(sed 's/^export //; s/'"'"'//g' "$S/env-credentials" | tr '\n' ' ')
+# shellcheck disable=SC2086  # $ENV_ENDPOINTS, $ENV_KEYS: one NAME=VALUE per word, for env
 tp() { env -i PATH=/usr/bin:/bin $ENV_ENDPOINTS "$@" >"$WORK/out" 2>"$WORK/err"; }
 run() { tp "$TAUPAGE" "$@"; }
 fault() { printf '%s\n' "${@:2}" > "$S/faults/$1"; }
@@ -75,6 +76,7 @@ check "metadata prints the identity document and role" \
 # --- decrypt -------------------------------------------------------------------------------
 run decrypt "aws:kms:$CIPHER"; rc=$?
 check "decrypt with the instance role" bash -c "[ $rc = 0 ] && [ \"\$(cat $WORK/out)\" = '$PLAIN' ]"
+# shellcheck disable=SC2086  # $ENV_ENDPOINTS, $ENV_KEYS: one NAME=VALUE per word, for env
 env -i PATH=/usr/bin:/bin $ENV_ENDPOINTS $ENV_KEYS "$TAUPAGE" decrypt "$CIPHER" >"$WORK/out" 2>"$WORK/err"; rc=$?
 check "decrypt with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY" bash -c "[ $rc = 0 ] && [ \"\$(cat $WORK/out)\" = '$PLAIN' ]"
 run decrypt "aws:kms:$DENIED"; rc=$?
@@ -85,6 +87,7 @@ run decrypt; rc=$?
 check "decrypt without a value is a usage error" bash -c "[ $rc = 2 ]"
 
 # A tampered request: the right key id with the wrong secret is refused by the signature check.
+# shellcheck disable=SC2086  # $ENV_ENDPOINTS, $ENV_KEYS: one NAME=VALUE per word, for env
 env -i PATH=/usr/bin:/bin $ENV_ENDPOINTS AWS_ACCESS_KEY_ID=AKIDSTANDINENV000001 AWS_SECRET_ACCESS_KEY=not-the-secret "$TAUPAGE" decrypt "$CIPHER" >"$WORK/out" 2>"$WORK/err"; rc=$?
 check "a wrongly signed request is refused (InvalidSignatureException)" bash -c "[ $rc = 1 ] && grep -q 'InvalidSignatureException: The request signature we calculated does not match' $WORK/err"
 python3 - "$S" > "$WORK/out" 2>"$WORK/err" <<'EOF'
@@ -314,6 +317,7 @@ check "plan shows the credentials fetch" grep -q 'fetch s3://mint-bucket/app/use
 # user.json, then fetches client.json, then logs the round: the check waits for that log line, not
 # for the file (killing the loop when the file appears cut the round short before it was logged).
 # The object is replaced by rename, so the stand-in never serves a half-written file.
+# shellcheck disable=SC2086  # $ENV_ENDPOINTS, $ENV_KEYS: one NAME=VALUE per word, for env
 env -i PATH=/usr/bin:/bin $ENV_ENDPOINTS "$TAUPAGE" credentials --config "$WORK/mint.yaml" --root "$WORK/root1" --interval 1 >"$WORK/loop.out" 2>"$WORK/loop.err" &
 LOOP_PID=$!
 for _ in $(seq 100); do grep -q 'client.json' "$WORK/loop.err" && break; sleep 0.2; done

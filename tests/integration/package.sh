@@ -55,6 +55,7 @@ if MANWIDTH=100 man -l "$work/taupage.8" > "$work/man.txt" 2> "$work/man.err" &&
 else flunk man-renders "$(head -3 "$work/man.err")"; fi
 help_commands=$("$bin" --help | awk '/^commands:/ {on=1; next} on && NF == 0 {on=0} on {print $1}' | sort)
 man_commands=$(sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' "$work/man.txt" | grep -oE '^ +taupage +[a-z]+' | awk '{print $2}' | sort -u)
+# shellcheck disable=SC2086,SC2116  # echo joins the words with single spaces
 [ -n "$help_commands" ] && [ "$help_commands" = "$man_commands" ] && pass man-commands-agree-with-help ||
   flunk man-commands-agree-with-help "help: $(echo $help_commands); man: $(echo $man_commands)"
 options_of() { grep -oE -- '--[a-z][a-z-]*' | grep -vx -- '--help' | sort -u; }
@@ -62,6 +63,7 @@ bad=""
 for c in $help_commands; do
   help_opts=$("$bin" "$c" --help 2>&1 | sed -n '1,/^  [A-Z]/p' | options_of)
   man_opts=$(sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' "$work/man.txt" | awk -v c="$c" '/^ +taupage / {on = ($2 == c)} on' | options_of)
+  # shellcheck disable=SC2086,SC2116  # echo joins the words with single spaces
   [ "$help_opts" = "$man_opts" ] || bad="$bad $c(help: $(echo $help_opts); man: $(echo $man_opts))"
   for o in $help_opts; do grep -q -- "$o" "$work/man.txt" || bad="$bad $c:$o-undocumented"; done
 done
@@ -97,7 +99,7 @@ if [ -s "$root_tar" ]; then
      ! grep -q busybox "$work/mkfs.txt"; then
     pass initramfs-mkfs-is-e2fsprogs
   else
-    flunk initramfs-mkfs-is-e2fsprogs "$(cat "$work/mkfs.txt" | tr '\n' ' ')"
+    flunk initramfs-mkfs-is-e2fsprogs "$(tr '\n' ' ' < "$work/mkfs.txt")"
   fi
   in_tree systemd-analyze verify --man=no taupage-early.service taupage-deferred.service taupage-system.service taupage-late.service taupage-credentials.service > "$work/verify.txt" 2>&1
   [ ! -s "$work/verify.txt" ] && pass systemd-analyze-verify || flunk systemd-analyze-verify "$(head -3 "$work/verify.txt" | tr '\n' ' ')"

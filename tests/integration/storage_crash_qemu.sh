@@ -50,8 +50,8 @@ disks() {
 # host, TCG's timer can fail the kernel's IO-APIC check ("IO-APIC + timer doesn't work", a panic
 # before any user space ran, the disks untouched): only such a boot is done again, twice at most.
 boot() {
-  local phase=$1 try; shift
-  for try in 1 2 3; do
+  local phase=$1; shift
+  for _ in 1 2 3; do
     storage_qemu_boot "$work/boot.log" "$phase" "$token" "$@"
     tr -d '\r' < "$work/boot.log" > "$qemu_logs/boot-$phase.log"
     grep -q "^TP-BOOT phase=$phase\$" "$qemu_logs/boot-$phase.log" && return
@@ -99,7 +99,7 @@ else
     cuts+=("$s $((n + plus))")
   done
 fi
-echo "sweep $sweep: ${#cuts[@]} cuts of $(( ${count[raid0]} + ${count[raid1]} + ${count[format]} + ${count[grow]} + ${count[erase]} )) cut points"
+echo "sweep $sweep: ${#cuts[@]} cuts of $((count[raid0] + count[raid1] + count[format] + count[grow] + count[erase])) cut points"
 
 outcomes=$qemu_logs/outcomes.txt
 : > "$outcomes"
@@ -132,6 +132,6 @@ run_boot() {  # CUT-SCENARIO CUT-N ("none 0" for the last check)
   fi
   prev_s=$s prev_n=$n
 }
-for c in "${cuts[@]}"; do run_boot $c; done
+for c in "${cuts[@]}"; do run_boot "$c"; done
 run_boot none 0
 finish

@@ -13,6 +13,7 @@
 phase=$1
 . /guest-lib.sh
 export TAUPAGE_DEVICE_WAIT_SECONDS=5
+# shellcheck disable=SC2034  # read by guest-lib.sh
 TP_ONLY=raid,mounts
 token=$(sed -n 's/.*tptoken=\([a-z0-9]*\).*/\1/p' /proc/cmdline)
 
@@ -86,11 +87,13 @@ if [ "$phase" = crash-trace ]; then
 fi
 
 # crash-<s>-<n>-<t>-<m>
+# shellcheck disable=SC2046  # the phase's words become the arguments
 set -- $(echo "${phase#crash-}" | tr '-' ' ')
 check_s=$1 check_n=$2 cut_s=$3 cut_n=$4
 r=""
 [ "$check_s" != none ] && r="$r $(name_of "$check_s" "$check_n")"
 [ "$cut_s" != none ] && r="$r $(name_of "$cut_s" "$cut_n")"
+# shellcheck disable=SC2086  # $r: the roots, one per word
 roots $r
 mount -o remount,ro /sysroot
 

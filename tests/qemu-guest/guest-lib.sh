@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Sourced by the guest scripts of the QEMU tests (guest.sh, guest-volumes.sh): results as marker
 # lines the host reads (TP-OK <check> / TP-FAIL <check>: <why>, TP-TIME for the figures) and user
 # data written from a fragment.

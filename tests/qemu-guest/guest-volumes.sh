@@ -8,6 +8,7 @@
 phase=$1
 token=$(sed -n 's/.*tptoken=\([a-z0-9]*\).*/\1/p' /proc/cmdline)
 . /guest-lib.sh
+# shellcheck disable=SC2034  # read by guest-lib.sh
 TP_ONLY=volumes,raid,mounts
 export TAUPAGE_DEVICE_WAIT_SECONDS=8  # the ghost volume is attached but never shows up as a disk
 . /etc/taupage-test/env               # AWS_ENDPOINT_URL_EC2; nothing points at IMDS or a CA

@@ -9,6 +9,7 @@ token=$(sed -n 's/.*tptoken=\([a-z0-9]*\).*/\1/p' /proc/cmdline)
 mkdir -p /mnt
 . /guest-lib.sh
 export TAUPAGE_DEVICE_WAIT_SECONDS=5  # the second boot misses a disk on purpose
+# shellcheck disable=SC2034  # read by guest-lib.sh
 TP_ONLY=raid,mounts
 # level_cfg NAME LEVEL DEVICES...: an array /dev/md/NAME of LEVEL over DEVICES, ext4 at /NAME.
 level_cfg() {
@@ -250,7 +251,7 @@ if [ "$phase" = second ]; then
   echo "$token" > /sysroot/cut5/mounts/cut5/token
   check raid0-mdadm-assembles-by-name sh -c 'umount /sysroot/raid0/mounts/data && mdadm --stop /dev/md/data && rm -f /dev/md/data \
     && mdadm --assemble --scan && test -b /dev/md/data && mount /dev/md/data /mnt && grep -q '"$token"' /mnt/token && umount /mnt'
-  cat /proc/mdstat | sed 's/^/[mdstat] /'
+  sed 's/^/[mdstat] /' /proc/mdstat
 fi
 
 if [ "$phase" = third ]; then
@@ -328,7 +329,7 @@ if [ "$phase" = third ]; then
   check refuse-md11-fails fails tp refuse-md11
   check refuse-md11-says-why has refuse-md11 '/dev/xvdn (for /x) holds md superblock 1.1'
   check refuse-md11-unchanged same_as_made n
-  cat /proc/mdstat | sed 's/^/[mdstat] /'
+  sed 's/^/[mdstat] /' /proc/mdstat
 fi
 
 # arm64 only (make test-arm64; x86-64's firewall suites run on the host's kernel): the firewall
@@ -365,6 +366,7 @@ table inet taupage {
 }
 R
   ruleset_is_expected() { nft list table inet taupage > /tmp/fw-listed && diff /tmp/fw-expected /tmp/fw-listed; }
+  # shellcheck disable=SC2034  # read by guest-lib.sh
   TP_ONLY=firewall
   check fw-boot tp fw
   check fw-created has fw 'firewall   created'
