@@ -1,104 +1,21 @@
-// The raid and mounts steps, and their decisions, against the storage doubles: every data-loss
-// rule (create only on blank members, assemble instead of create, keep what runs, refuse RAID 0
-// with a missing member, format only blank devices or with erase_on_boot, never after fsck fails).
+// The raid step against the storage doubles: create only on blank members, assemble instead of
+// create, keep what runs, refuse RAID 0 with a missing member, an unfinished creation created again.
+#include "steps/step_raid.h"
+
 #include <gtest/gtest.h>
 #include <sys/mount.h>
 
 #include <functional>
 
-#include "config/config_reader.h"
-#include "steps/mount_decision.h"
 #include "steps/raid_decision.h"
-#include "steps/step_mounts.h"
-#include "steps/step_raid.h"
-#include "support/storage_doubles.h"
+#include "steps/storage_machine.h"
 #include "util/log.h"
 #include "util/strings.h"
 
 namespace taupage {
 namespace {
 
-constexpr size_t kDisk = 4 << 20;
-
-class ManualClock : public Clock {
- public:
-  int64_t unix_seconds() override { return 1700000000; }
-  int64_t monotonic_ms() override { return now_; }
-  void sleep_ms(int64_t ms) override { now_ += ms; }
-
- private:
-  int64_t now_ = 0;
-};
-
-Config config_from(const std::string& storage_yaml) {
-  std::string text =
-      std::string(kUserDataHeader) + "\napplication_id: a\napplication_version: '1'\nruntime: Docker\nsource: busybox:1\n" + storage_yaml;
-  ConfigRead read = read_config(text);
-  EXPECT_TRUE(read.config.has_value()) << (read.diagnostics.empty() ? "" : read.diagnostics[0].render());
-  return read.config.value_or(Config{});
-}
-
-const char* kRaid0 = R"(
-volumes:
-  raid:
-    /dev/md/data:
-      level: 0
-      devices: [/dev/xvdf, /dev/xvdg]
-mounts:
-  /data:
-    partition: /dev/md/data
-)";
-
-const char* kRaid1Erase = R"(
-volumes:
-  raid:
-    /dev/md/data:
-      level: 1
-      devices: [/dev/xvdf, /dev/xvdg]
-mounts:
-  /data:
-    partition: /dev/md/data
-    erase_on_boot: true
-)";
-
-struct Machine {
-  ManualClock clock;
-  FakeBlockDevices devices;
-  FakeMd md;
-  FakeTools tools;
-  FakeMounter mounter;
-  Config config;
-  std::unique_ptr<Context> context;
-
-  explicit Machine(const std::string& yaml) : config(config_from(yaml)) {
-    context = std::make_unique<Context>(config, clock);
-    context->settings.root = "/root";
-    context->services.block_devices = &devices;
-    context->services.md = &md;
-    md.devices = &devices;
-    context->services.tools = &tools;
-    context->services.mounter = &mounter;
-    context->settings.device_wait_seconds = 0;
-  }
-  Outcome raid() { return make_raid_step()->run(*context); }
-  // vdb and vdc as /dev/xvdf and /dev/xvdg, the array created on them; the calls so far forgotten.
-  void raid0_created_on_two_blank_disks() {
-    devices.add("/dev/xvdf", "vdb", 16, kDisk);
-    devices.add("/dev/xvdg", "vdc", 32, kDisk);
-    ASSERT_EQ(raid().kind, OutcomeKind::Created);
-    md.calls.clear();
-  }
-  Outcome mounts() { return make_mounts_step()->run(*context); }
-};
-
-bool has_call(const std::vector<std::string>& calls, const std::string& prefix) {
-  for (const auto& c : calls) {
-    if (c.rfind(prefix, 0) == 0) return true;
-  }
-  return false;
-}
-
-// --- raid -------------------------------------------------------------------------------------
+using namespace storage_test;
 
 TEST(RaidStep, CreatesOnTwoBlankMembersAndWritesReadableSuperblocks) {
   Machine m(kRaid0);
@@ -387,84 +304,6 @@ TEST(RaidStep, MemberOfAnotherRunningArrayIsRefused) {
   EXPECT_NE(o.detail.find("running array md5"), std::string::npos) << o.detail;
 }
 
-MemberState member_of(const std::string& path, const std::string& name, int level, uint32_t disks, uint64_t events, uint8_t uuid = 1) {
-  MemberState m;
-  m.configured = path;
-  m.device = DeviceInfo{"/dev/x", "x", 1, 1, kDisk};
-  m.content = Content::Md12;
-  MdSuperblock1 sb;
-  sb.set_uuid.fill(uuid);
-  sb.set_name = "any:" + name;
-  sb.level = level;
-  sb.raid_disks = disks;
-  sb.events = events;
-  m.superblock = sb;
-  return m;
-}
-
-TEST(RaidDecision, ALevelOrMemberCountThatDiffersIsNeverReshaped) {
-  RaidArray array{"/dev/md/data", "data", 0, {"/dev/xvdf", "/dev/xvdg"}, {}};
-  auto d = decide_raid(array, {member_of("/dev/xvdf", "data", 1, 2, 5), member_of("/dev/xvdg", "data", 1, 2, 5)}, true);
-  EXPECT_EQ(d.action, RaidAction::Refuse);
-  EXPECT_NE(d.reason.find("RAID 1, the config says RAID 0"), std::string::npos) << d.reason;
-  d = decide_raid(array, {member_of("/dev/xvdf", "data", 0, 3, 5), member_of("/dev/xvdg", "data", 0, 3, 5)}, true);
-  EXPECT_EQ(d.action, RaidAction::Refuse);
-  EXPECT_NE(d.reason.find("has 3 members"), std::string::npos) << d.reason;
-}
-
-TEST(RaidDecision, AStaleMemberIsAddedBackAfterTheStart) {
-  RaidArray array{"/dev/md/data", "data", 1, {"/dev/xvdf", "/dev/xvdg"}, {}};
-  auto d = decide_raid(array, {member_of("/dev/xvdf", "data", 1, 2, 50), member_of("/dev/xvdg", "data", 1, 2, 10)}, false);
-  ASSERT_EQ(d.action, RaidAction::Assemble) << d.reason;
-  EXPECT_EQ(d.start, std::vector<size_t>{0});
-  EXPECT_EQ(d.stale, std::vector<size_t>{1});
-}
-
-TEST(RaidDecision, AnotherArraysSuperblockIsRefusedEvenWithEraseOnBootWhenMixed) {
-  RaidArray array{"/dev/md/data", "data", 1, {"/dev/xvdf", "/dev/xvdg"}, {}};
-  auto d = decide_raid(array, {member_of("/dev/xvdf", "data", 1, 2, 5), member_of("/dev/xvdg", "other", 1, 2, 5)}, false);
-  EXPECT_EQ(d.action, RaidAction::Refuse);
-  EXPECT_NE(d.reason.find("/dev/xvdg holds md superblock 1.2"), std::string::npos) << d.reason;
-  d = decide_raid(array, {member_of("/dev/xvdf", "data", 1, 2, 5, 1), member_of("/dev/xvdg", "data", 1, 2, 5, 2)}, false);
-  EXPECT_EQ(d.action, RaidAction::Refuse);
-}
-
-TEST(RaidDecision, AnUnfinishedCreationIsCreatedAgainNotRefused) {
-  RaidArray array{"/dev/md/data", "data", 1, {"/dev/xvdf", "/dev/xvdg"}, {}};
-  MemberState fresh = member_of("/dev/xvdf", "data", 1, 2, 1);
-  fresh.untouched_since_creation = true;
-  MemberState blank;
-  blank.configured = "/dev/xvdg";
-  blank.device = DeviceInfo{"/dev/y", "y", 1, 2, kDisk};
-  blank.content = Content::Blank;
-  auto d = decide_raid(array, {fresh, blank}, false);
-  EXPECT_EQ(d.action, RaidAction::Create) << d.reason;
-  EXPECT_NE(d.reason.find("unfinished creation"), std::string::npos) << d.reason;
-  // A superblock the kernel has updated (the array ran) with a blank member beside it: a member
-  // was replaced, the other holds data. Refused as before.
-  MemberState used = fresh;
-  used.untouched_since_creation = false;
-  EXPECT_EQ(decide_raid(array, {used, blank}, false).action, RaidAction::Refuse);
-  // The other member holds a filesystem: refused, unless erase_on_boot.
-  MemberState ext4 = blank;
-  ext4.content = Content::Ext4;
-  EXPECT_EQ(decide_raid(array, {fresh, ext4}, false).action, RaidAction::Refuse);
-  EXPECT_EQ(decide_raid(array, {fresh, ext4}, true).action, RaidAction::Create);
-  // A member missing: nothing to create with.
-  MemberState absent;
-  absent.configured = "/dev/xvdg";
-  EXPECT_NE(decide_raid(array, {fresh, absent}, false).action, RaidAction::Create);
-  // Another shape than the config's: never taken for ours to redo.
-  MemberState other_level = member_of("/dev/xvdf", "data", 0, 2, 1);
-  other_level.untouched_since_creation = true;
-  EXPECT_EQ(decide_raid(array, {other_level, blank}, false).action, RaidAction::Refuse);
-  // Every member carries it: the creation got past the superblocks; assembled as before.
-  MemberState fresh_g = fresh;
-  fresh_g.configured = "/dev/xvdg";
-  EXPECT_EQ(decide_raid(array, {fresh, fresh_g}, false).action, RaidAction::Assemble);
-}
-
-// A creation cut after the first member's superblock: f carries it, g is still blank.
 struct HalfWritten {
   Machine m{kRaid0};
   std::vector<uint8_t>& f = m.devices.add("/dev/xvdf", "vdb", 16, kDisk);
@@ -524,157 +363,6 @@ TEST(RaidSuperblocks, UnequalRaid0MembersRecordTheLayout) {
 }
 
 // --- mounts -----------------------------------------------------------------------------------
-
-MountSpec spec(const std::string& fs, bool erase) {
-  MountSpec s;
-  s.target = "/data";
-  s.partition = "/dev/xvdf";
-  s.filesystem = fs;
-  s.erase_on_boot = erase;
-  return s;
-}
-
-TEST(MountDecision, TheWholeTable) {
-  struct Row {
-    bool erase;
-    Content found;
-    MountAction expected;
-  };
-  const Row rows[] = {
-      {true, Content::Blank, MountAction::Format},    {true, Content::Ext4, MountAction::Format},
-      {true, Content::Xfs, MountAction::Format},      {true, Content::Unknown, MountAction::Format},
-      {false, Content::Blank, MountAction::Format},   {false, Content::Ext4, MountAction::Mount},
-      {false, Content::Ext3, MountAction::Refuse},    {false, Content::Xfs, MountAction::Refuse},
-      {false, Content::Btrfs, MountAction::Refuse},   {false, Content::Swap, MountAction::Refuse},
-      {false, Content::Luks, MountAction::Refuse},    {false, Content::Lvm, MountAction::Refuse},
-      {false, Content::Md12, MountAction::Refuse},    {false, Content::Md090, MountAction::Refuse},
-      {false, Content::Mbr, MountAction::Refuse},     {false, Content::Gpt, MountAction::Refuse},
-      {false, Content::Unknown, MountAction::Refuse},
-  };
-  for (const auto& row : rows) {
-    auto d = decide_mount(spec("ext4", row.erase), row.found);
-    EXPECT_EQ(d.action, row.expected) << "erase=" << row.erase << " found=" << content_name(row.found) << ": " << d.reason;
-  }
-  EXPECT_EQ(decide_mount(spec("xfs", false), Content::Xfs).action, MountAction::Mount);
-  EXPECT_NE(decide_mount(spec("ext4", false), Content::Xfs).reason.find("holds xfs, the config says ext4"), std::string::npos);
-}
-
-const char* kPlainMount = R"(
-mounts:
-  /data:
-    partition: /dev/xvdf
-    options: noatime, nodev,data=ordered
-  /scratch:
-    partition: none
-    filesystem: tmpfs
-    options: size=64m
-)";
-
-TEST(MountsStep, FormatsABlankDeviceOwnedBy999AndMountsOnATmpfs) {
-  Machine m(kPlainMount);
-  m.devices.add("/dev/xvdf", "vdb", 16, kDisk);
-  Outcome o = m.mounts();
-  ASSERT_EQ(o.kind, OutcomeKind::Created) << o.detail;
-  EXPECT_EQ(m.tools.calls, (std::vector<std::string>{"mkfs.ext4 -F -q -E nodiscard,root_owner=999:999 /dev/vdb"}));
-  EXPECT_TRUE(has_call(m.mounter.calls, "mount taupage-mounts /root/mounts tmpfs"));
-  EXPECT_TRUE(has_call(m.mounter.calls,
-                       "mount /dev/vdb /root/mounts/data ext4 flags=" + std::to_string(MS_NOATIME | MS_NODEV) + " data=data=ordered"));
-  EXPECT_TRUE(has_call(m.mounter.calls, "mount tmpfs /root/mounts/scratch tmpfs flags=0 data=size=64m"));
-  EXPECT_TRUE(has_call(m.mounter.calls, "open_up /root/mounts/data"));
-}
-
-TEST(MountsStep, RootTrueKeepsTheDefaultOwner) {
-  Machine m(std::string("root: true\n") + kPlainMount);
-  m.devices.add("/dev/xvdf", "vdb", 16, kDisk);
-  ASSERT_EQ(m.mounts().kind, OutcomeKind::Created);
-  EXPECT_EQ(m.tools.calls.front(), "mkfs.ext4 -F -q -E nodiscard /dev/vdb");
-}
-
-void make_ext4(std::vector<uint8_t>& disk, uint32_t blocks_4k) {
-  disk[1024 + 56] = 0x53;
-  disk[1024 + 57] = 0xEF;
-  disk[1024 + 96] = 0x40;  // extents: ext4
-  disk[1024 + 24] = 2;     // 4 KiB blocks
-  disk[1024 + 4] = static_cast<uint8_t>(blocks_4k);
-  disk[1024 + 5] = static_cast<uint8_t>(blocks_4k >> 8);
-}
-
-TEST(MountsStep, AnExistingFilesystemIsCheckedMountedAndGrownNeverFormatted) {
-  Machine m(kPlainMount);
-  make_ext4(m.devices.add("/dev/xvdf", "vdb", 16, kDisk), 256);  // 1 MiB of 4 MiB
-  m.mounter.mounts["/root/mounts/scratch"] = MountEntry{"tmpfs", "tmpfs", 0, 41};
-  Outcome o = m.mounts();
-  ASSERT_EQ(o.kind, OutcomeKind::Changed) << o.detail;
-  EXPECT_EQ(m.tools.calls, (std::vector<std::string>{"fsck.ext4 -p /dev/vdb", "resize2fs /dev/vdb"}));
-  EXPECT_NE(o.detail.find("grown"), std::string::npos);
-}
-
-TEST(MountsStep, FsckErrorsItCannotFixFailTheStepAndNothingIsFormatted) {
-  Machine m(kPlainMount);
-  make_ext4(m.devices.add("/dev/xvdf", "vdb", 16, kDisk), 1024);
-  m.tools.exit_codes["fsck.ext4"] = 4;
-  Outcome o = m.mounts();
-  ASSERT_EQ(o.kind, OutcomeKind::Failed);
-  EXPECT_NE(o.detail.find("cannot fix"), std::string::npos) << o.detail;
-  EXPECT_FALSE(has_call(m.tools.calls, "mkfs"));
-  EXPECT_FALSE(has_call(m.mounter.calls, "mount /dev/vdb"));
-}
-
-TEST(MountsStep, FixedErrorsAreReportedAndBootGoesOn) {
-  Machine m(kPlainMount);
-  make_ext4(m.devices.add("/dev/xvdf", "vdb", 16, kDisk), 1024);
-  m.tools.exit_codes["fsck.ext4"] = 1;
-  m.mounter.mounts["/root/mounts/scratch"] = MountEntry{"tmpfs", "tmpfs", 0, 41};
-  Outcome o = m.mounts();
-  EXPECT_EQ(o.kind, OutcomeKind::Changed) << o.detail;
-  EXPECT_NE(o.detail.find("repaired"), std::string::npos);
-}
-
-TEST(MountsStep, AnotherFilesystemTypeIsAnErrorNotAFormat) {
-  Machine m(kPlainMount);
-  auto& disk = m.devices.add("/dev/xvdf", "vdb", 16, kDisk);
-  disk[0] = 'X', disk[1] = 'F', disk[2] = 'S', disk[3] = 'B';
-  Outcome o = m.mounts();
-  ASSERT_EQ(o.kind, OutcomeKind::Failed);
-  EXPECT_NE(o.detail.find("holds xfs"), std::string::npos) << o.detail;
-  EXPECT_TRUE(m.tools.calls.empty());
-}
-
-TEST(MountsStep, AlreadyMountedFromTheSameDeviceIsKeptFromAnotherIsAnError) {
-  Machine m(kPlainMount);
-  m.devices.add("/dev/xvdf", "vdb", 16, kDisk);
-  m.mounter.mounts["/root/mounts"] = MountEntry{"taupage-mounts", "tmpfs", 0, 40};
-  m.mounter.mounts["/root/mounts/data"] = MountEntry{"/dev/vdb", "ext4", 253, 16};
-  m.mounter.mounts["/root/mounts/scratch"] = MountEntry{"tmpfs", "tmpfs", 0, 41};
-  Outcome o = m.mounts();
-  EXPECT_EQ(o.kind, OutcomeKind::Kept) << o.detail;
-  EXPECT_TRUE(m.mounter.calls.empty());
-  m.mounter.mounts["/root/mounts/data"] = MountEntry{"/dev/vdz", "ext4", 253, 99};
-  o = m.mounts();
-  ASSERT_EQ(o.kind, OutcomeKind::Failed);
-  EXPECT_NE(o.detail.find("already mounted from /dev/vdz"), std::string::npos) << o.detail;
-}
-
-TEST(MountsStep, EraseOnBootFormatsEveryBoot) {
-  Machine m(R"(
-mounts:
-  /data:
-    partition: /dev/xvdf
-    filesystem: xfs
-    erase_on_boot: true
-)");
-  auto& disk = m.devices.add("/dev/xvdf", "vdb", 16, kDisk);
-  disk[0] = 'X', disk[1] = 'F', disk[2] = 'S', disk[3] = 'B';
-  ASSERT_EQ(m.mounts().kind, OutcomeKind::Created);
-  EXPECT_EQ(m.tools.calls, (std::vector<std::string>{"mkfs.xfs -f -q -K /dev/vdb"}));
-}
-
-TEST(MountsStep, AMissingDeviceFails) {
-  Machine m(kPlainMount);
-  Outcome o = m.mounts();
-  ASSERT_EQ(o.kind, OutcomeKind::Failed);
-  EXPECT_NE(o.detail.find("/dev/xvdf did not appear"), std::string::npos) << o.detail;
-}
 
 }  // namespace
 }  // namespace taupage
