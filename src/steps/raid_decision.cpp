@@ -7,8 +7,6 @@
 
 namespace taupage {
 
-std::string md_recorded_name(const std::string& name) { return "any:" + name; }
-
 int tolerated_failures(int level, int members) {
   switch (level) {
     case 1: return members - 1;

@@ -9,6 +9,7 @@
 
 #include "config/config.h"
 #include "storage/block_devices.h"
+#include "storage/md_new_array.h"
 #include "storage/md_superblock.h"
 #include "storage/probe.h"
 
@@ -37,9 +38,6 @@ struct RaidDecision {
   int missing = 0;            // Assemble: members absent (degraded)
 };
 
-// The name recorded in the superblock: "any:<name>", as `mdadm --homehost any` writes it, so that
-// mdadm on any host brings the array back as /dev/md/<name>.
-std::string md_recorded_name(const std::string& name);
 // The member carries a superblock of this array (by its recorded name).
 bool carries_array(const MemberState& member, const RaidArray& array);
 // Members that may be missing while a level still has all its data.

@@ -9,6 +9,7 @@
 
 #include "steps/raid_decision.h"
 #include "steps/storage_machine.h"
+#include "storage/md_new_array.h"
 #include "util/log.h"
 #include "util/strings.h"
 
@@ -104,34 +105,6 @@ TEST(RaidStep, TheTestCrashPointEndsTheProcessRightAfterTheStart) {
         m.raid();
       },
       ::testing::ExitedWithCode(86), "TAUPAGE_TEST_CRASH_AT=raid-created: the process ends here");
-}
-
-TEST(RaidSuperblocks, TheMembersAreClearedWhereTheArraysEndsLie) {
-  constexpr uint64_t kM = 1 << 20;
-  // A mirror of 32 and 48 MiB ends where the smaller member ends, inside the larger one.
-  RaidArray mirror{"/dev/md/data", "data", 1, {"a", "b"}, {}};
-  auto sbs = new_array_superblocks(mirror, {32 * kM, 48 * kM}, MdUuid{}, {MdUuid{}, MdUuid{}}, 1);
-  ASSERT_EQ(sbs.size(), 2u);
-  for (const auto& sb : sbs) {
-    auto r = new_member_clear_ranges(sb);
-    ASSERT_EQ(r.size(), 2u);
-    EXPECT_EQ(r[0].offset, sb.data_offset * 512);
-    EXPECT_EQ(r[0].length, 2 * kM);
-    EXPECT_EQ(r[1].offset + r[1].length, (sb.data_offset + sb.size) * 512);
-    EXPECT_LE(r[1].offset + r[1].length, 32 * kM);
-  }
-  // RAID 0 zones: each member up to its own last whole chunk.
-  RaidArray stripes{"/dev/md/data", "data", 0, {"a", "b"}, {}};
-  sbs = new_array_superblocks(stripes, {32 * kM, 48 * kM + 4096}, MdUuid{}, {MdUuid{}, MdUuid{}}, 1);
-  auto r = new_member_clear_ranges(sbs[1]);
-  ASSERT_EQ(r.size(), 2u);
-  EXPECT_EQ(r[1].offset + r[1].length, 48 * kM);
-  // A small member: one range over its whole data area.
-  sbs = new_array_superblocks(stripes, {4 * kM, 4 * kM}, MdUuid{}, {MdUuid{}, MdUuid{}}, 1);
-  r = new_member_clear_ranges(sbs[0]);
-  ASSERT_EQ(r.size(), 1u);
-  EXPECT_EQ(r[0].offset, kM);
-  EXPECT_EQ(r[0].length, 3 * kM);
 }
 
 TEST(RaidStep, SecondBootAssemblesAndNeverCreatesAgain) {
@@ -312,7 +285,8 @@ struct HalfWritten {
   HalfWritten() {
     MdUuid set{};
     set.fill(0x5a);
-    sb = new_array_superblocks(m.config.raid[0], {kDisk, kDisk}, set, {MdUuid{}, MdUuid{}}, m.clock.unix_seconds())[0];
+    sb = new_array_superblocks(m.config.raid[0].name, m.config.raid[0].level, {kDisk, kDisk}, set, {MdUuid{}, MdUuid{}},
+                               m.clock.unix_seconds())[0];
     auto bytes = sb.encode();
     std::copy(bytes.begin(), bytes.end(), f.begin() + 4096);
   }
@@ -348,21 +322,6 @@ TEST(RaidStep, AHalfWrittenArrayWithDataOrAnUpdatedSuperblockIsStillRefused) {
     EXPECT_TRUE(h.m.md.calls.empty());
   }
 }
-
-TEST(RaidSuperblocks, UnequalRaid0MembersRecordTheLayout) {
-  RaidArray array{"/dev/md/data", "data", 0, {"a", "b"}, {}};
-  auto sbs = new_array_superblocks(array, {64 << 20, 96 << 20}, MdUuid{}, {MdUuid{}, MdUuid{}}, 1);
-  ASSERT_EQ(sbs.size(), 2u);
-  EXPECT_EQ(sbs[0].feature_map, 0x1000u);  // MD_FEATURE_RAID0_LAYOUT, the value the kernel checks
-  EXPECT_EQ(sbs[0].layout, 2u);            // RAID0_ALT_MULTIZONE_LAYOUT
-  EXPECT_EQ(sbs[1].data_size, (96u << 11) - 2048);
-  auto equal = new_array_superblocks(array, {64 << 20, 64 << 20}, MdUuid{}, {MdUuid{}, MdUuid{}}, 1);
-  EXPECT_EQ(equal[0].feature_map, 0u);
-  RaidArray mirror{"/dev/md/data", "data", 1, {"a", "b"}, {}};
-  EXPECT_EQ(new_array_superblocks(mirror, {64 << 20, 64 << 20}, MdUuid{}, {MdUuid{}, MdUuid{}}, 1)[0].resync_offset, 0u);
-}
-
-// --- mounts -----------------------------------------------------------------------------------
 
 }  // namespace
 }  // namespace taupage
