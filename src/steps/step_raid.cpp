@@ -11,6 +11,7 @@
 #include "storage/block_devices.h"
 #include "storage/md_control.h"
 #include "storage/md_new_array.h"
+#include "storage/probe.h"
 #include "util/log.h"
 #include "util/strings.h"
 
@@ -36,7 +37,7 @@ bool untouched_since_creation(ByteSource& source, const MdSuperblock1& sb) {
   for (const ByteRange& r : new_member_clear_ranges(sb)) {
     auto bytes = source.read_at(r.offset, r.length);
     if (!bytes || bytes->size() != r.length) return false;
-    if (std::any_of(bytes->begin(), bytes->end(), [](uint8_t b) { return b != 0; })) return false;
+    if (!all_zero(*bytes)) return false;
   }
   return true;
 }
@@ -288,11 +289,11 @@ class RaidStep : public Step {
     // first one on, the next boot assembles, and finds the array blank.
     for (size_t i = 0; i < members.size(); ++i) {
       const DeviceInfo& dev = *members[i].device;
-      for (const ByteRange& r : new_member_clear_ranges(sbs[i])) {
-        if (auto w = devices.write_at(dev.path, r.offset, std::vector<uint8_t>(r.length, 0)); !w) return failed(std::move(w).error());
-      }
+      std::vector<Extent> zeros;
+      for (const ByteRange& r : new_member_clear_ranges(sbs[i])) zeros.push_back({r.offset, r.length});
       uint64_t tail = std::min<uint64_t>(dev.bytes, 128 * 1024);
-      if (auto w = devices.write_at(dev.path, dev.bytes - tail, std::vector<uint8_t>(tail, 0)); !w) return failed(std::move(w).error());
+      zeros.push_back({dev.bytes - tail, tail});
+      if (auto w = devices.write_zeros(dev.path, zeros); !w) return failed(std::move(w).error());
     }
     std::vector<DeviceInfo> start;
     for (size_t i = 0; i < members.size(); ++i) {
@@ -314,9 +315,7 @@ class RaidStep : public Step {
     if (!node) return failed(std::move(node).error());
     if (node->bytes == 0) return Error("create " + array.device + ": " + node->path + " reports a size of 0 bytes after it was started");
     const uint64_t end = std::min<uint64_t>(node->bytes, kMiB);
-    for (uint64_t at : {uint64_t{0}, node->bytes - end}) {
-      if (auto w = devices.write_at(node->path, at, std::vector<uint8_t>(end, 0)); !w) return failed(std::move(w).error());
-    }
+    if (auto w = devices.write_zeros(node->path, {{0, end}, {node->bytes - end, end}}); !w) return failed(std::move(w).error());
     context.storage_changes.push_back(
         strfmt("raid created %s as %s over %s", array.device.c_str(), name->c_str(), members_text(array).c_str()));
     return Done{strfmt("%s created as %s: RAID %d over %zu members (UUID %s), its first and last MiB zeroed", array.device.c_str(),

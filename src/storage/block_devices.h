@@ -23,6 +23,12 @@ struct DeviceInfo {
   uint64_t bytes = 0;
 };
 
+// A stretch of a device, in bytes.
+struct Extent {
+  uint64_t offset = 0;
+  uint64_t length = 0;
+};
+
 class BlockDevices {
  public:
   virtual ~BlockDevices() = default;
@@ -31,6 +37,8 @@ class BlockDevices {
   virtual Result<std::unique_ptr<ByteSource>> open(const std::string& path) = 0;
   // Writes and flushes `bytes` at `offset` (md superblocks).
   virtual Status write_at(const std::string& path, uint64_t offset, const std::vector<uint8_t>& bytes) = 0;
+  // Writes zeros over every extent, then flushes once: on return all of them are on the disk.
+  virtual Status write_zeros(const std::string& path, const std::vector<Extent>& extents) = 0;
 };
 
 // The kernel name of the NVMe namespace whose controller reports `serial` (an EBS volume id without
@@ -47,6 +55,7 @@ class RealBlockDevices : public BlockDevices {
   Result<DeviceInfo> find(const std::string& path, double wait_seconds) override;
   Result<std::unique_ptr<ByteSource>> open(const std::string& path) override;
   Status write_at(const std::string& path, uint64_t offset, const std::vector<uint8_t>& bytes) override;
+  Status write_zeros(const std::string& path, const std::vector<Extent>& extents) override;
 
  private:
   Clock& clock_;

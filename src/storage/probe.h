@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "storage/byte_source.h"
 #include "util/result.h"
@@ -40,6 +41,10 @@ std::string content_name(Content content);
 // The filesystem type as mount(2) and mkfs.<type> name it ("ext4", "xfs", "btrfs", "swap"); empty otherwise.
 std::string filesystem_type(Content content);
 bool is_md_member(Content content);
+
+// True when every byte is zero. Word-wise: a byte loop over the MiBs the blank rule reads cost
+// about 10 ms per MiB under emulation, more than the reads themselves.
+bool all_zero(const std::vector<uint8_t>& bytes);
 
 // Reads the signatures; an error when the device cannot be read (which is never "blank").
 Result<ProbeResult> probe(const ByteSource& device);

@@ -53,6 +53,41 @@ TEST(CutPoint, AWriteToADevicePassesTwoCutPointsTracedInOrder) {
   EXPECT_EQ(log.lines[1], "cut point " + std::to_string(before + 2) + ": flush " + pattern);
 }
 
+// Zeros over several extents: a cut point after each write, then one flush for all; the bytes
+// between the extents stay as they were (an extent longer than the 1 MiB buffer is written whole).
+TEST(CutPoint, ZerosOverSeveralExtentsAreWrittenThenFlushedOnce) {
+  char pattern[] = "/tmp/cut-point-XXXXXX";
+  int fd = mkstemp(pattern);
+  ASSERT_GE(fd, 0);
+  const size_t size = 4 << 20;
+  std::vector<uint8_t> fill(size, 0xAA);
+  ASSERT_EQ(::write(fd, fill.data(), fill.size()), static_cast<ssize_t>(size));
+  ::close(fd);
+  setenv("TAUPAGE_CUT_TRACE", "1", 1);
+  unsetenv("TAUPAGE_CUT_AFTER");
+  Captured log;
+  RealClock clock;
+  RealBlockDevices devices(clock);
+  uint64_t before = cut_points_passed();
+  const uint64_t long_extent = (1 << 20) + (1 << 19) + 4096;
+  ASSERT_TRUE(devices.write_zeros(pattern, {{4096, long_extent}, {size - 512, 512}}).ok());
+  unsetenv("TAUPAGE_CUT_TRACE");
+  auto bytes = read_file(pattern, size + 1);
+  ::unlink(pattern);
+  ASSERT_TRUE(bytes.ok());
+  ASSERT_EQ(bytes->size(), size);
+  for (size_t i = 0; i < size; ++i) {
+    bool zeroed = (i >= 4096 && i < 4096 + long_extent) || i >= size - 512;
+    ASSERT_EQ(static_cast<uint8_t>((*bytes)[i]), zeroed ? 0 : 0xAA) << "byte " << i;
+  }
+  ASSERT_EQ(log.lines.size(), 3u);
+  EXPECT_EQ(log.lines[0], "cut point " + std::to_string(before + 1) + ": write " + pattern + " at 4096 (" + std::to_string(long_extent) +
+                              " bytes), not flushed");
+  EXPECT_EQ(log.lines[1], "cut point " + std::to_string(before + 2) + ": write " + pattern + " at " + std::to_string(size - 512) +
+                              " (512 bytes), not flushed");
+  EXPECT_EQ(log.lines[2], "cut point " + std::to_string(before + 3) + ": flush " + pattern);
+}
+
 TEST(CutPoint, TheNthCutKillsTheProcessWithSigkillAndSaysWhere) {
   EXPECT_EXIT(
       {

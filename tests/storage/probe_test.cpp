@@ -166,6 +166,32 @@ TEST(Probe, ADeviceOfSizeZeroIsAnErrorNeverBlank) {
       << result.error().message();
 }
 
+// The word-wise scan must see one stray byte wherever it lies: in a full 4 KiB block at either
+// edge of a word or block, or in the tail shorter than a block.
+TEST(Probe, AllZeroFindsOneNonZeroByteAnywhere) {
+  for (size_t length :
+       {size_t{0}, size_t{1}, size_t{7}, size_t{4095}, size_t{4096}, size_t{4097}, size_t{3 * 4096 + 13}, size_t{1 << 20}}) {
+    std::vector<uint8_t> bytes(length, 0);
+    EXPECT_TRUE(all_zero(bytes)) << length;
+    for (size_t at : {size_t{0}, size_t{7}, size_t{8}, size_t{4095}, size_t{4096}, length / 2, length - 1}) {
+      if (at >= length) continue;
+      bytes[at] = 0x80;
+      EXPECT_FALSE(all_zero(bytes)) << "length " << length << ", byte " << at;
+      bytes[at] = 0;
+    }
+  }
+}
+
+TEST(Probe, OneByteInTheLastMiBIsNotBlank) {
+  std::vector<uint8_t> disk(4 << 20, 0);
+  MemoryByteSource blank(disk, "blank");
+  ASSERT_TRUE(probe(blank).ok());
+  EXPECT_EQ(probe(blank)->content, Content::Blank);
+  disk[disk.size() - 1] = 1;
+  MemoryByteSource last(disk, "last");
+  EXPECT_EQ(probe(last)->content, Content::Unknown);
+}
+
 TEST(Probe, NamesSayWhatWasFound) {
   EXPECT_EQ(content_name(Content::Lvm), "an LVM physical volume");
   EXPECT_EQ(filesystem_type(Content::Ext4), "ext4");

@@ -39,6 +39,13 @@ Status FakeBlockDevices::write_at(const std::string& path, uint64_t offset, cons
   return Status::Ok();
 }
 
+Status FakeBlockDevices::write_zeros(const std::string& path, const std::vector<Extent>& extents) {
+  for (const Extent& e : extents) {
+    if (auto w = write_at(path, e.offset, std::vector<uint8_t>(static_cast<size_t>(e.length), 0)); !w) return w;
+  }
+  return Status::Ok();
+}
+
 Status FakeMd::start(const std::string& array, const std::vector<DeviceInfo>& members) {
   std::string text = "start " + array;
   for (const auto& m : members) text += " " + m.name;

@@ -25,6 +25,7 @@ class FakeBlockDevices : public BlockDevices {
   Result<DeviceInfo> find(const std::string& path, double wait_seconds) override;
   Result<std::unique_ptr<ByteSource>> open(const std::string& path) override;
   Status write_at(const std::string& path, uint64_t offset, const std::vector<uint8_t>& bytes) override;
+  Status write_zeros(const std::string& path, const std::vector<Extent>& extents) override;
 
   std::map<std::string, Device> devices;  // by configured path and by resolved path
   std::vector<std::string> writes;        // "path@offset"
