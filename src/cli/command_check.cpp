@@ -7,20 +7,16 @@
 namespace taupage {
 
 int run_check(const Command&, const Args& args) {
-  std::string path = args.positionals().empty() ? "-" : args.positionals()[0];
-  auto input = read_user_data_input(path);
-  if (!input.text) {
-    err("error: " + input.error + "\n");
-    return input.exit_code;
-  }
-  const std::string& user_data = *input.text;
-  ConfigRead read = read_config(user_data, ReadOptions{args.flag("strict")});
+  int exit_code = kExitOk;
+  auto user_data = read_user_data_argument(args.positionals(), &exit_code);
+  if (!user_data) return exit_code;
+  ConfigRead read = read_config(*user_data, ReadOptions{args.flag("strict")});
   std::string report;
   for (const auto& d : read.diagnostics) report += d.render() + "\n";
   err(report);
   size_t errors = count_errors(read.diagnostics);
   size_t warnings = read.diagnostics.size() - errors;
-  std::string name = path == "-" ? "standard input" : path;
+  std::string name = args.positionals().empty() || args.positionals()[0] == "-" ? "standard input" : args.positionals()[0];
   if (errors) {
     out(strfmt("%s: invalid: %zu error%s, %zu warning%s\n", name.c_str(), errors, errors == 1 ? "" : "s", warnings,
                warnings == 1 ? "" : "s"));

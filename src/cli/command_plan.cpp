@@ -8,14 +8,10 @@
 namespace taupage {
 
 int run_plan(const Command&, const Args& args) {
-  std::string path = args.positionals().empty() ? "-" : args.positionals()[0];
-  auto input = read_user_data_input(path);
-  if (!input.text) {
-    err("error: " + input.error + "\n");
-    return input.exit_code;
-  }
-  const std::string& user_data = *input.text;
-  ConfigRead read = read_config(user_data);
+  int exit_code = kExitOk;
+  auto user_data = read_user_data_argument(args.positionals(), &exit_code);
+  if (!user_data) return exit_code;
+  ConfigRead read = read_config(*user_data);
   std::string diagnostics;
   for (const auto& d : read.diagnostics) diagnostics += d.render() + "\n";
   err(diagnostics);

@@ -103,4 +103,13 @@ UserDataInput read_user_data_input(const std::string& path) {
   return input;
 }
 
+std::optional<std::string> read_user_data_argument(const std::vector<std::string>& positionals, int* exit_code) {
+  auto input = read_user_data_input(positionals.empty() ? "-" : positionals[0]);
+  if (!input.text) {
+    err("error: " + input.error + "\n");
+    *exit_code = input.exit_code;
+  }
+  return std::move(input.text);
+}
+
 }  // namespace taupage

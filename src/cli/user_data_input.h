@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace taupage {
 
@@ -19,5 +20,9 @@ struct UserDataInput {
 inline constexpr size_t kUserDataReadLimit = 64 * 1024;
 
 UserDataInput read_user_data_input(const std::string& path);
+
+// For `check` and `plan`: the user data named by the command's one positional (standard input
+// when there is none). When it cannot be read, prints "error: ..." and gives the exit code instead.
+std::optional<std::string> read_user_data_argument(const std::vector<std::string>& positionals, int* exit_code);
 
 }  // namespace taupage

@@ -84,16 +84,30 @@ Result<std::unique_ptr<ByteSource>> RealBlockDevices::open(const std::string& pa
 
 namespace {
 
-// Writes `length` bytes of `buffer` (repeated when shorter: zeros) at `offset`.
+// Writes `length` bytes of `buffer` (repeated when shorter: zeros) at `offset`; a short write goes
+// on from where it stopped, in the buffer too.
 Status write_fully(int fd, const std::string& path, uint64_t offset, const uint8_t* buffer, size_t buffer_length, uint64_t length) {
   uint64_t done = 0;
   while (done < length) {
-    size_t want = static_cast<size_t>(std::min<uint64_t>(length - done, buffer_length));
-    ssize_t n = pwrite(fd, buffer, want, static_cast<off_t>(offset + done));
+    size_t at = static_cast<size_t>(done % buffer_length);
+    size_t want = static_cast<size_t>(std::min<uint64_t>(length - done, buffer_length - at));
+    ssize_t n = pwrite(fd, buffer + at, want, static_cast<off_t>(offset + done));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return Error(strfmt("write %s at %llu: ", path.c_str(), (unsigned long long)(offset + done)) + errno_text(errno));
     done += static_cast<uint64_t>(n);
   }
+  return Status::Ok();
+}
+
+// Flushes what was written through `fd` to the disk and closes it; the cut point after the flush.
+Status flush_and_close(int fd, const std::string& path) {
+  if (fsync(fd) != 0) {
+    int e = errno;
+    ::close(fd);
+    return Error("flush " + path + ": " + errno_text(e));
+  }
+  ::close(fd);
+  disk_changed("flush " + path);
   return Status::Ok();
 }
 
@@ -115,40 +129,19 @@ Status RealBlockDevices::write_zeros(const std::string& path, const std::vector<
   }
   // One flush for all the extents: a flush per extent made the creation's zeroing several
   // times slower than the writes themselves, and nothing is ordered between these extents.
-  if (fsync(fd) != 0) {
-    int e = errno;
-    ::close(fd);
-    return Error("flush " + path + ": " + errno_text(e));
-  }
-  ::close(fd);
-  disk_changed("flush " + path);
-  return Status::Ok();
+  return flush_and_close(fd, path);
 }
 
 Status RealBlockDevices::write_at(const std::string& path, uint64_t offset, const std::vector<uint8_t>& bytes) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) return Error("open " + path + " for writing: " + errno_text(errno));
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = pwrite(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(offset + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      int e = errno;
-      ::close(fd);
-      return Error(strfmt("write %s at %llu: ", path.c_str(), (unsigned long long)(offset + done)) + errno_text(e));
-    }
-    done += static_cast<size_t>(n);
+  if (auto w = write_fully(fd, path, offset, bytes.data(), bytes.size(), bytes.size()); !w) {
+    ::close(fd);
+    return w;
   }
   // Two cut points: the bytes in the page cache only (lost at a power cut), then on the disk.
   disk_changed(strfmt("write %s at %llu (%zu bytes), not flushed", path.c_str(), (unsigned long long)offset, bytes.size()));
-  if (fsync(fd) != 0) {
-    int e = errno;
-    ::close(fd);
-    return Error("flush " + path + ": " + errno_text(e));
-  }
-  ::close(fd);
-  disk_changed("flush " + path);
-  return Status::Ok();
+  return flush_and_close(fd, path);
 }
 
 }  // namespace taupage

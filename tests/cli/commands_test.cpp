@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <regex>
 #include <set>
 
 #include "engine/context.h"
@@ -13,9 +12,11 @@ namespace {
 // The options a usage text names ("--config FILE", "--dry-run"), --help aside.
 std::set<std::string> options_in_usage(const std::string& usage) {
   std::set<std::string> names;
-  static const std::regex option("--([a-z][a-z-]*)");
-  for (auto it = std::sregex_iterator(usage.begin(), usage.end(), option); it != std::sregex_iterator(); ++it) {
-    if ((*it)[1] != "help") names.insert((*it)[1]);
+  for (size_t at = usage.find("--"); at != std::string::npos; at = usage.find("--", at + 2)) {
+    size_t end = at + 2;
+    while (end < usage.size() && ((usage[end] >= 'a' && usage[end] <= 'z') || (end > at + 2 && usage[end] == '-'))) ++end;
+    std::string name = usage.substr(at + 2, end - at - 2);
+    if (!name.empty() && name != "help") names.insert(name);
   }
   return names;
 }
