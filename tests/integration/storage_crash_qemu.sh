@@ -132,6 +132,7 @@ run_boot() {  # CUT-SCENARIO CUT-N ("none 0" for the last check)
   fi
   prev_s=$s prev_n=$n
 }
-for c in "${cuts[@]}"; do run_boot "$c"; done
+# shellcheck disable=SC2086  # $c is "SCENARIO POINT": two arguments
+for c in "${cuts[@]}"; do run_boot $c; done
 run_boot none 0
 finish

@@ -22,6 +22,8 @@ qemu_logs=build/volumes-qemu
 mkdir -p "$qemu_logs"
 export STORAGE_INITRD=$PWD/build/storage-qemu/initramfs.cpio.gz
 qemu_initramfs
+# shellcheck disable=SC2034  # read by scripts/storage/qemu.sh (qemu_run_phase)
+token=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
 
 # The stand-in: the guest sees the host as 169.254.169.2, and EC2 there on port 443.
 standin=$work/standin
