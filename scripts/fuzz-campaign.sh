@@ -5,11 +5,15 @@
 #   - merges what it found with the committed corpus into tests/fuzz/corpus/<target>/ (libFuzzer
 #     -merge=1: the smallest set of inputs that keeps every feature the seeds do not already give),
 #   - copies every crasher (crash-, leak-, timeout-, oom-) to tests/fuzz/regressions/<target>/,
-#   - appends a row to build/fuzz/campaign/table.md: target, executions, edges, corpus, findings.
-# The working corpus stays under build/fuzz/campaign/<target>/corpus, so a second campaign goes on
-# from where the first stopped.
+#   - appends a row to the ledger tests/fuzz/campaign.tsv: when, target, executions, seconds,
+#     edges, features, corpus files, findings.
+# The bar counts over the whole ledger: a target that already ran 10^7 executions or an hour in
+# earlier runs is skipped, and one that ran part of it runs only the rest. A run goes on from the
+# committed corpus and the working one under build/fuzz/campaign/<target>/corpus, so the runs of
+# several sessions add up to one campaign, as OSS-Fuzz's many short runs do.
 # Environment: FUZZ_RUNS (10000000), FUZZ_MAX_SECONDS (3600), FUZZ_TARGETS (names, a subset),
-# FUZZ_UNTIL (unix time; no target runs past it: the campaign ends with what it reached).
+# FUZZ_UNTIL (unix time; no target runs past it: the campaign ends with what it reached),
+# FUZZ_AGAIN=1 (run the full FUZZ_RUNS / FUZZ_MAX_SECONDS whatever the ledger says).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 runs=${FUZZ_RUNS:-10000000}
@@ -30,11 +34,11 @@ fi
 
 out=build/fuzz/campaign
 mkdir -p "$out"
-table=$out/table.md
-[ -f "$table" ] || {
-  echo "| target | executions | edges (cov) | features (ft) | seconds | exec/s | corpus files | findings |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---|"
-} > "$table"
+ledger=tests/fuzz/campaign.tsv
+[ -f "$ledger" ] || printf 'ended_utc\ttarget\texecutions\tseconds\tedges\tfeatures\tcorpus_files\tfindings\n' > "$ledger"
+
+# ledger_sum TARGET COLUMN: the sum of a numeric column over the target's rows.
+ledger_sum() { awk -F'\t' -v t="$1" -v c="$2" 'NR > 1 && $2 == t { s += $c } END { print s + 0 }' "$ledger"; }
 
 status=0
 for name in "${names[@]}"; do
@@ -45,15 +49,23 @@ for name in "${names[@]}"; do
   dirs=("$work/corpus")
   [ -d "$seeds" ] && dirs+=("$seeds")
   [ -d "$committed" ] && dirs+=("$committed")
-  seconds=$max_seconds
+  target_runs=$runs seconds=$max_seconds
+  if [ "${FUZZ_AGAIN:-0}" != 1 ]; then
+    done_runs=$(ledger_sum "$name" 3) done_seconds=$(ledger_sum "$name" 4)
+    if [ "$done_runs" -ge "$runs" ] || [ "$done_seconds" -ge "$max_seconds" ]; then
+      echo "== $name: the bar is reached ($done_runs executions in ${done_seconds}s over the ledger)"
+      continue
+    fi
+    target_runs=$((runs - done_runs)) seconds=$((max_seconds - done_seconds))
+  fi
   if [ "$until_ts" -gt 0 ]; then
     left=$((until_ts - $(date +%s)))
     [ "$left" -lt "$seconds" ] && seconds=$left
     if [ "$seconds" -lt 30 ]; then echo "== $name: not run, the campaign's time is up"; continue; fi
   fi
-  echo "== $name: up to $runs executions or ${seconds}s ($(date -u +%H:%M:%S))"
+  echo "== $name: up to $target_runs executions or ${seconds}s ($(date -u +%H:%M:%S))"
   start=$(date +%s)
-  nice -n 19 "$bin" -runs="$runs" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
+  nice -n 19 "$bin" -runs="$target_runs" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
     -artifact_prefix="$work/crashes/" -print_final_stats=1 "${dirs[@]}" > "$work/fuzz.log" 2>&1
   rc=$?
   elapsed=$(( $(date +%s) - start ))
@@ -86,11 +98,21 @@ for name in "${names[@]}"; do
   rm -rf "$committed" && mkdir -p "$committed" && cp "$merged"/* "$committed"/ 2>/dev/null
   corpus_files=$(find "$committed" -type f | wc -l)
 
-  rate=$(( elapsed > 0 ? ${execs:-0} / elapsed : 0 ))
-  row="| $name | ${execs:-0} | ${cov:-?} | ${ft:-?} | $elapsed | $rate | $corpus_files | ${#findings[@]}${findings:+ (${findings[*]})} |"
-  echo "$row" >> "$table"
-  echo "   $row"
+  row="$(date -u +%Y-%m-%dT%H:%M:%SZ)\t$name\t${execs:-0}\t$elapsed\t${cov:-0}\t${ft:-0}\t$corpus_files\t${#findings[@]}${findings:+ (${findings[*]})}"
+  printf '%b\n' "$row" >> "$ledger"
+  printf '   %b\n' "$row"
 done
+
+# The campaign so far, per target: every run of the ledger added up; edges are the latest run's.
 echo
-cat "$table"
+echo "| target | executions | seconds | exec/s | edges | runs | findings | bar (10^7 or ${max_seconds}s) |"
+echo "|---|---:|---:|---:|---:|---:|---:|---|"
+awk -F'\t' -v runs="$runs" -v max="$max_seconds" 'NR > 1 {
+    if (!($2 in n)) order[++k] = $2
+    n[$2]++; e[$2] += $3; s[$2] += $4; cov[$2] = $5; f[$2] += $8 + 0
+  } END {
+    for (i = 1; i <= k; i++) { t = order[i]
+      printf "| %s | %d | %d | %d | %d | %d | %d | %s |\n", t, e[t], s[t], s[t] ? e[t] / s[t] : 0, cov[t], n[t], f[t],
+        (e[t] >= runs || s[t] >= max) ? "reached" : "not yet" }
+  }' "$ledger"
 exit $status
