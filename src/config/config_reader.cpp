@@ -55,7 +55,8 @@ void read_document(NodeReader& reader, const YamlNode& root, Config& config) {
 
   for (const auto& [key, entry] : reader.entries(root, "$")) {
     std::string path = path_key("$", key);
-    auto handler = std::find_if(keys.begin(), keys.end(), [&](const TopLevelKey& k) { return k.key == key; });
+    const std::string& name = key;  // clang 14 cannot capture a structured binding in a lambda
+    auto handler = std::find_if(keys.begin(), keys.end(), [&](const TopLevelKey& k) { return k.key == name; });
     if (handler != keys.end()) {
       config.provenance.written(path, entry->key.mark, entry->value.mark);
       handler->read(reader, entry->value, path, config);
