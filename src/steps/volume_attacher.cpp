@@ -80,12 +80,17 @@ std::string left_behind(const std::vector<Pending>& items) {
 
 }  // namespace
 
-int64_t VolumeAttacher::retry_pause_ms(int round) const {
-  int64_t ceiling = std::max<int64_t>(timeouts_.retry_base_ms, 1);
-  for (int i = 1; i < round && ceiling < timeouts_.retry_cap_ms; ++i) ceiling *= 2;
-  ceiling = std::min(ceiling, timeouts_.retry_cap_ms);
+int64_t VolumeAttacher::retry_pause_ms(int round, Refusal why) const {
+  int64_t base = why == Refusal::DescribeThrottled ? timeouts_.describe_throttled_base_ms
+                 : why == Refusal::AttachThrottled ? timeouts_.attach_throttled_base_ms
+                                                   : timeouts_.retry_base_ms;
+  int64_t cap = why == Refusal::Failure ? timeouts_.retry_cap_ms : timeouts_.throttled_cap_ms;
+  int64_t ceiling = std::max<int64_t>(base, 1);
+  for (int i = 1; i < round && ceiling < cap; ++i) ceiling *= 2;
+  ceiling = std::min(ceiling, cap);
   double r = std::clamp(random_ ? random_() : 0.5, 0.0, 1.0);
-  return std::max(static_cast<int64_t>(r * static_cast<double>(ceiling)), std::min(timeouts_.retry_floor_ms, ceiling));
+  double fraction = why == Refusal::Failure ? r : 0.5 + r / 2;
+  return std::max(static_cast<int64_t>(fraction * static_cast<double>(ceiling)), std::min(timeouts_.retry_floor_ms, ceiling));
 }
 
 int64_t VolumeAttacher::poll_pause(int64_t interval_ms) const {
@@ -113,6 +118,7 @@ Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<Volume
   };
 
   bool attach_refused_for_now = false;  // this round's AttachVolume throttled or failed transiently
+  bool attach_throttled = false;        // ... and throttled (the mutating bucket is empty)
   // AttachVolume for `p`; an error when it ends the run. A request refused for now is asked again
   // after the pause without a DescribeVolumes in between (the throttled fleet's calls halved);
   // when that repeated request meets anything but throttling, the entry looks again instead.
@@ -135,7 +141,10 @@ Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<Volume
     } else if (transient(e)) {
       p.waiting_for = "AttachVolume " + volume_id + ": " + answer.error().message();
       attach_refused_for_now = true;
-      if (e.throttling()) p.retry_volume = volume;
+      if (e.throttling()) {
+        p.retry_volume = volume;
+        attach_throttled = true;
+      }
     } else if (fresh_look) {
       return Error(answer.error())
           .wrap(strfmt("attach %s (%s): AttachVolume %s", p.request.device.c_str(), p.request.name.c_str(), volume_id.c_str()));
@@ -157,8 +166,9 @@ Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<Volume
     bool only_retries = needs_ec2 && std::all_of(items.begin(), items.end(), [](const Pending& p) {
                           return p.phase == Phase::Device || p.phase == Phase::Done || (p.phase == Phase::Search && p.retry_volume);
                         });
+    auto attach_refusal = [&] { return attach_throttled ? Refusal::AttachThrottled : Refusal::Failure; };
     if (only_retries && now >= next_describe_ms) {
-      attach_refused_for_now = false;
+      attach_refused_for_now = attach_throttled = false;
       for (auto& p : items) {
         if (p.phase != Phase::Search || !p.retry_volume) continue;
         Volume volume = *p.retry_volume;
@@ -167,7 +177,7 @@ Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<Volume
       }
       bool attaching = std::any_of(items.begin(), items.end(), [](const Pending& q) { return q.phase == Phase::Attaching; });
       retry_round = attach_refused_for_now ? retry_round + 1 : 0;
-      next_describe_ms = clock_.monotonic_ms() + (attach_refused_for_now ? retry_pause_ms(retry_round)
+      next_describe_ms = clock_.monotonic_ms() + (attach_refused_for_now ? retry_pause_ms(retry_round, attach_refusal())
                                                   : attaching            ? poll_pause(timeouts_.attach_poll_ms)
                                                                          : 0);
     } else if (needs_ec2 && now >= next_describe_ms) {
@@ -182,14 +192,14 @@ Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<Volume
         for (auto& p : items) {
           if (p.phase == Phase::Search || p.phase == Phase::Attaching) p.last_error = volumes.error().message();
         }
-        int64_t pause = retry_pause_ms(++retry_round);
+        int64_t pause = retry_pause_ms(++retry_round, e.throttling() ? Refusal::DescribeThrottled : Refusal::Failure);
         if (now >= next_describe_warning_ms) {
           Log::warn("volumes: DescribeVolumes: " + volumes.error().message() + "; trying again in " + strfmt("%.1fs", pause / 1000.0));
           next_describe_warning_ms = now + timeouts_.progress_ms;
         }
         next_describe_ms = now + pause;
       } else {
-        attach_refused_for_now = false;
+        attach_refused_for_now = attach_throttled = false;
         for (auto& p : items) p.last_error.clear();
         auto named = [&](const std::string& name) {
           std::vector<const Volume*> out;
@@ -284,14 +294,15 @@ Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<Volume
         // Counted from the end of this round's requests, which take a while over TLS at boot.
         int64_t pause = poll_pause(attaching ? timeouts_.attach_poll_ms : timeouts_.search_poll_ms);
         retry_round = attach_refused_for_now ? retry_round + 1 : 0;
-        if (attach_refused_for_now) pause = retry_pause_ms(retry_round);
+        if (attach_refused_for_now) pause = retry_pause_ms(retry_round, attach_refusal());
         next_describe_ms = clock_.monotonic_ms() + pause;
       }
     }
 
     for (auto& p : items) {
-      if (p.phase != Phase::Device) continue;
+      if (p.phase != Phase::Device && p.phase != Phase::Attaching) continue;
       auto found = devices_.find(p.volume_id, ebs_slot_of(p.attached_as));
+      if (!found && p.phase == Phase::Attaching) continue;  // EC2's `attached` or the disk, whichever first
       if (!found) {
         p.waiting_for = strfmt("%s is attached; its disk has not appeared (NVMe serial %s, or Xen %s)", p.volume_id.c_str(),
                                ebs_nvme_serial(p.volume_id).c_str(), p.attached_as.c_str());
@@ -345,10 +356,8 @@ Result<std::vector<AttachedVolume>> VolumeAttacher::run(const std::vector<Volume
       if (p.phase == Phase::Done) continue;
       wake = std::min({wake, p.deadline_ms, p.next_progress_ms});
       if (timeouts_.defer_at_ms > 0) wake = std::min(wake, timeouts_.defer_at_ms);
-      if (p.phase == Phase::Device)
-        wake = std::min(wake, now + timeouts_.device_poll_ms);
-      else
-        wake = std::min(wake, next_describe_ms);
+      if (p.phase == Phase::Device || p.phase == Phase::Attaching) wake = std::min(wake, now + timeouts_.device_poll_ms);
+      if (p.phase != Phase::Device) wake = std::min(wake, next_describe_ms);
     }
     clock_.sleep_ms(std::max<int64_t>(wake - now, 1));
   }

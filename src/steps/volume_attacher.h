@@ -1,6 +1,7 @@
 /// The decisions of the volumes step: for each volumes.ebs entry, keep the volume already attached
 /// to this instance, attach the one available volume with that Name, or wait (bounded) for one to
-/// become available; then wait for the `attached` state and for the disk. All AttachVolume
+/// become available; then wait for the `attached` state or the disk, whichever shows first (the
+/// disk with the volume's serial is proof of the attachment, and saves a DescribeVolumes). All AttachVolume
 /// requests go out before any wait, and one polling loop serves every pending volume. That loop is
 /// the only retry layer for throttling (the EC2 client gives throttling answers back at once): a
 /// round that EC2 throttled is followed by an exponential pause with full jitter, bounded.
@@ -38,11 +39,21 @@ struct VolumeTimeouts {
   int64_t attach_poll_ms = 1000;          // DescribeVolumes while a volume is attaching (seconds, usually)
   int64_t device_poll_ms = 100;           // sysfs while waiting for the disk
   int64_t progress_ms = 30000;            // at least one log line per waiting volume this often
-  // After a round EC2 throttled or failed transiently: a pause drawn from [0, ceiling), the
-  // ceiling doubling from retry_base_ms each such round in a row up to retry_cap_ms, and never
-  // below retry_floor_ms. Spread out, a fleet's retries meet the account's refill, not each other.
+  // After a round that failed (a 5xx, no answer): a pause drawn from [0, ceiling) (full jitter),
+  // the ceiling doubling from retry_base_ms each such round in a row up to retry_cap_ms.
+  // After a round EC2 throttled: a pause drawn from [ceiling / 2, ceiling) (equal jitter), the
+  // ceiling doubling from twice the time the account's bucket takes to refill from empty (EC2's
+  // documented sizes: a filtered Describe 100 tokens at 20 a second, 5 s; a mutating call 50 at
+  // 5 a second, 10 s) up to throttled_cap_ms. A throttled answer says the bucket is empty now and
+  // that at least a bucketful of callers came together: asking again before a refill only meets
+  // the empty bucket, and every such ask is a call. (A fleet of 500 at once made 2.2 times the
+  // calls it needed with full jitter from 1 s; `make fleet`, docs/fleet.md.)
+  // Never below retry_floor_ms. Spread out, a fleet's retries meet the account's refill, not each other.
   int64_t retry_base_ms = 1000;
   int64_t retry_cap_ms = 30000;
+  int64_t describe_throttled_base_ms = 10000;
+  int64_t attach_throttled_base_ms = 20000;
+  int64_t throttled_cap_ms = 60000;
   int64_t retry_floor_ms = 100;
   // The stage's time budget (in the initramfs): a monotonic time past which the run stops waiting
   // and is deferred (deferred() says so) instead of failing. 0: none.
@@ -68,8 +79,10 @@ class VolumeAttacher {
   // the error says what was awaited and deferred() is true: not a failure, a later run goes on.
   Result<std::vector<AttachedVolume>> run(const std::vector<VolumeRequest>& requests);
   bool deferred() const { return deferred_; }
+  // Why a round is followed by a retry pause, which sets the pause's base and cap.
+  enum class Refusal { Failure, DescribeThrottled, AttachThrottled };
   // The pause after the `round`th throttled or failed round in a row (1 for the first).
-  int64_t retry_pause_ms(int round) const;
+  int64_t retry_pause_ms(int round, Refusal why = Refusal::Failure) const;
   // A poll's pause: from interval_ms to twice it, so that instances started together do not poll
   // in step (a retry pause may be near 0; a poll that soon would only ask again for nothing).
   int64_t poll_pause(int64_t interval_ms) const;

@@ -111,18 +111,31 @@ Status flush_and_close(int fd, const std::string& path) {
   return Status::Ok();
 }
 
+// Zeros an extent of a block device through the block layer (BLKZEROOUT): the device's own Write
+// Zeroes command where it has one (NVMe, virtio-blk, md over them), else the kernel's zero page,
+// with nothing copied from here; the page cache of the range is dropped, so a later read sees the
+// zeros. False where it does not apply (a regular file, a range off the logical block size): the
+// caller writes the zeros itself.
+bool zero_out(int fd, const Extent& e) {
+  uint64_t range[2] = {e.offset, e.length};
+  return e.length > 0 && ioctl(fd, BLKZEROOUT, range) == 0;
+}
+
 }  // namespace
 
 Status RealBlockDevices::write_zeros(const std::string& path, const std::vector<Extent>& extents) {
   uint64_t longest = 0;
   for (const Extent& e : extents) longest = std::max(longest, e.length);
-  const std::vector<uint8_t> zeros(static_cast<size_t>(std::min<uint64_t>(std::max<uint64_t>(longest, 1), 1024 * 1024)), 0);
+  std::vector<uint8_t> zeros;  // made only when an extent must be written from here
   int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) return Error("open " + path + " for writing: " + errno_text(errno));
   for (const Extent& e : extents) {
-    if (auto w = write_fully(fd, path, e.offset, zeros.data(), zeros.size(), e.length); !w) {
-      ::close(fd);
-      return w;
+    if (!zero_out(fd, e)) {
+      if (zeros.empty()) zeros.assign(static_cast<size_t>(std::min<uint64_t>(std::max<uint64_t>(longest, 1), 1024 * 1024)), 0);
+      if (auto w = write_fully(fd, path, e.offset, zeros.data(), zeros.size(), e.length); !w) {
+        ::close(fd);
+        return w;
+      }
     }
     disk_changed(
         strfmt("write %s at %llu (%llu bytes), not flushed", path.c_str(), (unsigned long long)e.offset, (unsigned long long)e.length));

@@ -55,6 +55,7 @@ class FakeCloud : public VolumeApi {
 
   int64_t attach_delay_ms = 2000;
   int64_t plug_delay_ms = 300;
+  int64_t plug_while_attaching_ms = -1;  // >= 0: the disk appears this long after AttachVolume, before EC2 says attached
   bool nvme = true;
   bool never_attached = false;
   bool never_plugged = false;
@@ -110,6 +111,8 @@ class FakeCloud : public VolumeApi {
         f.v.attachments[0].status = "attached";
       }
       if (f.attached_at >= 0 && !f.plugged && !never_plugged && now >= f.attached_at + plug_delay_ms) plug(f, f.v.attachments[0].device);
+      if (plug_while_attaching_ms >= 0 && f.attaching_since >= 0 && !f.plugged && now >= f.attaching_since + plug_while_attaching_ms)
+        plug(f, f.v.attachments[0].device);
     }
   }
 
@@ -418,8 +421,9 @@ TEST_F(Attacher, ThrottledDescribeIsRetriedWithinTheDeadline) {
   EXPECT_EQ(cloud.attach_calls(), 1);
 }
 
-// The step's loop is the one retry layer: each pause after a throttled round is drawn from
-// [0, ceiling), the ceiling doubling from 1 s to the 30 s cap, never below the 0.1 s floor.
+// The step's loop is the one retry layer: each pause after a throttled DescribeVolumes is drawn
+// from [ceiling / 2, ceiling), the ceiling doubling from 10 s (twice the filtered Describe
+// bucket's refill from empty) to the 60 s cap.
 TEST_F(Attacher, PausesAfterThrottlingAreFullyJitteredAndBounded) {
   cloud.add("vol-0aaa000000000001", "data");
   for (int i = 0; i < 8; ++i) cloud.describe_failures.push_back({503, "RequestLimitExceeded", "Request limit exceeded.", "", ""});
@@ -433,27 +437,53 @@ TEST_F(Attacher, PausesAfterThrottlingAreFullyJitteredAndBounded) {
     if (c.what == "describe") describes.push_back(c.at_ms);
   }
   ASSERT_GE(describes.size(), 9u);
-  // ceilings 1, 2, 4, 8, 16, 30 (capped), 30, 30 s; drawn fractions of them, the floor for 0.
-  std::vector<int64_t> expected = {500, 100, 3996, 2000, 8000, 29970, 29970, 3000};
+  // ceilings 10, 20, 40, 60 (capped), 60, 60, 60, 60 s; half of each plus the drawn fraction of the other half.
+  std::vector<int64_t> expected = {7500, 10000, 39980, 37500, 45000, 59970, 59970, 33000};
   for (size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(describes[i + 1] - describes[i], expected[i]) << "pause " << i + 1;
   EXPECT_EQ(cloud.attach_calls(), 1);
 }
 
+// A failure that is not throttling (a 5xx, no answer) keeps the short start and the 30 s cap: a
+// lone instance whose request met a hiccup asks again within a second.
+TEST_F(Attacher, PausesAfterAFailureStartAtOneSecond) {
+  cloud.add("vol-0aaa000000000001", "data");
+  for (int i = 0; i < 7; ++i) cloud.describe_failures.push_back({503, "Unavailable", "The service is unavailable.", "", ""});
+  random = [] { return 0.999; };
+  auto result = run({sdf()});
+  ASSERT_TRUE(result) << result.error().message();
+  std::vector<int64_t> describes;
+  for (const auto& c : cloud.calls) {
+    if (c.what == "describe") describes.push_back(c.at_ms);
+  }
+  ASSERT_GE(describes.size(), 8u);
+  std::vector<int64_t> expected = {999, 1998, 3996, 7992, 15984, 29970, 29970};
+  for (size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(describes[i + 1] - describes[i], expected[i]) << "pause " << i + 1;
+}
+
 TEST_F(Attacher, RetryPausesStayWithinTheirBoundsForAnyDraw) {
   EbsDeviceLocator devices(root_ + "/sys", root_ + "/dev");
-  for (double r : {0.0, 1e-9, 0.3, 0.999999, 1.0, -1.0, 7.0}) {
-    VolumeAttacher attacher(cloud, devices, clock, {kMe, kZone}, {}, [r] { return r; });
-    for (int round = 1; round < 70; ++round) {
-      int64_t ceiling = std::min<int64_t>(int64_t{1000} << std::min(round - 1, 20), 30000);
-      int64_t pause = attacher.retry_pause_ms(round);
-      EXPECT_GE(pause, 100) << r << " " << round;
-      EXPECT_LE(pause, ceiling) << r << " " << round;
+  using Refusal = VolumeAttacher::Refusal;
+  struct Kind {
+    Refusal why;
+    int64_t base, cap;
+  };
+  for (Kind kind : {Kind{Refusal::Failure, 1000, 30000}, Kind{Refusal::DescribeThrottled, 10000, 60000},
+                    Kind{Refusal::AttachThrottled, 20000, 60000}}) {
+    for (double r : {0.0, 1e-9, 0.3, 0.999999, 1.0, -1.0, 7.0}) {
+      VolumeAttacher attacher(cloud, devices, clock, {kMe, kZone}, {}, [r] { return r; });
+      for (int round = 1; round < 70; ++round) {
+        int64_t ceiling = std::min<int64_t>(kind.base << std::min(round - 1, 20), kind.cap);
+        int64_t pause = attacher.retry_pause_ms(round, kind.why);
+        EXPECT_GE(pause, kind.why == Refusal::Failure ? 100 : ceiling / 2) << r << " " << round;
+        EXPECT_LE(pause, ceiling) << r << " " << round;
+      }
     }
   }
 }
 
 // A throttled AttachVolume is "wait and ask again", never a failure: asked again after a jittered
-// pause, without a DescribeVolumes in between, until EC2 takes it.
+// pause, without a DescribeVolumes in between, until EC2 takes it. The ceilings start at 20 s,
+// twice the time EC2's mutating bucket (50 tokens, 5 a second) takes to refill from empty.
 TEST_F(Attacher, AThrottledAttachIsAskedAgainAfterAPauseNotFailed) {
   cloud.add("vol-0aaa000000000001", "data");
   for (int i = 0; i < 4; ++i) cloud.attach_refusals.push_back({503, "RequestLimitExceeded", "Request limit exceeded.", "", ""});
@@ -463,11 +493,27 @@ TEST_F(Attacher, AThrottledAttachIsAskedAgainAfterAPauseNotFailed) {
   EXPECT_EQ(cloud.attach_calls(), 5);
   ASSERT_GE(cloud.calls.size(), 6u);
   EXPECT_EQ(cloud.calls[0].what, "describe");
-  std::vector<int64_t> expected = {500, 1000, 2000, 4000};  // half of 1, 2, 4, 8 s
+  std::vector<int64_t> expected = {15000, 30000, 45000, 45000};  // three quarters of 20, 40, 60, 60 s
   for (size_t i = 1; i <= 4; ++i) {
     EXPECT_EQ(cloud.calls[i + 1].what, "attach vol-0aaa000000000001 /dev/sdf") << i;
     EXPECT_EQ(cloud.calls[i + 1].at_ms - cloud.calls[i].at_ms, expected[i - 1]) << i;
   }
+}
+
+// The disk with the volume's serial is proof of the attachment: when it appears before EC2's
+// answer says `attached`, the wait ends there, without another DescribeVolumes (one call fewer
+// per instance, and a fleet's Describe bucket is the first to run dry).
+TEST_F(Attacher, TheDiskAppearingEndsTheAttachingWaitWithoutAnotherDescribe) {
+  cloud.add("vol-0aaa000000000001", "data");
+  cloud.never_attached = true;
+  cloud.plug_while_attaching_ms = 400;
+  auto result = run({sdf()});
+  ASSERT_TRUE(result) << result.error().message();
+  EXPECT_EQ((*result)[0].device.path, root_ + "/dev/nvme1n1");
+  ASSERT_EQ(cloud.calls.size(), 2u);
+  EXPECT_EQ(cloud.calls[0].what, "describe");
+  EXPECT_EQ(cloud.calls[1].what, "attach vol-0aaa000000000001 /dev/sdf");
+  EXPECT_LE(clock.monotonic_ms(), 600);
 }
 
 // When the repeated request meets something else than throttling (the volume went to someone
