@@ -97,13 +97,24 @@ bool is_md_member(Content content) {
   return content == Content::Md090 || content == Content::Md10 || content == Content::Md11 || content == Content::Md12;
 }
 
+Result<bool> range_is_zero(const ByteSource& source, uint64_t offset, uint64_t length) {
+  uint64_t piece = 64 * 1024;
+  for (uint64_t done = 0; done < length; done += piece, piece = std::min<uint64_t>(piece * 2, kMiB)) {
+    auto bytes = source.read_at(offset + done, static_cast<size_t>(std::min(piece, length - done)));
+    if (!bytes) return std::move(bytes).error();
+    if (!all_zero(*bytes)) return false;
+  }
+  return true;
+}
+
 Result<ProbeResult> probe(const ByteSource& device) {
   const uint64_t size = device.size();
   // A size of 0 is a disk not ready yet (or an md array never started), not a blank one.
   if (size == 0)
     return Error("probe " + device.name() + ": the device reports a size of 0 bytes; it is not ready, nothing is written to it");
-  // The head holds every start-of-device signature (btrfs sits at 64 KiB + 64).
-  const size_t head_length = static_cast<size_t>(std::min<uint64_t>(size, kMiB));
+  // The head holds every start-of-device signature (btrfs sits at 64 KiB + 64, the largest swap
+  // page ends at 64 KiB); the rest of the first MiB is read only when the head is blank.
+  const size_t head_length = static_cast<size_t>(std::min<uint64_t>(size, 128 * 1024));
   auto head_read = device.read_at(0, head_length);
   if (!head_read) return std::move(head_read).error().wrap("probe " + device.name());
   const std::vector<uint8_t>& head = *head_read;
@@ -159,13 +170,19 @@ Result<ProbeResult> probe(const ByteSource& device) {
   if (has(head, 512, "EFI PART", 8) || has(head, 4096, "EFI PART", 8)) return ProbeResult{Content::Gpt, 0};
   if (head.size() >= 512 && head[510] == 0x55 && head[511] == 0xAA) return ProbeResult{Content::Mbr, 0};
 
+  // Blank: the first and the last MiB are zeros.
   bool zero = all_zero(head);
-  if (zero && size > head_length) {
-    uint64_t tail_offset = size - std::min<uint64_t>(size, kMiB);
-    tail_offset = std::max<uint64_t>(tail_offset, head_length);
-    auto tail = device.read_at(tail_offset, static_cast<size_t>(size - tail_offset));
+  const uint64_t first_mib = std::min<uint64_t>(size, kMiB);
+  if (zero && first_mib > head_length) {
+    auto rest = range_is_zero(device, head_length, first_mib - head_length);
+    if (!rest) return std::move(rest).error().wrap("probe " + device.name());
+    zero = *rest;
+  }
+  if (zero && size > first_mib) {
+    uint64_t tail_offset = std::max<uint64_t>(size - std::min<uint64_t>(size, kMiB), first_mib);
+    auto tail = range_is_zero(device, tail_offset, size - tail_offset);
     if (!tail) return std::move(tail).error().wrap("probe " + device.name());
-    zero = all_zero(*tail);
+    zero = *tail;
   }
   result.content = zero ? Content::Blank : Content::Unknown;
   return result;

@@ -192,6 +192,41 @@ TEST(Probe, OneByteInTheLastMiBIsNotBlank) {
   EXPECT_EQ(probe(last)->content, Content::Unknown);
 }
 
+// The blank rule's reads stop at the first piece with data, and still see one byte anywhere: at
+// either edge of a piece, in the last, shorter piece, or in any byte of the first MiB and the
+// last (the probe's head is 128 KiB, the rest of the first MiB read only when the head is blank).
+TEST(Probe, RangeIsZeroSeesEveryByteAndStopsAtTheFirstPieceWithData) {
+  class Counting : public MemoryByteSource {
+   public:
+    using MemoryByteSource::MemoryByteSource;
+    Result<std::vector<uint8_t>> read_at(uint64_t offset, size_t length) const override {
+      read_bytes += length;
+      return MemoryByteSource::read_at(offset, length);
+    }
+    mutable uint64_t read_bytes = 0;
+  };
+  const size_t kSize = 5 << 20;
+  for (size_t at : {size_t{0}, size_t{65535}, size_t{65536}, size_t{131071}, size_t{131072}, size_t{(1 << 20) - 1}, size_t{1 << 20},
+                    size_t{(3 << 20) + 5}, kSize - (1 << 20), kSize - 1}) {
+    std::vector<uint8_t> bytes(kSize, 0);
+    bytes[at] = 1;
+    Counting source(bytes, "disk");
+    auto zero = range_is_zero(source, 0, kSize);
+    ASSERT_TRUE(zero.ok());
+    EXPECT_FALSE(*zero) << at;
+    bool in_rule = at < (1 << 20) || at >= kSize - (1 << 20);
+    EXPECT_EQ(probe(Counting(bytes, "disk"))->content, in_rule ? Content::Unknown : Content::Blank) << at;
+  }
+  std::vector<uint8_t> filesystem(kSize, 0);
+  filesystem[1024] = 0x53;
+  Counting source(filesystem, "disk");
+  EXPECT_FALSE(*range_is_zero(source, 0, kSize));
+  EXPECT_EQ(source.read_bytes, 64u * 1024) << "the first piece shows the data; nothing after it is read";
+  Counting blank(std::vector<uint8_t>(kSize, 0), "blank");
+  EXPECT_TRUE(*range_is_zero(blank, 4096, kSize - 4096 - 7));
+  EXPECT_EQ(blank.read_bytes, kSize - 4096 - 7);
+}
+
 TEST(Probe, NamesSayWhatWasFound) {
   EXPECT_EQ(content_name(Content::Lvm), "an LVM physical volume");
   EXPECT_EQ(filesystem_type(Content::Ext4), "ext4");
