@@ -97,8 +97,8 @@ bool is_md_member(Content content) {
   return content == Content::Md090 || content == Content::Md10 || content == Content::Md11 || content == Content::Md12;
 }
 
-Result<bool> range_is_zero(const ByteSource& source, uint64_t offset, uint64_t length) {
-  uint64_t piece = 64 * 1024;
+Result<bool> range_is_zero(const ByteSource& source, uint64_t offset, uint64_t length, uint64_t first_piece) {
+  uint64_t piece = std::clamp<uint64_t>(first_piece, 4096, kMiB);
   for (uint64_t done = 0; done < length; done += piece, piece = std::min<uint64_t>(piece * 2, kMiB)) {
     auto bytes = source.read_at(offset + done, static_cast<size_t>(std::min(piece, length - done)));
     if (!bytes) return std::move(bytes).error();

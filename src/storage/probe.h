@@ -46,11 +46,12 @@ bool is_md_member(Content content);
 // about 10 ms per MiB under emulation, more than the reads themselves.
 bool all_zero(const std::vector<uint8_t>& bytes);
 
-// Whether `length` bytes at `offset` are all zeros, read a piece at a time (64 KiB first, then
-// doubling to 1 MiB) so that data shows at its first piece: a member's filesystem is in its
-// first 64 KiB, and reading on through the 2 MiB after it only to find it again cost every boot.
-// An error when the bytes cannot be read (which is never "zeros").
-Result<bool> range_is_zero(const ByteSource& source, uint64_t offset, uint64_t length);
+// Whether `length` bytes at `offset` are all zeros, read a piece at a time: `first_piece` first,
+// then pieces doubling to 1 MiB, stopping at the first with data. Where data is likely (a member's
+// data area, whose filesystem shows in its first 64 KiB) a small first piece saves reading on
+// through MiBs only to find it again; where zeros are likely (the blank rule's MiBs) one piece
+// a MiB is the fewest requests. An error when the bytes cannot be read (which is never "zeros").
+Result<bool> range_is_zero(const ByteSource& source, uint64_t offset, uint64_t length, uint64_t first_piece = 1024 * 1024);
 
 // Reads the signatures; an error when the device cannot be read (which is never "blank").
 Result<ProbeResult> probe(const ByteSource& device);

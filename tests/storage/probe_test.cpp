@@ -211,7 +211,7 @@ TEST(Probe, RangeIsZeroSeesEveryByteAndStopsAtTheFirstPieceWithData) {
     std::vector<uint8_t> bytes(kSize, 0);
     bytes[at] = 1;
     Counting source(bytes, "disk");
-    auto zero = range_is_zero(source, 0, kSize);
+    auto zero = range_is_zero(source, 0, kSize, 64 * 1024);
     ASSERT_TRUE(zero.ok());
     EXPECT_FALSE(*zero) << at;
     bool in_rule = at < (1 << 20) || at >= kSize - (1 << 20);
@@ -220,11 +220,26 @@ TEST(Probe, RangeIsZeroSeesEveryByteAndStopsAtTheFirstPieceWithData) {
   std::vector<uint8_t> filesystem(kSize, 0);
   filesystem[1024] = 0x53;
   Counting source(filesystem, "disk");
-  EXPECT_FALSE(*range_is_zero(source, 0, kSize));
+  EXPECT_FALSE(*range_is_zero(source, 0, kSize, 64 * 1024));
   EXPECT_EQ(source.read_bytes, 64u * 1024) << "the first piece shows the data; nothing after it is read";
   Counting blank(std::vector<uint8_t>(kSize, 0), "blank");
-  EXPECT_TRUE(*range_is_zero(blank, 4096, kSize - 4096 - 7));
+  EXPECT_TRUE(*range_is_zero(blank, 4096, kSize - 4096 - 7, 64 * 1024));
   EXPECT_EQ(blank.read_bytes, kSize - 4096 - 7);
+  // The default, for ranges expected blank: one read a MiB.
+  int reads = 0;
+  class CountingReads : public MemoryByteSource {
+   public:
+    CountingReads(std::vector<uint8_t> bytes, int& reads) : MemoryByteSource(std::move(bytes), "blank"), reads_(reads) {}
+    Result<std::vector<uint8_t>> read_at(uint64_t offset, size_t length) const override {
+      ++reads_;
+      return MemoryByteSource::read_at(offset, length);
+    }
+
+   private:
+    int& reads_;
+  } per_read(std::vector<uint8_t>(kSize, 0), reads);
+  EXPECT_TRUE(*range_is_zero(per_read, 0, kSize));
+  EXPECT_EQ(reads, 5);
 }
 
 TEST(Probe, NamesSayWhatWasFound) {
