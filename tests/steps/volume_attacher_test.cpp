@@ -154,6 +154,16 @@ class FakeCloud : public VolumeApi {
 
   const AwsError& last_error() const override { return last_; }
 
+  // The pauses between this call and the next of the same kind ("describe").
+  std::vector<int64_t> pauses_between(const std::string& what) const {
+    std::vector<int64_t> at, pauses;
+    for (const auto& c : calls) {
+      if (c.what == what) at.push_back(c.at_ms);
+    }
+    for (size_t i = 1; i < at.size(); ++i) pauses.push_back(at[i] - at[i - 1]);
+    return pauses;
+  }
+
   int attach_calls() const {
     int n = 0;
     for (const auto& c : calls) n += c.what.rfind("attach", 0) == 0;
@@ -424,7 +434,7 @@ TEST_F(Attacher, ThrottledDescribeIsRetriedWithinTheDeadline) {
 // The step's loop is the one retry layer: each pause after a throttled DescribeVolumes is drawn
 // from [ceiling / 2, ceiling), the ceiling doubling from 10 s (twice the filtered Describe
 // bucket's refill from empty) to the 60 s cap.
-TEST_F(Attacher, PausesAfterThrottlingAreFullyJitteredAndBounded) {
+TEST_F(Attacher, PausesAfterThrottlingStartFromTheBucketsRefillWithEqualJitter) {
   cloud.add("vol-0aaa000000000001", "data");
   for (int i = 0; i < 8; ++i) cloud.describe_failures.push_back({503, "RequestLimitExceeded", "Request limit exceeded.", "", ""});
   std::vector<double> draws = {0.5, 0.0, 0.999, 0.25, 0.5, 0.999, 0.999, 0.1};
@@ -432,14 +442,11 @@ TEST_F(Attacher, PausesAfterThrottlingAreFullyJitteredAndBounded) {
   random = [&] { return next < draws.size() ? draws[next++] : 0.5; };
   auto result = run({sdf()});
   ASSERT_TRUE(result) << result.error().message();
-  std::vector<int64_t> describes;
-  for (const auto& c : cloud.calls) {
-    if (c.what == "describe") describes.push_back(c.at_ms);
-  }
-  ASSERT_GE(describes.size(), 9u);
+  std::vector<int64_t> pauses = cloud.pauses_between("describe");
+  ASSERT_GE(pauses.size(), 8u);
   // ceilings 10, 20, 40, 60 (capped), 60, 60, 60, 60 s; half of each plus the drawn fraction of the other half.
   std::vector<int64_t> expected = {7500, 10000, 39980, 37500, 45000, 59970, 59970, 33000};
-  for (size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(describes[i + 1] - describes[i], expected[i]) << "pause " << i + 1;
+  for (size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(pauses[i], expected[i]) << "pause " << i + 1;
   EXPECT_EQ(cloud.attach_calls(), 1);
 }
 
@@ -451,13 +458,10 @@ TEST_F(Attacher, PausesAfterAFailureStartAtOneSecond) {
   random = [] { return 0.999; };
   auto result = run({sdf()});
   ASSERT_TRUE(result) << result.error().message();
-  std::vector<int64_t> describes;
-  for (const auto& c : cloud.calls) {
-    if (c.what == "describe") describes.push_back(c.at_ms);
-  }
-  ASSERT_GE(describes.size(), 8u);
+  std::vector<int64_t> pauses = cloud.pauses_between("describe");
+  ASSERT_GE(pauses.size(), 7u);
   std::vector<int64_t> expected = {999, 1998, 3996, 7992, 15984, 29970, 29970};
-  for (size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(describes[i + 1] - describes[i], expected[i]) << "pause " << i + 1;
+  for (size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(pauses[i], expected[i]) << "pause " << i + 1;
 }
 
 TEST_F(Attacher, RetryPausesStayWithinTheirBoundsForAnyDraw) {
