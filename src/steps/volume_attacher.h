@@ -4,7 +4,8 @@
 /// disk with the volume's serial is proof of the attachment, and saves a DescribeVolumes). All AttachVolume
 /// requests go out before any wait, and one polling loop serves every pending volume. That loop is
 /// the only retry layer for throttling (the EC2 client gives throttling answers back at once): a
-/// round that EC2 throttled is followed by an exponential pause with full jitter, bounded.
+/// round that EC2 throttled is followed by an exponential pause that starts at the account
+/// bucket's refill time, with equal jitter, bounded (see VolumeTimeouts).
 #pragma once
 
 #include <cstdint>
