@@ -145,7 +145,12 @@ machine_boot() {
   M_CONSOLE=$M_LOGS/console-$name.log
   rm -f "$M_WORK/qemu.pid" "$M_WORK/qmp.sock"
   M_BOOT_START=$SECONDS
-  nsenter --net="/run/netns/$DK_NS" qemu-system-x86_64 -accel tcg -M pc -smp 2 -m 2048 -nodefaults -no-user-config \
+  # thread=single: both vCPUs emulated by one host thread. With one thread per vCPU (MTTCG) the
+  # guest twice locked up for good, both vCPUs spinning at the same instruction in nf_conntrack
+  # (hash_conntrack_raw) right after the firewall step enabled connection tracking, with RCU
+  # stalls and soft lockups, and sshd never came (machine_qemu, 2 of about 6 runs). One thread
+  # made machine_qemu about two minutes slower (11 min 14 s for its 45 checks) and ended it.
+  nsenter --net="/run/netns/$DK_NS" qemu-system-x86_64 -accel tcg,thread=single -M pc -smp 2 -m 2048 -nodefaults -no-user-config \
     -display none -serial "file:$M_CONSOLE" -monitor none -pidfile "$M_WORK/qemu.pid" \
     -drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd \
     -drive "if=pflash,format=raw,file=$M_WORK/vars.fd" \
