@@ -201,9 +201,11 @@ TEST(Probe, RangeIsZeroSeesEveryByteAndStopsAtTheFirstPieceWithData) {
     using MemoryByteSource::MemoryByteSource;
     Result<std::vector<uint8_t>> read_at(uint64_t offset, size_t length) const override {
       read_bytes += length;
+      ++reads;
       return MemoryByteSource::read_at(offset, length);
     }
     mutable uint64_t read_bytes = 0;
+    mutable int reads = 0;
   };
   const size_t kSize = 5 << 20;
   for (size_t at : {size_t{0}, size_t{65535}, size_t{65536}, size_t{131071}, size_t{131072}, size_t{(1 << 20) - 1}, size_t{1 << 20},
@@ -226,20 +228,9 @@ TEST(Probe, RangeIsZeroSeesEveryByteAndStopsAtTheFirstPieceWithData) {
   EXPECT_TRUE(*range_is_zero(blank, 4096, kSize - 4096 - 7, 64 * 1024));
   EXPECT_EQ(blank.read_bytes, kSize - 4096 - 7);
   // The default, for ranges expected blank: one read a MiB.
-  int reads = 0;
-  class CountingReads : public MemoryByteSource {
-   public:
-    CountingReads(std::vector<uint8_t> bytes, int& reads) : MemoryByteSource(std::move(bytes), "blank"), reads_(reads) {}
-    Result<std::vector<uint8_t>> read_at(uint64_t offset, size_t length) const override {
-      ++reads_;
-      return MemoryByteSource::read_at(offset, length);
-    }
-
-   private:
-    int& reads_;
-  } per_read(std::vector<uint8_t>(kSize, 0), reads);
-  EXPECT_TRUE(*range_is_zero(per_read, 0, kSize));
-  EXPECT_EQ(reads, 5);
+  Counting per_mib(std::vector<uint8_t>(kSize, 0), "blank");
+  EXPECT_TRUE(*range_is_zero(per_mib, 0, kSize));
+  EXPECT_EQ(per_mib.reads, 5);
 }
 
 TEST(Probe, NamesSayWhatWasFound) {
