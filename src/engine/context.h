@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "config/config.h"
@@ -72,6 +73,9 @@ struct Context {
   // What the storage steps of this run wrote to disks, one line each ("raid created /dev/md/data
   // as md127"): a refusal later in the same run names them instead of saying nothing was changed.
   std::vector<std::string> storage_changes;
+  // The arrays the raid step created on this run (major, minor), their first and last MiB zeroed
+  // through the array itself: the mounts step knows them blank without reading them again.
+  std::vector<std::pair<uint32_t, uint32_t>> created_blank;
 
   Context(const Config& c, Clock& k) : config(c), clock(k) {}
 };

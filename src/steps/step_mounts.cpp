@@ -25,6 +25,19 @@ std::string join_path(const std::string& root, const std::string& rest) {
   return out + rest;
 }
 
+// The raid step of this run created the device and zeroed its ends through it: it is blank, and
+// reading its first and last MiB again would only cost the time.
+bool created_blank_on_this_run(const Context& context, const DeviceInfo& device) {
+  return std::find(context.created_blank.begin(), context.created_blank.end(), std::make_pair(device.major, device.minor)) !=
+         context.created_blank.end();
+}
+
+Result<ProbeResult> probe_device(Context& context, const DeviceInfo& device) {
+  auto source = context.services.block_devices->open(device.path);
+  if (!source) return std::move(source).error();
+  return probe(**source);
+}
+
 std::string tail_lines(const std::string& text) {
   auto lines = split(std::string(trim(text)), '\n');
   if (lines.size() > 3) lines.erase(lines.begin(), lines.end() - 3);
@@ -112,10 +125,8 @@ class MountsStep : public Step {
       return Error(spec.target + ": " + target + " is already mounted from " + (*existing)->source + ", not from " + spec.partition +
                    "; nothing was changed");
     }
-    auto source = context.services.block_devices->open(device->path);
-    if (!source) return std::move(source).error().wrap(spec.target);
-    auto probed = probe(**source);
-    source->reset();
+    auto probed =
+        created_blank_on_this_run(context, *device) ? Result<ProbeResult>(ProbeResult{Content::Blank, 0}) : probe_device(context, *device);
     if (!probed) return std::move(probed).error().wrap(spec.target);
     MountDecision decision = decide_mount(spec, probed->content);
     OutcomeKind kind = OutcomeKind::Kept;

@@ -315,6 +315,7 @@ class RaidStep : public Step {
     if (node->bytes == 0) return Error("create " + array.device + ": " + node->path + " reports a size of 0 bytes after it was started");
     const uint64_t end = std::min<uint64_t>(node->bytes, kMiB);
     if (auto w = devices.write_zeros(node->path, {{0, end}, {node->bytes - end, end}}); !w) return failed(std::move(w).error());
+    context.created_blank.emplace_back(node->major, node->minor);
     context.storage_changes.push_back(
         strfmt("raid created %s as %s over %s", array.device.c_str(), name->c_str(), members_text(array).c_str()));
     return Done{strfmt("%s created as %s: RAID %d over %zu members (UUID %s), its first and last MiB zeroed", array.device.c_str(),

@@ -41,6 +41,23 @@ TEST(MountsStep, FormatsABlankDeviceOwnedBy999AndMountsOnATmpfs) {
   EXPECT_TRUE(has_call(m.mounter.calls, "open_up /root/mounts/data"));
 }
 
+TEST(MountsStep, AnArrayCreatedOnThisRunIsFormattedWithoutBeingReadAgain) {
+  Machine m(kRaid0);
+  ASSERT_NO_FATAL_FAILURE(m.raid0_created_on_two_blank_disks());
+  m.devices.opened.clear();
+  Outcome o = m.mounts();
+  ASSERT_EQ(o.kind, OutcomeKind::Created) << o.detail;
+  EXPECT_EQ(m.tools.calls.front(), "mkfs.ext4 -F -q -E nodiscard,root_owner=999:999 /dev/md127");
+  EXPECT_TRUE(m.devices.opened.empty()) << join(m.devices.opened, " ");
+  // A run that did not create it (the next boot, or a cut between the steps) reads it first.
+  Machine later(kRaid0);
+  ASSERT_NO_FATAL_FAILURE(later.raid0_created_on_two_blank_disks());
+  later.context->created_blank.clear();
+  later.devices.opened.clear();
+  ASSERT_EQ(later.mounts().kind, OutcomeKind::Created);
+  EXPECT_EQ(later.devices.opened, (std::vector<std::string>{"/dev/md127"}));
+}
+
 TEST(MountsStep, RootTrueKeepsTheDefaultOwner) {
   Machine m(std::string("root: true\n") + kPlainMount);
   m.devices.add("/dev/xvdf", "vdb", 16, kDisk);

@@ -26,6 +26,7 @@ Result<DeviceInfo> FakeBlockDevices::find(const std::string& path, double) {
 Result<std::unique_ptr<ByteSource>> FakeBlockDevices::open(const std::string& path) {
   auto it = devices.find(path);
   if (it == devices.end()) return Error("open " + path + ": No such file or directory");
+  opened.push_back(path);
   return std::unique_ptr<ByteSource>(new MemoryByteSource(*it->second.bytes, path));
 }
 

@@ -29,6 +29,7 @@ class FakeBlockDevices : public BlockDevices {
 
   std::map<std::string, Device> devices;  // by configured path and by resolved path
   std::vector<std::string> writes;        // "path@offset"
+  std::vector<std::string> opened;        // the paths opened for reading, in order
 };
 
 class FakeMd : public MdControl {
