@@ -111,9 +111,9 @@ class RaidStep : public Step {
       if (!probed) return std::move(probed).error().wrap(array.device);
       m.content = probed->content;
       if (m.content == Content::Md12) {
-        auto bytes = (*source)->read_at(kMd12SuperOffsetSectors * 512, 4096);
+        auto bytes = (*source)->view_at(kMd12SuperOffsetSectors * 512, 4096);
         if (!bytes) return std::move(bytes).error().wrap(array.device);
-        auto sb = MdSuperblock1::decode(*bytes);
+        auto sb = MdSuperblock1::decode(std::vector<uint8_t>(bytes->begin(), bytes->end()));
         if (sb) {
           m.superblock = *sb;
           m.untouched_since_creation = untouched_since_creation(**source, *sb);

@@ -7,11 +7,25 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 
 #include "util/files.h"
 #include "util/strings.h"
 
 namespace taupage {
+
+Result<std::span<const uint8_t>> ByteSource::view_at(uint64_t offset, size_t length) const {
+  if (length > kMaxView) return Error(strfmt("read %s: a view of %zu bytes is larger than %zu", name().c_str(), length, kMaxView));
+  auto bytes = read_at(offset, length);
+  if (!bytes) return std::move(bytes).error();
+  view_ = std::move(*bytes);
+  return std::span<const uint8_t>(view_);
+}
+
+Result<std::span<const uint8_t>> MemoryByteSource::view_at(uint64_t offset, size_t length) const {
+  if (length > kMaxView || offset > bytes_.size() || length > bytes_.size() - offset) return ByteSource::view_at(offset, length);
+  return std::span<const uint8_t>(bytes_.data() + offset, length);
+}
 
 Result<std::vector<uint8_t>> MemoryByteSource::read_at(uint64_t offset, size_t length) const {
   if (offset > bytes_.size() || length > bytes_.size() - offset) {
@@ -45,12 +59,21 @@ Result<FileByteSource> FileByteSource::open(const std::string& path) {
   return FileByteSource(fd, size, path);
 }
 
-FileByteSource::FileByteSource(FileByteSource&& other) noexcept : fd_(other.fd_), size_(other.size_), path_(std::move(other.path_)) {
+FileByteSource::FileByteSource(FileByteSource&& other) noexcept
+    : fd_(other.fd_),
+      size_(other.size_),
+      path_(std::move(other.path_)),
+      direct_fd_(other.direct_fd_),
+      direct_buffer_(other.direct_buffer_) {
   other.fd_ = -1;
+  other.direct_fd_ = -1;
+  other.direct_buffer_ = nullptr;
 }
 
 FileByteSource::~FileByteSource() {
   if (fd_ >= 0) ::close(fd_);
+  if (direct_fd_ >= 0) ::close(direct_fd_);
+  std::free(direct_buffer_);
 }
 
 Result<std::vector<uint8_t>> FileByteSource::read_at(uint64_t offset, size_t length) const {
@@ -58,15 +81,40 @@ Result<std::vector<uint8_t>> FileByteSource::read_at(uint64_t offset, size_t len
     return Error(strfmt("read %s: %zu bytes at %llu lie beyond its end", path_.c_str(), length, (unsigned long long)offset));
   }
   std::vector<uint8_t> out(length);
+  if (auto r = read_into(fd_, out.data(), offset, length); !r) return std::move(r).error();
+  return out;
+}
+
+Result<std::span<const uint8_t>> FileByteSource::view_at(uint64_t offset, size_t length) const {
+  constexpr size_t kAlign = 4096;  // the largest logical block size O_DIRECT may ask for
+  if (length > kMaxView || offset > size_ || length > size_ - offset || offset % kAlign != 0 || length % kAlign != 0) {
+    return ByteSource::view_at(offset, length);
+  }
+  if (direct_fd_ == -2) {
+    // The same open file again (never the path, which could name something else by now).
+    direct_fd_ = ::open(("/proc/self/fd/" + std::to_string(fd_)).c_str(), O_RDONLY | O_DIRECT | O_CLOEXEC);
+    if (direct_fd_ >= 0) direct_buffer_ = static_cast<uint8_t*>(std::aligned_alloc(kAlign, kMaxView));
+    if (direct_fd_ >= 0 && direct_buffer_ == nullptr) {
+      ::close(direct_fd_);
+      direct_fd_ = -1;
+    }
+    if (direct_fd_ < 0) direct_fd_ = -1;
+  }
+  if (direct_fd_ < 0) return ByteSource::view_at(offset, length);
+  if (auto r = read_into(direct_fd_, direct_buffer_, offset, length); !r) return std::move(r).error();
+  return std::span<const uint8_t>(direct_buffer_, length);
+}
+
+Status FileByteSource::read_into(int fd, uint8_t* out, uint64_t offset, size_t length) const {
   size_t done = 0;
   while (done < length) {
-    ssize_t n = pread(fd_, out.data() + done, length - done, static_cast<off_t>(offset + done));
+    ssize_t n = pread(fd, out + done, length - done, static_cast<off_t>(offset + done));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return Error(strfmt("read %s at %llu: ", path_.c_str(), (unsigned long long)(offset + done)) + errno_text(errno));
     if (n == 0) return Error(strfmt("read %s at %llu: unexpected end of device", path_.c_str(), (unsigned long long)(offset + done)));
     done += static_cast<size_t>(n);
   }
-  return out;
+  return {};
 }
 
 }  // namespace taupage

@@ -10,33 +10,43 @@ namespace {
 
 constexpr uint64_t kMiB = 1024 * 1024;
 constexpr uint32_t kMdMagic = 0xa92b4efc;
+using Bytes = std::span<const uint8_t>;
 
-uint16_t le16(const std::vector<uint8_t>& b, size_t at) { return static_cast<uint16_t>(b[at] | (b[at + 1] << 8)); }
-uint32_t le32(const std::vector<uint8_t>& b, size_t at) {
+uint16_t le16(Bytes b, size_t at) { return static_cast<uint16_t>(b[at] | (b[at + 1] << 8)); }
+uint32_t le32(Bytes b, size_t at) {
   return static_cast<uint32_t>(b[at]) | (static_cast<uint32_t>(b[at + 1]) << 8) | (static_cast<uint32_t>(b[at + 2]) << 16) |
          (static_cast<uint32_t>(b[at + 3]) << 24);
 }
-uint32_t be32(const std::vector<uint8_t>& b, size_t at) {
+uint32_t be32(Bytes b, size_t at) {
   return (static_cast<uint32_t>(b[at]) << 24) | (static_cast<uint32_t>(b[at + 1]) << 16) | (static_cast<uint32_t>(b[at + 2]) << 8) |
          static_cast<uint32_t>(b[at + 3]);
 }
-uint64_t be64(const std::vector<uint8_t>& b, size_t at) { return (static_cast<uint64_t>(be32(b, at)) << 32) | be32(b, at + 4); }
-bool has(const std::vector<uint8_t>& b, size_t at, const char* text, size_t length) {
+uint64_t be64(Bytes b, size_t at) { return (static_cast<uint64_t>(be32(b, at)) << 32) | be32(b, at + 4); }
+bool has(Bytes b, size_t at, const char* text, size_t length) {
   return at + length <= b.size() && std::memcmp(b.data() + at, text, length) == 0;
+}
+
+// The first `length` bytes at `offset`, read as the whole 4 KiB block where one starts there (a
+// view the device may read past the page cache); valid until the device's next view.
+Result<Bytes> start_of_block(const ByteSource& device, uint64_t offset, size_t length) {
+  if (offset % 4096 != 0 || offset + 4096 > device.size()) return device.view_at(offset, length);
+  auto block = device.view_at(offset, 4096);
+  if (!block) return std::move(block).error();
+  return block->first(length);
 }
 
 // An md 1.x superblock of minor version `minor` at `offset`: the magic, major 1 and a
 // super_offset that names where it was found (so a stray magic number is not enough).
 Result<bool> md1_at(const ByteSource& device, uint64_t offset) {
   if (offset + 256 > device.size()) return false;
-  auto b = device.read_at(offset, 256);
+  auto b = start_of_block(device, offset, 256);
   if (!b) return std::move(b).error();
   return le32(*b, 0) == kMdMagic && le32(*b, 4) == 1 && (le32(*b, 144) | (uint64_t)le32(*b, 148) << 32) == offset / 512;
 }
 
 }  // namespace
 
-bool all_zero(const std::vector<uint8_t>& bytes) {
+bool all_zero(std::span<const uint8_t> bytes) {
   const uint8_t* p = bytes.data();
   size_t left = bytes.size();
   // Blocks of 4 KiB OR-ed into one word (no branch inside, so the compiler vectorises it); the
@@ -100,7 +110,7 @@ bool is_md_member(Content content) {
 Result<bool> range_is_zero(const ByteSource& source, uint64_t offset, uint64_t length, uint64_t first_piece) {
   uint64_t piece = std::clamp<uint64_t>(first_piece, 4096, kMiB);
   for (uint64_t done = 0; done < length; done += piece, piece = std::min<uint64_t>(piece * 2, kMiB)) {
-    auto bytes = source.read_at(offset + done, static_cast<size_t>(std::min(piece, length - done)));
+    auto bytes = source.view_at(offset + done, static_cast<size_t>(std::min(piece, length - done)));
     if (!bytes) return std::move(bytes).error();
     if (!all_zero(*bytes)) return false;
   }
@@ -112,16 +122,10 @@ Result<ProbeResult> probe(const ByteSource& device) {
   // A size of 0 is a disk not ready yet (or an md array never started), not a blank one.
   if (size == 0)
     return Error("probe " + device.name() + ": the device reports a size of 0 bytes; it is not ready, nothing is written to it");
-  // The head holds every start-of-device signature (btrfs sits at 64 KiB + 64, the largest swap
-  // page ends at 64 KiB); the rest of the first MiB is read only when the head is blank.
-  const size_t head_length = static_cast<size_t>(std::min<uint64_t>(size, 128 * 1024));
-  auto head_read = device.read_at(0, head_length);
-  if (!head_read) return std::move(head_read).error().wrap("probe " + device.name());
-  const std::vector<uint8_t>& head = *head_read;
   ProbeResult result;
-
   // md first: a member's own data (a filesystem at the data offset, or the whole device for 0.90
-  // and 1.0, whose superblock sits at the end) must never be taken for the device's content.
+  // and 1.0, whose superblock sits at the end) must never be taken for the device's content. Its
+  // 4 KiB reads are all an array's member costs to probe.
   for (auto [offset, kind] : {std::pair<uint64_t, Content>{4096, Content::Md12}, {0, Content::Md11}}) {
     auto found = md1_at(device, offset);
     if (!found) return std::move(found).error().wrap("probe " + device.name());
@@ -134,10 +138,17 @@ Result<ProbeResult> probe(const ByteSource& device) {
   }
   if (size >= 128 * 1024) {
     uint64_t offset = (size & ~uint64_t{64 * 1024 - 1}) - 64 * 1024;
-    auto b = device.read_at(offset, 8);
+    auto b = start_of_block(device, offset, 8);
     if (!b) return std::move(b).error().wrap("probe " + device.name());
     if (le32(*b, 0) == kMdMagic && le32(*b, 4) == 0) return ProbeResult{Content::Md090, 0};
   }
+
+  // The head holds every start-of-device signature (btrfs sits at 64 KiB + 64, the largest swap
+  // page ends at 64 KiB); the rest of the first MiB is read only when the head is blank.
+  const size_t head_length = static_cast<size_t>(std::min<uint64_t>(size, 128 * 1024));
+  auto head_read = device.view_at(0, head_length);
+  if (!head_read) return std::move(head_read).error().wrap("probe " + device.name());
+  const Bytes head = *head_read;
 
   if (has(head, 0, "LUKS\xba\xbe", 6)) return ProbeResult{Content::Luks, 0};
   for (size_t sector = 0; sector < 4; ++sector) {
@@ -170,7 +181,7 @@ Result<ProbeResult> probe(const ByteSource& device) {
   if (has(head, 512, "EFI PART", 8) || has(head, 4096, "EFI PART", 8)) return ProbeResult{Content::Gpt, 0};
   if (head.size() >= 512 && head[510] == 0x55 && head[511] == 0xAA) return ProbeResult{Content::Mbr, 0};
 
-  // Blank: the first and the last MiB are zeros.
+  // Blank: the first and the last MiB are zeros (the head's view is not used after the next read).
   bool zero = all_zero(head);
   const uint64_t first_mib = std::min<uint64_t>(size, kMiB);
   if (zero && first_mib > head_length) {

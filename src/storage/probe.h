@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -44,7 +45,7 @@ bool is_md_member(Content content);
 
 // True when every byte is zero. Word-wise: a byte loop over the MiBs the blank rule reads cost
 // about 10 ms per MiB under emulation, more than the reads themselves.
-bool all_zero(const std::vector<uint8_t>& bytes);
+bool all_zero(std::span<const uint8_t> bytes);
 
 // Whether `length` bytes at `offset` are all zeros, read a piece at a time: `first_piece` first,
 // then pieces doubling to 1 MiB, stopping at the first with data. Where data is likely (a member's

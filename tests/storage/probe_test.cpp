@@ -204,6 +204,11 @@ TEST(Probe, RangeIsZeroSeesEveryByteAndStopsAtTheFirstPieceWithData) {
       ++reads;
       return MemoryByteSource::read_at(offset, length);
     }
+    Result<std::span<const uint8_t>> view_at(uint64_t offset, size_t length) const override {
+      read_bytes += length;
+      ++reads;
+      return MemoryByteSource::view_at(offset, length);
+    }
     mutable uint64_t read_bytes = 0;
     mutable int reads = 0;
   };
