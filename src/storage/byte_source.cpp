@@ -101,15 +101,23 @@ Result<std::span<const uint8_t>> FileByteSource::view_at(uint64_t offset, size_t
     if (direct_fd_ < 0) direct_fd_ = -1;
   }
   if (direct_fd_ < 0) return ByteSource::view_at(offset, length);
-  if (auto r = read_into(direct_fd_, direct_buffer_, offset, length); !r) return std::move(r).error();
+  int error_number = 0;
+  if (auto r = read_into(direct_fd_, direct_buffer_, offset, length, &error_number); !r) {
+    if (error_number != EINVAL) return std::move(r).error();
+    // Blocks larger than the 4 KiB alignment: from now on through the page cache.
+    ::close(direct_fd_);
+    direct_fd_ = -1;
+    return ByteSource::view_at(offset, length);
+  }
   return std::span<const uint8_t>(direct_buffer_, length);
 }
 
-Status FileByteSource::read_into(int fd, uint8_t* out, uint64_t offset, size_t length) const {
+Status FileByteSource::read_into(int fd, uint8_t* out, uint64_t offset, size_t length, int* error_number) const {
   size_t done = 0;
   while (done < length) {
     ssize_t n = pread(fd, out + done, length - done, static_cast<off_t>(offset + done));
     if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && error_number != nullptr) *error_number = errno;
     if (n < 0) return Error(strfmt("read %s at %llu: ", path_.c_str(), (unsigned long long)(offset + done)) + errno_text(errno));
     if (n == 0) return Error(strfmt("read %s at %llu: unexpected end of device", path_.c_str(), (unsigned long long)(offset + done)));
     done += static_cast<size_t>(n);

@@ -60,7 +60,7 @@ class FileByteSource : public ByteSource {
 
  private:
   FileByteSource(int fd, uint64_t size, std::string path) : fd_(fd), size_(size), path_(std::move(path)) {}
-  Status read_into(int fd, uint8_t* out, uint64_t offset, size_t length) const;
+  Status read_into(int fd, uint8_t* out, uint64_t offset, size_t length, int* error_number = nullptr) const;
   int fd_ = -1;
   uint64_t size_ = 0;
   std::string path_;
