@@ -52,7 +52,12 @@ def symbol_layers(rel_dir):
     """Symbol name -> set of src/ layers defining it, from the fat release objects' symbol tables."""
     objects = []
     for root, _, files in os.walk(os.path.join(rel_dir, "src")):
-        objects += [os.path.join(root, f) for f in files if f.endswith(".o")]
+        # Only objects whose source is still there: a moved file's old object would claim its symbols.
+        objects += [
+            os.path.join(root, f)
+            for f in files
+            if f.endswith(".o") and os.path.exists(os.path.relpath(os.path.join(root, f[:-2] + ".cpp"), rel_dir))
+        ]
     strong, weak = defaultdict(set), defaultdict(set)
     # readelf, not nm: nm reads a fat LTO object's IR symbol table, which lacks local names.
     out = subprocess.run(["readelf", "-sW"] + sorted(objects), capture_output=True, text=True).stdout
