@@ -26,10 +26,13 @@ std::string join_path(const std::string& root, const std::string& rest) {
 }
 
 // The raid step of this run created the device and zeroed its ends through it: it is blank, and
-// reading its first and last MiB again would only cost the time.
-bool created_blank_on_this_run(const Context& context, const DeviceInfo& device) {
-  return std::find(context.created_blank.begin(), context.created_blank.end(), std::make_pair(device.major, device.minor)) !=
-         context.created_blank.end();
+// reading its first and last MiB again would only cost the time. Taken once: the device is
+// formatted next, and a second mount of it under another name must find that filesystem.
+bool take_created_blank(Context& context, const DeviceInfo& device) {
+  auto it = std::find(context.created_blank.begin(), context.created_blank.end(), std::make_pair(device.major, device.minor));
+  if (it == context.created_blank.end()) return false;
+  context.created_blank.erase(it);
+  return true;
 }
 
 Result<ProbeResult> probe_device(Context& context, const DeviceInfo& device) {
@@ -126,7 +129,7 @@ class MountsStep : public Step {
                    "; nothing was changed");
     }
     auto probed =
-        created_blank_on_this_run(context, *device) ? Result<ProbeResult>(ProbeResult{Content::Blank, 0}) : probe_device(context, *device);
+        take_created_blank(context, *device) ? Result<ProbeResult>(ProbeResult{Content::Blank, 0}) : probe_device(context, *device);
     if (!probed) return std::move(probed).error().wrap(spec.target);
     MountDecision decision = decide_mount(spec, probed->content);
     OutcomeKind kind = OutcomeKind::Kept;

@@ -72,8 +72,7 @@ FileByteSource::FileByteSource(FileByteSource&& other) noexcept
 
 FileByteSource::~FileByteSource() {
   if (fd_ >= 0) ::close(fd_);
-  if (direct_fd_ >= 0) ::close(direct_fd_);
-  std::free(direct_buffer_);
+  close_direct();
 }
 
 Result<std::vector<uint8_t>> FileByteSource::read_at(uint64_t offset, size_t length) const {
@@ -86,30 +85,43 @@ Result<std::vector<uint8_t>> FileByteSource::read_at(uint64_t offset, size_t len
 }
 
 Result<std::span<const uint8_t>> FileByteSource::view_at(uint64_t offset, size_t length) const {
-  constexpr size_t kAlign = 4096;  // the largest logical block size O_DIRECT may ask for
-  if (length > kMaxView || offset > size_ || length > size_ - offset || offset % kAlign != 0 || length % kAlign != 0) {
+  if (length > kMaxView || offset > size_ || length > size_ - offset || offset % kDirectAlign != 0 || length % kDirectAlign != 0) {
     return ByteSource::view_at(offset, length);
   }
-  if (direct_fd_ == -2) {
-    // The same open file again (never the path, which could name something else by now).
-    direct_fd_ = ::open(("/proc/self/fd/" + std::to_string(fd_)).c_str(), O_RDONLY | O_DIRECT | O_CLOEXEC);
-    if (direct_fd_ >= 0) direct_buffer_ = static_cast<uint8_t*>(std::aligned_alloc(kAlign, kMaxView));
-    if (direct_fd_ >= 0 && direct_buffer_ == nullptr) {
-      ::close(direct_fd_);
-      direct_fd_ = -1;
-    }
-    if (direct_fd_ < 0) direct_fd_ = -1;
-  }
+  if (direct_fd_ == -2) open_direct();
   if (direct_fd_ < 0) return ByteSource::view_at(offset, length);
   int error_number = 0;
   if (auto r = read_into(direct_fd_, direct_buffer_, offset, length, &error_number); !r) {
+    // Any other error fails the view, as a buffered read's would: never "zeros".
     if (error_number != EINVAL) return std::move(r).error();
     // Blocks larger than the 4 KiB alignment: from now on through the page cache.
-    ::close(direct_fd_);
-    direct_fd_ = -1;
+    close_direct();
     return ByteSource::view_at(offset, length);
   }
   return std::span<const uint8_t>(direct_buffer_, length);
+}
+
+// The same open file again, for O_DIRECT: through /proc/self/fd, never the path (which could name
+// something else by now), and only if it is the same file (no disk reused its number meanwhile).
+void FileByteSource::open_direct() const {
+  direct_fd_ = ::open(("/proc/self/fd/" + std::to_string(fd_)).c_str(), O_RDONLY | O_DIRECT | O_CLOEXEC);
+  if (direct_fd_ < 0) {
+    direct_fd_ = -1;
+    return;
+  }
+  struct stat first {
+  }, again{};
+  bool same = fstat(fd_, &first) == 0 && fstat(direct_fd_, &again) == 0 && first.st_dev == again.st_dev && first.st_ino == again.st_ino &&
+              first.st_rdev == again.st_rdev;
+  if (same) direct_buffer_ = static_cast<uint8_t*>(std::aligned_alloc(kDirectAlign, kMaxView));
+  if (!same || direct_buffer_ == nullptr) close_direct();
+}
+
+void FileByteSource::close_direct() const {
+  if (direct_fd_ >= 0) ::close(direct_fd_);
+  direct_fd_ = -1;
+  std::free(direct_buffer_);
+  direct_buffer_ = nullptr;
 }
 
 Status FileByteSource::read_into(int fd, uint8_t* out, uint64_t offset, size_t length, int* error_number) const {

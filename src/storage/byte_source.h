@@ -60,6 +60,9 @@ class FileByteSource : public ByteSource {
 
  private:
   FileByteSource(int fd, uint64_t size, std::string path) : fd_(fd), size_(size), path_(std::move(path)) {}
+  static constexpr size_t kDirectAlign = 4096;  // the largest logical block size O_DIRECT may ask for
+  void open_direct() const;
+  void close_direct() const;
   Status read_into(int fd, uint8_t* out, uint64_t offset, size_t length, int* error_number = nullptr) const;
   int fd_ = -1;
   uint64_t size_ = 0;

@@ -49,6 +49,7 @@ TEST(MountsStep, AnArrayCreatedOnThisRunIsFormattedWithoutBeingReadAgain) {
   ASSERT_EQ(o.kind, OutcomeKind::Created) << o.detail;
   EXPECT_EQ(m.tools.calls.front(), "mkfs.ext4 -F -q -E nodiscard,root_owner=999:999 /dev/md127");
   EXPECT_TRUE(m.devices.opened.empty()) << join(m.devices.opened, " ");
+  EXPECT_TRUE(m.context->created_blank.empty()) << "taken once: the device holds a filesystem now";
   // A run that did not create it (the next boot, or a cut between the steps) reads it first.
   Machine later(kRaid0);
   ASSERT_NO_FATAL_FAILURE(later.raid0_created_on_two_blank_disks());

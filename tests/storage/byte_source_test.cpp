@@ -1,6 +1,7 @@
 // FileByteSource's two ways of reading: read_at through the page cache, view_at past it (O_DIRECT)
-// where the file system allows it, through the cache where it does not (tmpfs). Both must give the
-// bytes as they are now, including bytes written a moment ago and not yet on the disk.
+// where the file system allows it (ext4; tmpfs from Linux 6.6 on), through the cache where it does
+// not. Both must give the bytes as they are now, including bytes written a moment ago and not yet
+// on the disk.
 #include "storage/byte_source.h"
 
 #include <fcntl.h>
@@ -28,12 +29,17 @@ class TempFile {
     std::vector<char> buffer(name.begin(), name.end());
     buffer.push_back('\0');
     int fd = mkstemp(buffer.data());
-    EXPECT_GE(fd, 0) << folder;
-    path_ = buffer.data();
-    EXPECT_EQ(write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+    if (fd < 0) return;  // path() stays empty: the test says so
+    bool written = write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
     close(fd);
+    if (written)
+      path_ = buffer.data();
+    else
+      unlink(buffer.data());
   }
-  ~TempFile() { unlink(path_.c_str()); }
+  ~TempFile() {
+    if (!path_.empty()) unlink(path_.c_str());
+  }
   const std::string& path() const { return path_; }
 
  private:
@@ -44,6 +50,7 @@ void expect_views_match(const std::string& folder) {
   const size_t kSize = 3 << 20;
   std::vector<uint8_t> bytes = pattern(kSize);
   TempFile file(folder, bytes);
+  ASSERT_FALSE(file.path().empty()) << "no file under " << folder;
   auto source = FileByteSource::open(file.path());
   ASSERT_TRUE(source.ok()) << source.error().message();
   ASSERT_EQ(source->size(), kSize);
@@ -81,23 +88,27 @@ TEST(FileByteSource, ViewsAreTheBytesAsTheyAreNowOnADiskFileSystem) {
   expect_views_match("/var/tmp");
 }
 
-TEST(FileByteSource, ViewsAreTheBytesAsTheyAreNowOnTmpfs) {
+TEST(FileByteSource, ViewsAreTheBytesAsTheyAreNowOnTmpfsToo) {
   if (access("/dev/shm", W_OK) != 0) GTEST_SKIP() << "no writable /dev/shm";
   expect_views_match("/dev/shm");
 }
 
-TEST(FileByteSource, AViewIsValidUntilTheNextAndMovesWithTheSource) {
+TEST(FileByteSource, TheDirectReaderMovesWithTheSource) {
   std::vector<uint8_t> bytes = pattern(1 << 20);
   TempFile file("/var/tmp", bytes);
+  ASSERT_FALSE(file.path().empty());
   auto opened = FileByteSource::open(file.path());
   ASSERT_TRUE(opened.ok());
-  FileByteSource moved(std::move(*opened));
-  auto first = moved.view_at(0, 4096);
+  auto first = opened->view_at(0, 4096);  // opens the second descriptor and the buffer
   ASSERT_TRUE(first.ok());
   EXPECT_EQ((*first)[1], bytes[1]);
+  FileByteSource moved(std::move(*opened));
   auto second = moved.view_at(8192, 4096);
   ASSERT_TRUE(second.ok());
-  EXPECT_EQ((*second)[0], bytes[8192]);
+  EXPECT_TRUE(std::equal(second->begin(), second->end(), bytes.begin() + 8192));
+  auto third = moved.view_at(1 << 19, 1 << 19);
+  ASSERT_TRUE(third.ok());
+  EXPECT_TRUE(std::equal(third->begin(), third->end(), bytes.begin() + (1 << 19)));
 }
 
 }  // namespace
