@@ -4,8 +4,8 @@
 # mdadm --create + mkfs.ext4 + mount; after a reboot, Taupage assembling (+ fsck + mount) against
 # mdadm --assemble (+ fsck.ext4 -p + mount). Each side first once "cold" (the emulator translating
 # that side's code, as a real machine never does), then in rounds on wiped disks, alternating which
-# side goes first; the median of the rounds is the figure. STORAGE_BENCH_BOOTS (3) pairs of boots,
-# each on new disks. Printed, never asserted. The guests' consoles stay in build/storage-qemu/bench-*.log.
+# side goes first; the median of the rounds is the figure. STORAGE_BENCH_BOOTS (4) pairs of boots,
+# each on new disks, the cold runs' order alternating with the boot. Printed, never asserted. The guests' consoles stay in build/storage-qemu/bench-*.log.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/storage/qemu.sh
@@ -14,12 +14,12 @@ trap 'rm -rf "$work"' EXIT
 export STORAGE_INITRD=$PWD/build/storage-qemu/initramfs.cpio.gz
 mkdir -p build/storage-qemu
 bash scripts/storage/build-initramfs.sh "$STORAGE_INITRD" || exit 1
-boots=${STORAGE_BENCH_BOOTS:-3}
+boots=${STORAGE_BENCH_BOOTS:-4}
 for run in $(seq 1 "$boots"); do
   disks=()
   for l in f g h i j k l m n o; do rm -f "$work/$l.img"; truncate -s 512M "$work/$l.img"; disks+=("virtio:xvd$l:$work/$l.img"); done
   for phase in bench-first bench-second; do
-    storage_qemu_boot "$work/$phase.log" "$phase" 0 "${disks[@]}"
+    storage_qemu_boot "$work/$phase.log" "$phase" "$run" "${disks[@]}"
     cp "$work/$phase.log" "build/storage-qemu/$phase-$run.log"
     tr -d '\r' < "$work/$phase.log" | grep '^TP-BENCH' > "$work/$phase-$run.figures"
     grep -q . "$work/$phase-$run.figures" || { echo "storage bench: the guest printed no figures"; tail -20 "$work/$phase.log"; exit 1; }
