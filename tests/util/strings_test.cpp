@@ -33,6 +33,11 @@ TEST(Strings, ClosestMatchSuggestsOnlyLikelyTypos) {
   EXPECT_EQ(closest_match("upd", {"tcp", "udp"}), "udp");
   EXPECT_EQ(closest_match("aplication_id", {"application_id", "source"}), "application_id");
   EXPECT_EQ(closest_match("completely_else", {"application_id", "source"}), "");
+  // Far longer or shorter than every candidate: none, whatever the letters.
+  EXPECT_EQ(closest_match("health_c" + std::string(2000, ']') + "heck_path", {"health_check_path", "source"}), "");
+  EXPECT_EQ(closest_match("id", {"application_id"}), "");
+  // Within reach by length, the nearest still wins (a third of the longer word may differ).
+  EXPECT_EQ(closest_match("applicationid_x", {"application_id", "source"}), "application_id");
 }
 
 TEST(Strings, QuotedEscapesLikeJson) {
