@@ -88,12 +88,17 @@ size_t edit_distance(std::string_view a, std::string_view b) {
   return d[a.size()][b.size()];
 }
 
-// Whether `candidate` could pass the limit below at all: the distance is at least the difference
-// in length. When no candidate could, the answer is "none" without an O(n*m) table per candidate
+// A typo changes a few characters; beyond a third of the longer word it is another word.
+static size_t typo_limit(std::string_view word, std::string_view candidate) {
+  return std::max<size_t>(1, std::max(word.size(), candidate.size()) / 3);
+}
+
+// Whether `candidate` could pass the limit at all: the distance is at least the difference in
+// length. When no candidate could, the answer is "none" without an O(n*m) table per candidate
 // (a key of thousands of characters took 0.5 s a document in the fuzz build).
-bool within_reach(std::string_view word, std::string_view candidate) {
+static bool within_reach(std::string_view word, std::string_view candidate) {
   size_t longer = std::max(word.size(), candidate.size()), shorter = std::min(word.size(), candidate.size());
-  return longer - shorter <= std::max<size_t>(1, longer / 3);
+  return longer - shorter <= typo_limit(word, candidate);
 }
 
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates) {
@@ -107,9 +112,7 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
       best = candidate;
     }
   }
-  // A typo changes a few characters; beyond a third of the word it is another word.
-  size_t limit = std::max<size_t>(1, std::max(word.size(), best.size()) / 3);
-  return best_distance <= limit ? best : std::string();
+  return best_distance <= typo_limit(word, best) ? best : std::string();
 }
 
 void append_utf8(std::string& out, uint32_t cp) {
